@@ -1,0 +1,186 @@
+-- HoSoSucKhoe star schema. Idempotent: run at every open.
+-- Conventions: snapshot_id on every fact (snapshots are full copies, so a fact row is "as of" its snapshot);
+-- dq_flags is a bitmask of data-quality defects (see warehouse/Loading/DqFlags.cs), never a reason to drop a row.
+
+-- ───────────── dimensions ─────────────
+
+-- Administrative units of both code systems, effective-dated (names and types change while codes stay).
+-- code_system '2025': level province|commune; 'legacy': level province|district|commune.
+CREATE TABLE IF NOT EXISTS dim_admin_unit (
+  code_system   VARCHAR NOT NULL,
+  level         VARCHAR NOT NULL,
+  code          VARCHAR NOT NULL,
+  parent_code   VARCHAR,            -- province for 2025 communes and legacy districts; district for legacy communes
+  province_code VARCHAR NOT NULL,
+  name          VARCHAR NOT NULL,   -- "Ba Đình"
+  full_name     VARCHAR NOT NULL,   -- "Phường Ba Đình"
+  unit_type     VARCHAR NOT NULL,   -- "Phường", "Xã", "Đặc khu", "Tỉnh", "Thành phố", "Quận", "Huyện", ...
+  name_ascii    VARCHAR NOT NULL,   -- lower-case, diacritics removed: search without accents
+  valid_from    DATE NOT NULL,
+  valid_to      DATE,               -- exclusive; NULL = still in force
+  PRIMARY KEY (code_system, code, valid_from)
+);
+
+-- Old commune (legacy) → new commune (2025). weight = share of the old commune allocated to the new one
+-- (sums to 1 per old_code); rule documented in docs/definitions.md.
+CREATE TABLE IF NOT EXISTS dim_unit_bridge (
+  old_code  VARCHAR NOT NULL,
+  new_code  VARCHAR NOT NULL,
+  link      VARCHAR NOT NULL,       -- 'full' | 'partial'
+  weight    DOUBLE NOT NULL,
+  PRIMARY KEY (old_code, new_code)
+);
+
+CREATE TABLE IF NOT EXISTS dim_date (
+  date_key   DATE PRIMARY KEY,
+  year       SMALLINT NOT NULL,
+  quarter    TINYINT NOT NULL,
+  month      TINYINT NOT NULL,
+  day        TINYINT NOT NULL,
+  iso_week   TINYINT NOT NULL,
+  month_start DATE NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS dim_facility (
+  facility_code VARCHAR PRIMARY KEY,
+  province_code VARCHAR,            -- first two characters of MA_CSKCB
+  first_seen_snapshot VARCHAR NOT NULL
+);
+
+-- ICD-10 three-character categories the models interpret.
+CREATE TABLE IF NOT EXISTS dim_icd_group (
+  icd3        VARCHAR PRIMARY KEY,  -- 'I10'
+  group_code  VARCHAR NOT NULL,     -- 'hypertension' | 'diabetes' | 'cardiovascular' | 'cerebrovascular' | 'ckd'
+  group_name  VARCHAR NOT NULL      -- Vietnamese label
+);
+
+-- Drug classes: an ATC prefix or a normalised Vietnamese/INN active-ingredient spelling → class.
+CREATE TABLE IF NOT EXISTS dim_drug_class (
+  ingredient  VARCHAR PRIMARY KEY,  -- normalised: lower case, no diacritics, no spaces ('amlodipin')
+  atc_code    VARCHAR NOT NULL,     -- 'C08CA01'
+  drug_group  VARCHAR NOT NULL      -- 'antihypertensive' | 'antidiabetic' | 'lipid' | 'other'
+);
+
+-- ───────────── load bookkeeping ─────────────
+
+CREATE TABLE IF NOT EXISTS fact_snapshot (
+  snapshot_id    VARCHAR PRIMARY KEY,
+  province_code  VARCHAR NOT NULL,
+  as_of          DATE NOT NULL,
+  code_system    VARCHAR NOT NULL,
+  source         VARCHAR,
+  checksums      VARCHAR NOT NULL,  -- "file:sha256;..." sorted: identity of the content
+  persons        BIGINT NOT NULL,
+  encounters     BIGINT NOT NULL,
+  labs           BIGINT NOT NULL,
+  medications    BIGINT NOT NULL,
+  loaded_at      TIMESTAMP NOT NULL,
+  load_seconds   DOUBLE NOT NULL
+);
+
+-- ───────────── facts ─────────────
+
+-- One row per health record per snapshot. Identifiers are pseudonymised (keyed HMAC-SHA256, hex).
+CREATE TABLE IF NOT EXISTS fact_record (
+  snapshot_id        VARCHAR NOT NULL,
+  record_id          VARCHAR NOT NULL,
+  citizen_key        VARCHAR,         -- HMAC(citizen_id); NULL when missing
+  insurance_key      VARCHAR,         -- HMAC(insurance_id)
+  citizen_id_kind    TINYINT,         -- 12 = CCCD, 9 = CMND, 0 = malformed, NULL = missing
+  birth_year         SMALLINT NOT NULL,
+  birth_date         DATE,
+  sex                TINYINT NOT NULL,
+  ward_code          VARCHAR NOT NULL,  -- as delivered, in the snapshot's code system
+  residence          TINYINT NOT NULL,
+  created_date       DATE NOT NULL,
+  updated_date       DATE,
+  first_exam_date    DATE,
+  verified           BOOLEAN NOT NULL,
+  death_date         DATE,
+  abo_group          VARCHAR,
+  rh                 VARCHAR,
+  height_cm          FLOAT,
+  weight_kg          FLOAT,
+  hx_hypertension    BOOLEAN,
+  hx_diabetes        BOOLEAN,
+  hx_cardiovascular  BOOLEAN,
+  smoking            BOOLEAN,
+  alcohol            BOOLEAN,
+  inactive           BOOLEAN,
+  history_recorded   BOOLEAN NOT NULL,
+  vaccination_recorded BOOLEAN NOT NULL,
+  pregnant           BOOLEAN,
+  has_phone          BOOLEAN NOT NULL,
+  name_key           VARCHAR,         -- HMAC(normalised full name): probable-duplicate matching without names
+  dq_flags           INTEGER NOT NULL
+);
+
+-- Names and phones: restricted (line lists for the commune's own officers only).
+CREATE TABLE IF NOT EXISTS person_identity (
+  snapshot_id VARCHAR NOT NULL,
+  record_id   VARCHAR NOT NULL,
+  full_name   VARCHAR,
+  phone       VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS fact_encounter (
+  snapshot_id   VARCHAR NOT NULL,
+  encounter_id  VARCHAR NOT NULL,
+  record_id     VARCHAR NOT NULL,
+  facility_code VARCHAR NOT NULL,
+  visit_time    TIMESTAMP NOT NULL,
+  visit_date    DATE NOT NULL,
+  kind          VARCHAR NOT NULL,
+  icd_main      VARCHAR,
+  icd_other     VARCHAR,
+  has_htn_code  BOOLEAN NOT NULL,     -- I10–I15 in main or other
+  has_dm_code   BOOLEAN NOT NULL,     -- E10–E14 in main or other
+  systolic      SMALLINT,
+  diastolic     SMALLINT,
+  height_cm     FLOAT,
+  weight_kg     FLOAT,
+  waist_cm      FLOAT,
+  dq_flags      INTEGER NOT NULL
+);
+
+-- value_num is in the canonical unit of the test: glucose mmol/L, HbA1c % (NGSP), lipids mmol/L,
+-- creatinine umol/L. value_text/unit are kept as delivered.
+CREATE TABLE IF NOT EXISTS fact_lab (
+  snapshot_id   VARCHAR NOT NULL,
+  encounter_id  VARCHAR NOT NULL,
+  record_id     VARCHAR NOT NULL,
+  result_time   TIMESTAMP NOT NULL,
+  test          VARCHAR NOT NULL,
+  value_text    VARCHAR NOT NULL,
+  unit          VARCHAR,
+  value_num     DOUBLE,
+  canonical_unit VARCHAR,
+  censored      VARCHAR,              -- '>' or '<' when the text was a bound such as '>20'
+  parse_status  VARCHAR NOT NULL,     -- 'ok' | 'censored' | 'qualitative' | 'unparseable' | 'unknown_unit' | 'uninterpreted'
+  dq_flags      INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS fact_medication (
+  snapshot_id       VARCHAR NOT NULL,
+  encounter_id      VARCHAR NOT NULL,
+  record_id         VARCHAR NOT NULL,
+  dispensed_time    TIMESTAMP NOT NULL,
+  drug_name         VARCHAR NOT NULL,
+  active_ingredient VARCHAR,
+  atc_code          VARCHAR,          -- as delivered
+  atc_resolved      VARCHAR,          -- delivered, or mapped from the ingredient/drug name
+  drug_group        VARCHAR NOT NULL, -- 'antihypertensive' | 'antidiabetic' | 'lipid' | 'other' | 'unknown'
+  days_supply       SMALLINT
+);
+
+-- Official denominators. age_band/sex NULL = all ages/both sexes. code_system of ward_code.
+CREATE TABLE IF NOT EXISTS fact_population (
+  code_system VARCHAR NOT NULL,
+  ward_code   VARCHAR NOT NULL,
+  year        SMALLINT NOT NULL,
+  age_band    VARCHAR,
+  sex         TINYINT,
+  population  BIGINT NOT NULL,
+  permanent_population BIGINT,
+  source      VARCHAR NOT NULL       -- 'default-2025' (shipped) or the loaded file name
+);
