@@ -63,6 +63,11 @@ CREATE TABLE IF NOT EXISTS dim_drug_class (
 
 -- ───────────── load bookkeeping ─────────────
 
+CREATE TABLE IF NOT EXISTS wh_meta (
+  key   VARCHAR PRIMARY KEY,         -- 'pseudonym_key_fingerprint', 'schema_version'
+  value VARCHAR NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS fact_snapshot (
   snapshot_id    VARCHAR PRIMARY KEY,
   province_code  VARCHAR NOT NULL,
@@ -89,6 +94,7 @@ CREATE TABLE IF NOT EXISTS fact_record (
   citizen_id_kind    TINYINT,         -- 12 = CCCD, 9 = CMND, 0 = malformed, NULL = missing
   birth_year         SMALLINT NOT NULL,
   birth_date         DATE,
+  age_years          SMALLINT NOT NULL, -- completed years at the snapshot's as_of (docs/definitions.md)
   sex                TINYINT NOT NULL,
   ward_code          VARCHAR NOT NULL,  -- as delivered, in the snapshot's code system
   residence          TINYINT NOT NULL,

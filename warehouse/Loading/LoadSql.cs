@@ -1,0 +1,164 @@
+namespace HoSoSucKhoe.Warehouse.Loading;
+
+/// <summary>
+/// Staging → facts. Staging tables (stage_persons, …) live in the in-memory catalog; facts are written to
+/// <c>wh.main</c> inside the load transaction. $sid = snapshot id, $asof = as_of, $cs = code system.
+/// Rules are those of docs/definitions.md; flag bits those of DqFlags.cs.
+/// </summary>
+static class LoadSql
+{
+    /// <summary>Communes of the snapshot's code system in force on as_of.</summary>
+    public const string KnownWards = """
+        CREATE OR REPLACE TEMP TABLE known_ward AS
+        SELECT code FROM wh.main.dim_admin_unit
+        WHERE code_system = $cs AND level = 'commune' AND valid_from <= $asof AND (valid_to IS NULL OR $asof < valid_to)
+        """;
+
+    public const string Records = """
+        INSERT INTO wh.main.fact_record
+        WITH p AS (
+            SELECT *,
+                CASE WHEN birth_date IS NOT NULL
+                     THEN year($asof::DATE) - year(birth_date)
+                          - CASE WHEN month($asof::DATE) * 100 + day($asof::DATE) < month(birth_date) * 100 + day(birth_date) THEN 1 ELSE 0 END
+                     ELSE year($asof::DATE) - birth_year END AS age
+            FROM stage_persons),
+        dup AS (SELECT citizen_key FROM p WHERE citizen_key IS NOT NULL GROUP BY 1 HAVING count(*) > 1),
+        prob AS (
+            SELECT name_key, birth_date, ward_code FROM p
+            WHERE name_key IS NOT NULL AND birth_date IS NOT NULL
+            GROUP BY ALL
+            HAVING count(*) > 1 AND NOT (count(citizen_key) = count(*) AND count(DISTINCT citizen_key) = 1)),
+        after_death AS (
+            SELECT DISTINCT e.record_id FROM stage_encounters e JOIN p USING (record_id)
+            WHERE p.death_date IS NOT NULL AND e.visit_time::DATE > p.death_date)
+        SELECT $sid, p.record_id, p.citizen_key, p.insurance_key, p.citizen_id_kind, p.birth_year, p.birth_date, p.age,
+               p.sex, p.ward_code, p.residence, p.created_date, p.updated_date, p.first_exam_date, p.verified, p.death_date,
+               p.abo_group, p.rh, p.height_cm, p.weight_kg, p.hx_hypertension, p.hx_diabetes, p.hx_cardiovascular,
+               p.smoking, p.alcohol, p.inactive, p.history_recorded, p.vaccination_recorded, p.pregnant,
+               p.phone IS NOT NULL AND trim(p.phone) <> '', p.name_key,
+               (CASE WHEN dup.citizen_key IS NOT NULL THEN 1 ELSE 0 END)
+             | (CASE WHEN p.citizen_key IS NULL AND p.age >= 18 THEN 2 ELSE 0 END)
+             | (CASE WHEN p.insurance_key IS NULL THEN 4 ELSE 0 END)
+             | (CASE WHEN kw.code IS NULL THEN 8 ELSE 0 END)
+             | (CASE WHEN p.height_cm IS NOT NULL AND (p.height_cm < 30 OR p.height_cm > 250) THEN 16 ELSE 0 END)
+             | (CASE WHEN p.weight_kg IS NOT NULL AND (p.weight_kg < 1 OR p.weight_kg > 300) THEN 32 ELSE 0 END)
+             | (CASE WHEN p.age < 0 OR p.age > 120 OR coalesce(p.birth_date > $asof::DATE, false) THEN 64 ELSE 0 END)
+             | (CASE WHEN ad.record_id IS NOT NULL THEN 128 ELSE 0 END)
+             | (CASE WHEN prob.name_key IS NOT NULL THEN 256 ELSE 0 END)
+             | (CASE WHEN p.citizen_id_kind = 0 THEN 512 ELSE 0 END)
+        FROM p
+        LEFT JOIN dup USING (citizen_key)
+        LEFT JOIN known_ward kw ON kw.code = p.ward_code
+        LEFT JOIN after_death ad USING (record_id)
+        LEFT JOIN prob ON prob.name_key = p.name_key AND prob.birth_date = p.birth_date AND prob.ward_code = p.ward_code
+        """;
+
+    public const string Identities = """
+        INSERT INTO wh.main.person_identity
+        SELECT $sid, record_id, full_name, phone FROM stage_persons
+        """;
+
+    public const string Encounters = """
+        INSERT INTO wh.main.fact_encounter
+        SELECT $sid, e.encounter_id, e.record_id, e.facility_code, e.visit_time::TIMESTAMP, e.visit_time::DATE, e.kind,
+               e.icd_main, e.icd_other,
+               regexp_matches(coalesce(e.icd_main, '') || ';' || coalesce(e.icd_other, ''), '(^|;)\s*I1[0-5]'),
+               regexp_matches(coalesce(e.icd_main, '') || ';' || coalesce(e.icd_other, ''), '(^|;)\s*E1[0-4]'),
+               e.systolic, e.diastolic, e.height_cm, e.weight_kg, e.waist_cm,
+               (CASE WHEN e.systolic IS NOT NULL AND (e.systolic < 60 OR e.systolic > 300 OR e.systolic <= coalesce(e.diastolic, -1)) THEN 1 ELSE 0 END)
+             | (CASE WHEN e.diastolic IS NOT NULL AND (e.diastolic < 30 OR e.diastolic > 200) THEN 2 ELSE 0 END)
+             | (CASE WHEN e.height_cm IS NOT NULL AND (e.height_cm < 30 OR e.height_cm > 250) THEN 4 ELSE 0 END)
+             | (CASE WHEN e.weight_kg IS NOT NULL AND (e.weight_kg < 1 OR e.weight_kg > 300) THEN 8 ELSE 0 END)
+             | (CASE WHEN p.death_date IS NOT NULL AND e.visit_time::DATE > p.death_date THEN 16 ELSE 0 END)
+        FROM stage_encounters e JOIN stage_persons p USING (record_id)
+        """;
+
+    public const string Labs = """
+        INSERT INTO wh.main.fact_lab
+        WITH l AS (
+            SELECT *, trim(replace(value_text, ',', '.')) AS t, lower(trim(coalesce(unit, ''))) AS u,
+                   CASE WHEN test IN ('GLU_FASTING', 'GLU_RANDOM') THEN 'glucose'
+                        WHEN test = 'HBA1C' THEN 'hba1c'
+                        WHEN test IN ('CHOL_TOTAL', 'LDL', 'HDL') THEN 'cholesterol'
+                        WHEN test = 'TG' THEN 'tg'
+                        WHEN test = 'CREATININE' THEN 'creatinine' END AS klass
+            FROM stage_labs),
+        n AS (
+            SELECT *,
+                CASE WHEN regexp_matches(t, '^(>=|<=|>|<|≥|≤)') THEN CASE WHEN t[1] IN ('>', '≥') THEN '>' ELSE '<' END END AS bound,
+                try_cast(regexp_replace(t, '^(>=|<=|>|<|≥|≤)\s*', '') AS DOUBLE) AS x,
+                lower(t) IN ('âm tính', 'dương tính', 'am tinh', 'duong tinh', 'negative', 'positive', 'neg', 'pos') AS qualitative
+            FROM l),
+        c AS (
+            SELECT *,
+                CASE klass
+                  WHEN 'glucose' THEN CASE u WHEN 'mmol/l' THEN x WHEN 'mg/dl' THEN x / 18.016
+                                              WHEN '' THEN CASE WHEN x BETWEEN 1 AND 60 THEN x END END
+                  WHEN 'hba1c' THEN CASE u WHEN '%' THEN x WHEN 'mmol/mol' THEN x / 10.929 + 2.15
+                                            WHEN '' THEN CASE WHEN x BETWEEN 3 AND 20 THEN x END END
+                  WHEN 'cholesterol' THEN CASE u WHEN 'mmol/l' THEN x WHEN 'mg/dl' THEN x / 38.67
+                                                  WHEN '' THEN CASE WHEN x BETWEEN 0 AND 30 THEN x END END
+                  WHEN 'tg' THEN CASE u WHEN 'mmol/l' THEN x WHEN 'mg/dl' THEN x / 88.57
+                                         WHEN '' THEN CASE WHEN x BETWEEN 0 AND 50 THEN x END END
+                  WHEN 'creatinine' THEN CASE u WHEN 'umol/l' THEN x WHEN 'µmol/l' THEN x WHEN 'μmol/l' THEN x
+                                                 WHEN 'mg/dl' THEN x * 88.4
+                                                 WHEN '' THEN CASE WHEN x BETWEEN 20 AND 3000 THEN x END END
+                END AS v,
+                CASE klass WHEN 'glucose' THEN 'mmol/L' WHEN 'hba1c' THEN '%' WHEN 'cholesterol' THEN 'mmol/L'
+                           WHEN 'tg' THEN 'mmol/L' WHEN 'creatinine' THEN 'umol/L' END AS canonical
+            FROM n),
+        s AS (
+            SELECT *,
+                CASE WHEN klass IS NULL THEN 'uninterpreted'
+                     WHEN qualitative THEN 'qualitative'
+                     WHEN x IS NULL THEN 'unparseable'
+                     WHEN v IS NULL THEN 'unknown_unit'
+                     WHEN bound IS NOT NULL THEN 'censored'
+                     ELSE 'ok' END AS status
+            FROM c)
+        SELECT $sid, encounter_id, record_id, result_time::TIMESTAMP, test, value_text, unit,
+               CASE WHEN klass IS NOT NULL THEN v END, canonical, CASE WHEN klass IS NOT NULL THEN bound END, status,
+               (CASE WHEN status = 'unparseable' THEN 1 ELSE 0 END)
+             | (CASE WHEN status = 'unknown_unit' THEN 2 ELSE 0 END)
+             | (CASE WHEN (klass = 'glucose' AND (v < 1 OR v > 60)) OR (klass = 'hba1c' AND (v < 3 OR v > 20)) THEN 4 ELSE 0 END)
+        FROM s
+        """;
+
+    public const string Medications = """
+        INSERT INTO wh.main.fact_medication
+        WITH m AS (
+            SELECT *,
+                regexp_replace(replace(strip_accents(lower(split_part(trim(coalesce(active_ingredient, '')), ' ', 1))), 'đ', 'd'), '[^a-z0-9]', '', 'g') AS ing,
+                regexp_replace(replace(strip_accents(lower(split_part(trim(drug_name), ' ', 1))), 'đ', 'd'), '[^a-z0-9]', '', 'g') AS brand
+            FROM stage_medications),
+        r AS (
+            SELECT m.*, coalesce(nullif(upper(trim(m.atc_code)), ''), di.atc_code, db.atc_code) AS atc
+            FROM m
+            LEFT JOIN wh.main.dim_drug_class di ON di.ingredient = m.ing
+            LEFT JOIN wh.main.dim_drug_class db ON db.ingredient = m.brand)
+        SELECT $sid, encounter_id, record_id, dispensed_time::TIMESTAMP, drug_name, active_ingredient, atc_code, atc,
+               CASE WHEN atc IS NULL THEN 'unknown'
+                    WHEN left(atc, 3) IN ('C02', 'C03', 'C07', 'C08', 'C09') THEN 'antihypertensive'
+                    WHEN left(atc, 3) = 'A10' THEN 'antidiabetic'
+                    WHEN left(atc, 3) = 'C10' THEN 'lipid'
+                    ELSE 'other' END,
+               days_supply
+        FROM r
+        """;
+
+    public const string Facilities = """
+        INSERT INTO wh.main.dim_facility
+        SELECT DISTINCT facility_code, left(facility_code, 2), $sid FROM stage_encounters
+        WHERE facility_code NOT IN (SELECT facility_code FROM wh.main.dim_facility)
+        """;
+
+    public const string DeleteSnapshot = """
+        DELETE FROM wh.main.fact_record WHERE snapshot_id = $sid;
+        DELETE FROM wh.main.person_identity WHERE snapshot_id = $sid;
+        DELETE FROM wh.main.fact_encounter WHERE snapshot_id = $sid;
+        DELETE FROM wh.main.fact_lab WHERE snapshot_id = $sid;
+        DELETE FROM wh.main.fact_medication WHERE snapshot_id = $sid;
+        DELETE FROM wh.main.fact_snapshot WHERE snapshot_id = $sid;
+        """;
+}

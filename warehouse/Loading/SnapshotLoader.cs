@@ -1,0 +1,279 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Apache.Arrow.Ipc;
+using Dapper;
+using DuckDB.NET.Data;
+using HoSoSucKhoe.Warehouse.Reference;
+using HoSoSucKhoe.Warehouse.Snapshots;
+
+namespace HoSoSucKhoe.Warehouse.Loading;
+
+public enum LoadOutcome { Loaded, Replaced, AlreadyLoaded }
+
+public sealed record LoadResult(string SnapshotId, LoadOutcome Outcome, long Persons, long Encounters, long Labs, long Medications,
+    double Seconds, IReadOnlyDictionary<string, double> StageSeconds);
+
+/// <summary>Called inside the load transaction after the facts are in (e.g. KPI marts), on the staging connection.</summary>
+public delegate void AfterLoadStep(DuckDBConnection connection, Manifest manifest);
+
+/// <summary>
+/// Loads hssk-snapshot/1 folders: validate manifest, checksums, schema, keys and codes; stage each Arrow file
+/// in memory through the Arrow C stream; then write every fact of the snapshot in one transaction. A snapshot
+/// that fails leaves the warehouse exactly as it was.
+/// </summary>
+public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, IEnumerable<AfterLoadStep>? afterLoad = null)
+{
+    static readonly ConcurrentDictionary<string, SemaphoreSlim> Locks = new();
+
+    /// <summary>Unknown ward codes above this share reject the snapshot (a probable code-system error); below it
+    /// they are loaded and flagged as data quality.</summary>
+    public double UnknownWardTolerance { get; init; } = 0.02;
+
+    /// <summary>Loads several folders in order of as_of.</summary>
+    public IReadOnlyList<LoadResult> LoadAll(IEnumerable<string> folders, bool replace, IProgress<string>? progress = null) =>
+        folders.Select(f => (Folder: f, Manifest: Manifest.Read(f)))
+            .OrderBy(x => x.Manifest.AsOf).ThenBy(x => x.Manifest.SnapshotId, StringComparer.Ordinal)
+            .Select(x => Load(x.Folder, replace, progress)).ToList();
+
+    public LoadResult Load(string folder, bool replace = false, IProgress<string>? progress = null)
+    {
+        var gate = Locks.GetOrAdd(db.Path, _ => new SemaphoreSlim(1, 1));
+        if (!gate.Wait(0))
+            throw new SnapshotRejectedException(Manifest.FileName, null, null,
+                "một lần nạp khác đang chạy trên kho dữ liệu này; hãy đợi nó xong rồi thử lại.",
+                "another load is running on this warehouse");
+        try
+        {
+            return LoadLocked(folder, replace, progress);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    LoadResult LoadLocked(string folder, bool replace, IProgress<string>? progress)
+    {
+        var total = Stopwatch.StartNew();
+        var stages = new Dictionary<string, double>();
+        var manifest = Manifest.Read(folder);
+        progress?.Report($"Ảnh chụp {manifest.SnapshotId} (ngày {manifest.AsOf:dd/MM/yyyy}, hệ mã {manifest.AdminCodes}): kiểm tra tệp…");
+
+        using var conn = db.OpenStaging();
+        CheckKey(conn);
+        var existing = conn.QuerySingleOrDefault<string>("SELECT checksums FROM wh.main.fact_snapshot WHERE snapshot_id = $sid",
+            new { sid = manifest.SnapshotId });
+        var sw = Stopwatch.StartNew();
+        VerifyChecksums(folder, manifest);
+        stages["checksums"] = sw.Elapsed.TotalSeconds;
+        if (existing == manifest.Checksums)
+            return new LoadResult(manifest.SnapshotId, LoadOutcome.AlreadyLoaded, 0, 0, 0, 0, total.Elapsed.TotalSeconds, stages);
+        if (existing is not null && !replace)
+            throw new SnapshotRejectedException(Manifest.FileName, "khoá snapshot_id", null,
+                $"ảnh chụp '{manifest.SnapshotId}' đã được nạp với nội dung khác; dùng --replace nếu muốn thay thế.",
+                "same snapshot_id with different checksums; use --replace");
+        CheckProvince(conn, manifest);
+
+        var counts = new Dictionary<string, long>();
+        try
+        {
+            foreach (var file in SnapshotContract.Files)
+            {
+                sw.Restart();
+                progress?.Report($"  đọc {file.Name} ({manifest.File(file.Name).Rows:N0} dòng)…");
+                counts[file.Name] = Stage(conn, folder, file, manifest);
+                stages["stage " + file.Name] = sw.Elapsed.TotalSeconds;
+            }
+            sw.Restart();
+            Validate(conn, manifest);
+            stages["validate"] = sw.Elapsed.TotalSeconds;
+
+            sw.Restart();
+            progress?.Report("  ghi vào kho (một giao dịch)…");
+            Commit(conn, manifest, existing is not null, counts, total);
+            stages["commit"] = sw.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            conn.Execute("DROP TABLE IF EXISTS stage_persons; DROP TABLE IF EXISTS stage_encounters; " +
+                         "DROP TABLE IF EXISTS stage_labs; DROP TABLE IF EXISTS stage_medications; DROP TABLE IF EXISTS known_ward;");
+        }
+        var result = new LoadResult(manifest.SnapshotId, existing is null ? LoadOutcome.Loaded : LoadOutcome.Replaced,
+            counts[SnapshotContract.Persons.Name], counts[SnapshotContract.Encounters.Name],
+            counts[SnapshotContract.Labs.Name], counts[SnapshotContract.Medications.Name], total.Elapsed.TotalSeconds, stages);
+        progress?.Report($"  xong trong {result.Seconds:0.0} giây.");
+        return result;
+    }
+
+    void CheckKey(DuckDBConnection conn)
+    {
+        var stored = conn.QuerySingleOrDefault<string>("SELECT value FROM wh.main.wh_meta WHERE key = 'pseudonym_key_fingerprint'");
+        if (stored is not null && stored != pseudonymiser.Fingerprint)
+            throw new SnapshotRejectedException(Manifest.FileName, null, null,
+                "khoá bí danh hoá khác với khoá đã dùng cho kho này; mã định danh sẽ không khớp giữa các ảnh chụp.",
+                "pseudonymisation key differs from the one this warehouse was loaded with");
+    }
+
+    static void VerifyChecksums(string folder, Manifest manifest)
+    {
+        var actual = new ConcurrentDictionary<string, string>();
+        Parallel.ForEach(manifest.Files, f =>
+        {
+            var path = Path.Combine(folder, f.Name);
+            if (!File.Exists(path))
+                throw new SnapshotRejectedException(f.Name, null, null, "tệp được khai báo trong manifest nhưng không có trong thư mục.", $"{path} not found");
+            using var s = File.OpenRead(path);
+            actual[f.Name] = Convert.ToHexStringLower(SHA256.HashData(s));
+        });
+        foreach (var f in manifest.Files)
+            if (actual[f.Name] != f.Sha256)
+                throw new SnapshotRejectedException(f.Name, null, null,
+                    "mã băm SHA-256 của tệp không khớp với manifest (tệp bị hỏng hoặc bị sửa sau khi xuất).",
+                    $"sha256 mismatch: manifest {f.Sha256}, file {actual[f.Name]}");
+    }
+
+    static void CheckProvince(DuckDBConnection conn, Manifest m)
+    {
+        var known = conn.ExecuteScalar<long>(
+            "SELECT count(*) FROM wh.main.dim_admin_unit WHERE code_system = $cs AND level = 'province' AND code = $p",
+            new { cs = m.AdminCodes, p = m.ProvinceCode });
+        if (known == 0)
+            throw new SnapshotRejectedException(Manifest.FileName, "khoá province_code", null,
+                $"không có tỉnh mã '{m.ProvinceCode}' trong hệ mã {m.AdminCodes}.", $"unknown province {m.ProvinceCode} in code system {m.AdminCodes}");
+    }
+
+    long Stage(DuckDBConnection conn, string folder, ContractFile file, Manifest manifest)
+    {
+        var path = Path.Combine(folder, file.Name);
+        ArrowFileReader reader;
+        try
+        {
+            reader = new ArrowFileReader(File.OpenRead(path));
+            SnapshotContract.CheckSchema(file, reader.Schema);
+        }
+        catch (SnapshotRejectedException) { throw; }
+        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or ArgumentException or OverflowException or IndexOutOfRangeException)
+        {
+            throw new SnapshotRejectedException(file.Name, null, null,
+                "không đọc được tệp Arrow (tệp bị cắt cụt hoặc không đúng định dạng Arrow IPC file).", e.Message, e);
+        }
+        using var stream = new NumberedStream(reader, file == SnapshotContract.Persons ? pseudonymiser : null);
+        try
+        {
+            ArrowScan.Run(conn, stream, "src_" + file.StageTable, $"CREATE OR REPLACE TABLE {file.StageTable} AS SELECT * FROM src_{file.StageTable}");
+        }
+        catch (DuckDBException e)
+        {
+            throw new SnapshotRejectedException(file.Name, null, stream.Rows + 1,
+                "không đọc được dữ liệu của tệp Arrow (tệp bị cắt cụt hoặc hỏng).", e.Message, e);
+        }
+        var rows = conn.ExecuteScalar<long>($"SELECT count(*) FROM {file.StageTable}");
+        var declared = manifest.File(file.Name).Rows;
+        if (rows != declared)
+            throw new SnapshotRejectedException(file.Name, null, null,
+                $"số dòng thực tế {rows:N0} khác số dòng khai báo trong manifest {declared:N0}.", $"row count {rows} != manifest rows {declared}");
+        CheckNulls(conn, file);
+        return rows;
+    }
+
+    static void CheckNulls(DuckDBConnection conn, ContractFile file)
+    {
+        var required = file.Columns.Where(c => !c.Nullable).ToList();
+        var select = string.Join(", ", required.Select(c => $"min(_row) FILTER (WHERE \"{c.Name}\" IS NULL)"));
+        var row = (IDictionary<string, object?>)conn.QuerySingle($"SELECT {select} FROM {file.StageTable}");
+        var values = row.Values.ToList();
+        for (var i = 0; i < required.Count; i++)
+            if (values[i] is not null)
+                throw new SnapshotRejectedException(file.Name, required[i].Name, Convert.ToInt64(values[i]),
+                    "giá trị trống trong cột bắt buộc.", $"null in non-nullable column {required[i].Name}");
+    }
+
+    void Validate(DuckDBConnection conn, Manifest m)
+    {
+        var persons = SnapshotContract.Persons.Name;
+        if (conn.ExecuteScalar<long>("SELECT count(*) FROM stage_persons") == 0)
+            throw new SnapshotRejectedException(persons, null, null, "ảnh chụp trống: không có hồ sơ nào.", "empty snapshot: persons.arrow has no rows");
+
+        foreach (var file in new[] { SnapshotContract.Persons, SnapshotContract.Encounters })
+        {
+            var dup = conn.QueryFirstOrDefault<(string Key, long First, long Row)?>($"""
+                SELECT {file.KeyColumn}, min(_row), max(_row) FROM {file.StageTable}
+                GROUP BY 1 HAVING count(*) > 1 ORDER BY 2 LIMIT 1
+                """);
+            if (dup is { } d)
+                throw new SnapshotRejectedException(file.Name, file.KeyColumn, d.Row,
+                    $"mã '{d.Key}' bị trùng (đã xuất hiện ở dòng {d.First}).", $"duplicate {file.KeyColumn} '{d.Key}', first at row {d.First}");
+        }
+
+        foreach (var file in new[] { SnapshotContract.Encounters, SnapshotContract.Labs, SnapshotContract.Medications })
+        {
+            var orphan = conn.QueryFirstOrDefault<(string Record, long Row)?>($"""
+                SELECT s.record_id, s._row FROM {file.StageTable} s ANTI JOIN stage_persons p USING (record_id) ORDER BY s._row LIMIT 1
+                """);
+            if (orphan is { } o)
+                throw new SnapshotRejectedException(file.Name, "record_id", o.Row,
+                    $"mã hồ sơ '{o.Record}' không có trong persons.arrow.", $"orphan row: record_id {o.Record} not in persons.arrow");
+        }
+        foreach (var file in new[] { SnapshotContract.Labs, SnapshotContract.Medications })
+        {
+            var orphan = conn.QueryFirstOrDefault<(string Encounter, long Row)?>($"""
+                SELECT s.encounter_id, s._row FROM {file.StageTable} s ANTI JOIN stage_encounters e USING (encounter_id) ORDER BY s._row LIMIT 1
+                """);
+            if (orphan is { } o)
+                throw new SnapshotRejectedException(file.Name, "encounter_id", o.Row,
+                    $"lượt khám '{o.Encounter}' không có trong encounters.arrow.", $"orphan row: encounter_id {o.Encounter} not in encounters.arrow");
+        }
+
+        var malformed = conn.QueryFirstOrDefault<(string Code, long Row)?>(
+            "SELECT ward_code, _row FROM stage_persons WHERE NOT regexp_full_match(ward_code, '[0-9]{5}') ORDER BY _row LIMIT 1");
+        if (malformed is { } bad)
+            throw new SnapshotRejectedException(persons, "ward_code", bad.Row,
+                $"mã xã '{bad.Code}' phải gồm 5 chữ số.", $"ward_code '{bad.Code}' is not 5 digits");
+
+        conn.Execute(LoadSql.KnownWards, new { cs = m.AdminCodes, asof = m.AsOf.ToDateTime(TimeOnly.MinValue) });
+        var unknown = conn.QuerySingle<(long Unknown, long Total, string? First, long? Row, long OtherSystem)>("""
+            SELECT count(*) FILTER (WHERE k.code IS NULL), count(*),
+                   arg_min(p.ward_code, p._row) FILTER (WHERE k.code IS NULL), min(p._row) FILTER (WHERE k.code IS NULL),
+                   count(*) FILTER (WHERE k.code IS NULL AND p.ward_code IN
+                       (SELECT code FROM wh.main.dim_admin_unit WHERE code_system <> $cs AND level = 'commune'))
+            FROM stage_persons p LEFT JOIN known_ward k ON k.code = p.ward_code
+            """, new { cs = m.AdminCodes });
+        if (unknown.Unknown > UnknownWardTolerance * unknown.Total)
+        {
+            var share = 100.0 * unknown.Unknown / unknown.Total;
+            var other = m.AdminCodes == ReferenceData.System2025 ? ReferenceData.SystemLegacy : ReferenceData.System2025;
+            var hint = unknown.OtherSystem * 2 > unknown.Unknown
+                ? $" Phần lớn các mã này thuộc hệ mã {other}: manifest có thể khai sai admin_codes."
+                : "";
+            throw new SnapshotRejectedException(persons, "ward_code", unknown.Row,
+                $"mã xã '{unknown.First}' không có trong hệ mã {m.AdminCodes}; {share:0.##}% hồ sơ có mã xã không xác định (ngưỡng {UnknownWardTolerance:P0}).{hint}",
+                $"{unknown.Unknown} of {unknown.Total} ward codes unknown in code system {m.AdminCodes} (tolerance {UnknownWardTolerance:P0}); {unknown.OtherSystem} belong to the {other} system");
+        }
+    }
+
+    void Commit(DuckDBConnection conn, Manifest m, bool replacing, Dictionary<string, long> counts, Stopwatch total)
+    {
+        var args = new { sid = m.SnapshotId, asof = m.AsOf.ToDateTime(TimeOnly.MinValue), cs = m.AdminCodes };
+        using var tx = conn.BeginTransaction();
+        if (replacing) conn.Execute(LoadSql.DeleteSnapshot, args, tx);
+        conn.Execute(LoadSql.Records, args, tx);
+        conn.Execute(LoadSql.Identities, args, tx);
+        conn.Execute(LoadSql.Encounters, args, tx);
+        conn.Execute(LoadSql.Labs, args, tx);
+        conn.Execute(LoadSql.Medications, args, tx);
+        conn.Execute(LoadSql.Facilities, args, tx);
+        conn.Execute("INSERT OR IGNORE INTO wh.main.wh_meta VALUES ('pseudonym_key_fingerprint', $fp)", new { fp = pseudonymiser.Fingerprint }, tx);
+        conn.Execute("""
+            INSERT INTO wh.main.fact_snapshot VALUES ($sid, $province, $asof, $cs, $source, $checksums, $persons, $encounters, $labs, $medications, now()::TIMESTAMP, $seconds)
+            """, new
+        {
+            args.sid, province = m.ProvinceCode, args.asof, args.cs, source = m.Source, checksums = m.Checksums,
+            persons = counts[SnapshotContract.Persons.Name], encounters = counts[SnapshotContract.Encounters.Name],
+            labs = counts[SnapshotContract.Labs.Name], medications = counts[SnapshotContract.Medications.Name],
+            seconds = total.Elapsed.TotalSeconds,
+        }, tx);
+        foreach (var step in afterLoad ?? []) step(conn, m);
+        tx.Commit();
+    }
+}

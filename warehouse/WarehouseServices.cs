@@ -1,0 +1,35 @@
+using HoSoSucKhoe.Warehouse.Loading;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace HoSoSucKhoe.Warehouse;
+
+public sealed class WarehouseOptions
+{
+    /// <summary>The DuckDB warehouse file.</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>Key of the HMAC that pseudonymises citizen and insurance ids (at least 16 characters).</summary>
+    public string? PseudonymKey { get; set; }
+
+    /// <summary>Share of unknown ward codes above which a snapshot is rejected (probable code-system error).</summary>
+    public double UnknownWardTolerance { get; set; } = 0.02;
+}
+
+public static class WarehouseServices
+{
+    /// <summary>Binds <see cref="WarehouseOptions"/> from "Warehouse" and opens the warehouse once for the app's lifetime.</summary>
+    public static IServiceCollection AddWarehouse(this IServiceCollection services)
+    {
+        services.AddOptions<WarehouseOptions>().BindConfiguration("Warehouse")
+            .Validate(o => o.Path.Length > 0, "Warehouse:Path (--db) chưa được đặt.");
+        services.AddSingleton(sp => new WarehouseDb(sp.GetRequiredService<IOptions<WarehouseOptions>>().Value.Path));
+        return services;
+    }
+
+    /// <summary>The pseudonymiser of the configured key; a real load without a key is refused.</summary>
+    public static Pseudonymiser RequirePseudonymiser(this WarehouseOptions options) =>
+        string.IsNullOrWhiteSpace(options.PseudonymKey)
+            ? throw new InvalidOperationException("Thiếu khoá bí danh hoá (Warehouse:PseudonymKey): không nạp dữ liệu khi chưa có khoá. (pseudonymisation key not configured)")
+            : new Pseudonymiser(options.PseudonymKey);
+}
