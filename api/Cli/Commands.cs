@@ -1,0 +1,133 @@
+using System.Globalization;
+using Dapper;
+using HoSoSucKhoe.Warehouse;
+using HoSoSucKhoe.Warehouse.Loading;
+using HoSoSucKhoe.Warehouse.Snapshots;
+using HoSoSucKhoe.Warehouse.Synthetic;
+
+namespace HoSoSucKhoe.Api.Cli;
+
+/// <summary>The command-line verbs (README "Command line"). Each returns a process exit code.</summary>
+public static class Commands
+{
+    public const string KeyVariable = "HSSK_PSEUDONYM_KEY";
+    static readonly CultureInfo Vi = CultureInfo.GetCultureInfo("vi-VN");
+
+    public static readonly string Usage = """
+        HoSoSucKhoe — kho dữ liệu hồ sơ sức khỏe điện tử
+
+        Cách dùng (dotnet run --project api -- <lệnh> ...):
+          (không tham số)                      tạo kho demo (nếu chưa có) rồi phục vụ nó
+          generate --province <mã> --scale <tỉ lệ> --from <yyyy-MM> --to <yyyy-MM> --out <thư mục> [--seed <n>]
+          load <thư mục ảnh chụp>... --db <tệp> [--replace]
+          population <tệp csv> --db <tệp>
+          snapshots --db <tệp>
+          coverage --db <tệp> --parent <mã đơn vị> [--snapshot <mã>] [--format csv|json]
+          serve --db <tệp> [--urls <url>]
+
+        Khoá bí danh hoá cho lệnh load: biến môi trường HSSK_PSEUDONYM_KEY (ít nhất 16 ký tự).
+        """;
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            return args[0] switch
+            {
+                "generate" => Generate(new CliArgs(args[1..]), output),
+                "load" => Load(new CliArgs(args[1..], "--replace"), output),
+                "population" => Population(new CliArgs(args[1..]), output),
+                "snapshots" => Snapshots(new CliArgs(args[1..]), output),
+                "help" or "--help" or "-h" => Print(output, Usage),
+                _ => throw new CliUsageException($"Lệnh '{args[0]}' không tồn tại.\n\n{Usage}"),
+            };
+        }
+        catch (CliUsageException e) { error.WriteLine(e.Message); return 2; }
+        catch (ArgumentException e) { error.WriteLine(e.Message); return 2; }
+        catch (SnapshotRejectedException e) { error.WriteLine(e.Message); return 1; }
+        catch (WarehouseBusyException e) { error.WriteLine(e.Message); return 1; }
+    }
+
+    static int Print(TextWriter w, string s) { w.WriteLine(s); return 0; }
+
+    static int Generate(CliArgs a, TextWriter output)
+    {
+        var options = new GeneratorOptions(
+            a.Required("--province"),
+            ParseDouble(a.Required("--scale"), "--scale"),
+            ParseMonth(a.Required("--from"), "--from"),
+            ParseMonth(a.Required("--to"), "--to"),
+            a.Required("--out"),
+            a.Optional("--seed") is { } s ? ParseInt(s, "--seed") : 20250701);
+        a.NoOthers();
+        var folders = SyntheticProvince.Generate(options, new Progress(output));
+        output.WriteLine($"Đã tạo {folders.Count} ảnh chụp trong {Path.GetFullPath(options.OutDir)} (kèm truth.json và population.csv).");
+        return 0;
+    }
+
+    static int Load(CliArgs a, TextWriter output)
+    {
+        var db = a.Required("--db");
+        var replace = a.Flag("--replace");
+        a.NoOthers();
+        if (a.Positional.Count == 0) throw new CliUsageException("Lệnh load: cần ít nhất một thư mục ảnh chụp.");
+        var key = Environment.GetEnvironmentVariable(KeyVariable);
+        if (string.IsNullOrWhiteSpace(key))
+            throw new CliUsageException($"Thiếu khoá bí danh hoá: đặt biến môi trường {KeyVariable} (ít nhất 16 ký tự) trước khi nạp. Không nạp dữ liệu thật khi chưa có khoá.");
+        using var warehouse = new WarehouseDb(db);
+        var loader = Composition.Loader(warehouse, new Pseudonymiser(key));
+        foreach (var r in loader.LoadAll(a.Positional, replace, new Progress(output)))
+            output.WriteLine(r.Outcome switch
+            {
+                LoadOutcome.AlreadyLoaded => $"{r.SnapshotId}: đã có trong kho với cùng nội dung, bỏ qua.",
+                _ => string.Create(Vi, $"{r.SnapshotId}: {(r.Outcome == LoadOutcome.Replaced ? "đã thay thế" : "đã nạp")} {r.Persons:N0} hồ sơ, {r.Encounters:N0} lượt khám, {r.Labs:N0} xét nghiệm, {r.Medications:N0} thuốc trong {r.Seconds:N1} giây."),
+            });
+        return 0;
+    }
+
+    static int Population(CliArgs a, TextWriter output)
+    {
+        var db = a.Required("--db");
+        a.NoOthers();
+        if (a.Positional.Count != 1) throw new CliUsageException("Lệnh population: cần đúng một tệp CSV.");
+        using var warehouse = new WarehouseDb(db);
+        var r = PopulationLoader.Load(warehouse, a.Positional[0]);
+        output.WriteLine(string.Create(Vi, $"Đã nạp {r.Rows:N0} dòng mẫu số dân số cho {r.Units:N0} đơn vị (tổng {r.People:N0} người)."));
+        return 0;
+    }
+
+    static int Snapshots(CliArgs a, TextWriter output)
+    {
+        var db = a.Required("--db");
+        a.NoOthers();
+        if (!File.Exists(db)) throw new CliUsageException($"Tham số --db: không có tệp '{db}'.");
+        using var warehouse = new WarehouseDb(db);
+        using var conn = warehouse.Open();
+        var rows = conn.Query<(string Id, string Province, DateTime AsOf, string Codes, long Persons, long Encounters, long Labs, long Medications, DateTime LoadedAt, double Seconds)>(
+            "SELECT snapshot_id, province_code, as_of, code_system, persons, encounters, labs, medications, loaded_at, load_seconds FROM fact_snapshot ORDER BY as_of, snapshot_id").ToList();
+        output.WriteLine("snapshot_id\tprovince\tas_of\tadmin_codes\tpersons\tencounters\tlabs\tmedications\tloaded_at\tload_seconds");
+        foreach (var r in rows)
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Id}\t{r.Province}\t{r.AsOf:yyyy-MM-dd}\t{r.Codes}\t{r.Persons}\t{r.Encounters}\t{r.Labs}\t{r.Medications}\t{r.LoadedAt:yyyy-MM-dd HH:mm:ss}\t{r.Seconds:0.00}"));
+        if (rows.Count == 0) output.WriteLine("(kho chưa có ảnh chụp nào)");
+        return 0;
+    }
+
+    static double ParseDouble(string s, string name) =>
+        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+            : throw new CliUsageException($"Tham số {name}: '{s}' không phải là số (dùng dấu chấm, ví dụ 0.01).");
+
+    static int ParseInt(string s, string name) =>
+        int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
+            : throw new CliUsageException($"Tham số {name}: '{s}' không phải là số nguyên.");
+
+    static DateOnly ParseMonth(string s, string name) =>
+        DateOnly.TryParseExact(s, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
+            : throw new CliUsageException($"Tham số {name}: '{s}' phải có dạng yyyy-MM.");
+
+    /// <summary>Progress lines written as they come (IProgress&lt;T&gt;'s default posts to the thread pool).</summary>
+    sealed class Progress(TextWriter output) : IProgress<string>
+    {
+        public void Report(string value) { lock (output) output.WriteLine(value); }
+    }
+}
