@@ -117,13 +117,14 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
 
     static void VerifyChecksums(string folder, Manifest manifest)
     {
+        foreach (var f in manifest.Files)
+            if (!File.Exists(Path.Combine(folder, f.Name)))
+                throw new SnapshotRejectedException(f.Name, null, null, "tệp được khai báo trong manifest nhưng không có trong thư mục.",
+                    $"{Path.Combine(folder, f.Name)} not found");
         var actual = new ConcurrentDictionary<string, string>();
         Parallel.ForEach(manifest.Files, f =>
         {
-            var path = Path.Combine(folder, f.Name);
-            if (!File.Exists(path))
-                throw new SnapshotRejectedException(f.Name, null, null, "tệp được khai báo trong manifest nhưng không có trong thư mục.", $"{path} not found");
-            using var s = File.OpenRead(path);
+            using var s = File.OpenRead(Path.Combine(folder, f.Name));
             actual[f.Name] = Convert.ToHexStringLower(SHA256.HashData(s));
         });
         foreach (var f in manifest.Files)
