@@ -10,5 +10,5 @@ public static class Composition
     public static SnapshotLoader Loader(WarehouseDb db, Pseudonymiser pseudonymiser, double unknownWardTolerance = 0.02) =>
         new(db, pseudonymiser, AfterLoadSteps) { UnknownWardTolerance = unknownWardTolerance };
 
-    public static readonly IReadOnlyList<AfterLoadStep> AfterLoadSteps = [];
+    public static readonly IReadOnlyList<AfterLoadStep> AfterLoadSteps = [Warehouse.Marts.KpiMarts.Build, Models.Ncd.NcdMarts.AfterLoad];
 }

@@ -38,6 +38,7 @@ public static class Commands
                 "load" => Load(new CliArgs(args[1..], "--replace"), output),
                 "population" => Population(new CliArgs(args[1..]), output),
                 "snapshots" => Snapshots(new CliArgs(args[1..]), output),
+                "coverage" => CoverageCommand.Run(new CliArgs(args[1..]), output),
                 "help" or "--help" or "-h" => Print(output, Usage),
                 _ => throw new CliUsageException($"Lệnh '{args[0]}' không tồn tại.\n\n{Usage}"),
             };

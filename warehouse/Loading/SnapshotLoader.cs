@@ -25,6 +25,7 @@ public delegate void AfterLoadStep(DuckDBConnection connection, Manifest manifes
 public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, IEnumerable<AfterLoadStep>? afterLoad = null)
 {
     static readonly ConcurrentDictionary<string, SemaphoreSlim> Locks = new();
+    static readonly System.Globalization.CultureInfo Vi = System.Globalization.CultureInfo.GetCultureInfo("vi-VN");
 
     /// <summary>Unknown ward codes above this share reject the snapshot (a probable code-system error); below it
     /// they are loaded and flagged as data quality.</summary>
@@ -81,7 +82,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
             foreach (var file in SnapshotContract.Files)
             {
                 sw.Restart();
-                progress?.Report($"  đọc {file.Name} ({manifest.File(file.Name).Rows:N0} dòng)…");
+                progress?.Report(string.Create(Vi, $"  đọc {file.Name} ({manifest.File(file.Name).Rows:N0} dòng)…"));
                 counts[file.Name] = Stage(conn, folder, file, manifest);
                 stages["stage " + file.Name] = sw.Elapsed.TotalSeconds;
             }
@@ -102,7 +103,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
         var result = new LoadResult(manifest.SnapshotId, existing is null ? LoadOutcome.Loaded : LoadOutcome.Replaced,
             counts[SnapshotContract.Persons.Name], counts[SnapshotContract.Encounters.Name],
             counts[SnapshotContract.Labs.Name], counts[SnapshotContract.Medications.Name], total.Elapsed.TotalSeconds, stages);
-        progress?.Report($"  xong trong {result.Seconds:0.0} giây.");
+        progress?.Report(string.Create(Vi, $"  xong trong {result.Seconds:0.0} giây ({string.Join(", ", stages.Select(kv => $"{kv.Key} {kv.Value:0.0}"))})."));
         return result;
     }
 
@@ -173,7 +174,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
         var declared = manifest.File(file.Name).Rows;
         if (rows != declared)
             throw new SnapshotRejectedException(file.Name, null, null,
-                $"số dòng thực tế {rows:N0} khác số dòng khai báo trong manifest {declared:N0}.", $"row count {rows} != manifest rows {declared}");
+                string.Create(Vi, $"số dòng thực tế {rows:N0} khác số dòng khai báo trong manifest {declared:N0}."), $"row count {rows} != manifest rows {declared}");
         CheckNulls(conn, file);
         return rows;
     }

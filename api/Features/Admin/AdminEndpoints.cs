@@ -1,0 +1,107 @@
+using HoSoSucKhoe.Api.Features.Access;
+using HoSoSucKhoe.Api.Features.Http;
+using HoSoSucKhoe.Warehouse;
+using HoSoSucKhoe.Warehouse.Loading;
+using HoSoSucKhoe.Warehouse.Snapshots;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.Options;
+
+namespace HoSoSucKhoe.Api.Features.Admin;
+
+/// <summary>A snapshot folder on the server, or a folder whose sub-folders are snapshots (loaded in as_of order).</summary>
+public sealed record LoadRequest(string? Folder, bool Replace = false);
+
+public sealed record LoadResponse(IReadOnlyList<LoadResult> Results);
+
+/// <summary>A population CSV on the server (<c>ward_code,year,population[,permanent_population][,age_band,sex]</c>).</summary>
+public sealed record PopulationRequest(string? Path);
+
+/// <summary>One write at a time through the API: a second load (snapshot or population) is answered 409 at once.</summary>
+public sealed class LoadGate
+{
+    readonly SemaphoreSlim slot = new(1, 1);
+
+    public async Task<T> RunAsync<T>(Func<T> load)
+    {
+        if (!slot.Wait(0))
+            throw Problems.Conflict("Một lần nạp khác đang chạy trên kho dữ liệu này; hãy đợi nó xong rồi thử lại.");
+        try { return await Task.Run(load); }
+        finally { slot.Release(); }
+    }
+}
+
+public static class AdminEndpoints
+{
+    public static IServiceCollection AddAdmin(this IServiceCollection services) => services.AddSingleton<LoadGate>();
+
+    public static void MapAdmin(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(AccessEndpoints.AdminPolicy);
+
+        group.MapPost("/loads", async (LoadRequest request, WarehouseDb db, IOptions<WarehouseOptions> options, LoadGate gate,
+            WarehouseVersion version, IOutputCacheStore cache, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(request.Folder)) throw Problems.Missing("folder");
+            var pseudonymiser = RequireKey(options.Value);
+            var results = new List<LoadResult>();
+            try
+            {
+                await gate.RunAsync(() =>
+                {
+                    var folders = SnapshotFolders(request.Folder);
+                    var loader = Composition.Loader(db, pseudonymiser, options.Value.UnknownWardTolerance);
+                    foreach (var folder in folders) results.Add(loader.Load(folder, request.Replace));
+                    return results;
+                });
+            }
+            catch (SnapshotRejectedException e)
+            {
+                // Conflicts with the warehouse's state (same id, other content; a load started elsewhere in this process)
+                // are 409; everything wrong with the snapshot itself is 400.
+                var conflict = e.Column == "khoá snapshot_id" || e.Message.Contains("another load is running", StringComparison.Ordinal);
+                throw new ProblemException(conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest, "Ảnh chụp bị từ chối", e.Message);
+            }
+            finally
+            {
+                // Earlier folders of a batch stay committed when a later one is rejected: evict for them too.
+                if (results.Any(r => r.Outcome != LoadOutcome.AlreadyLoaded)) await version.ChangedAsync(cache, CancellationToken.None);
+            }
+            return new LoadResponse(results);
+        }).WithSummary("Nạp một ảnh chụp (hoặc mọi ảnh chụp trong các thư mục con) từ thư mục trên máy chủ; chỉ quản trị viên.");
+
+        group.MapPost("/population", async (PopulationRequest request, WarehouseDb db, LoadGate gate, WarehouseVersion version,
+            IOutputCacheStore cache) =>
+        {
+            if (string.IsNullOrWhiteSpace(request.Path)) throw Problems.Missing("path");
+            PopulationLoadResult result;
+            try
+            {
+                result = await gate.RunAsync(() => PopulationLoader.Load(db, request.Path));
+            }
+            catch (SnapshotRejectedException e)
+            {
+                throw new ProblemException(StatusCodes.Status400BadRequest, "Tệp dân số bị từ chối", e.Message);
+            }
+            await version.ChangedAsync(cache, CancellationToken.None);
+            return result;
+        }).WithSummary("Nạp mẫu số dân số từ một tệp CSV trên máy chủ; chỉ quản trị viên.");
+    }
+
+    static Pseudonymiser RequireKey(WarehouseOptions options)
+    {
+        try { return options.RequirePseudonymiser(); }
+        catch (InvalidOperationException e) { throw Problems.Conflict(e.Message); }
+    }
+
+    /// <summary>The folder itself when it holds a manifest; else its sub-folders that do; else the folder (the loader then
+    /// explains what is missing).</summary>
+    static List<string> SnapshotFolders(string folder)
+    {
+        if (File.Exists(Path.Combine(folder, Manifest.FileName)) || !Directory.Exists(folder)) return [folder];
+        var children = Directory.GetDirectories(folder).Where(d => File.Exists(Path.Combine(d, Manifest.FileName)))
+            .Select(d => (Folder: d, Manifest: Manifest.Read(d)))
+            .OrderBy(x => x.Manifest.AsOf).ThenBy(x => x.Manifest.SnapshotId, StringComparer.Ordinal)
+            .Select(x => x.Folder).ToList();
+        return children.Count > 0 ? children : [folder];
+    }
+}

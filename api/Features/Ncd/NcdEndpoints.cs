@@ -1,0 +1,213 @@
+using Dapper;
+using HoSoSucKhoe.Api.Features.Access;
+using HoSoSucKhoe.Api.Features.Http;
+using HoSoSucKhoe.Models.Ncd;
+using HoSoSucKhoe.Warehouse;
+using HoSoSucKhoe.Warehouse.Reference;
+using Microsoft.AspNetCore.OutputCaching;
+
+namespace HoSoSucKhoe.Api.Features.Ncd;
+
+public sealed record Methods(string Crude, string Standardised, string Smoothing, string Suppression);
+
+public sealed record PrevalenceResponse(string Measure, string Name, string Denominator, string Sex, string Ages, Methods Methods,
+    string Note, IReadOnlyList<AnchorComparison> Anchors, IReadOnlyList<PrevalenceEstimate> Rows);
+
+public sealed record CascadeResponse(string Note, IReadOnlyList<AnchorComparison> Anchors, IReadOnlyList<CascadeView> Rows);
+
+public sealed record AnchorsResponse(string SnapshotId, DateOnly AsOf, string Note, IReadOnlyList<AnchorComparison> Anchors);
+
+public sealed record MeasureInfo(string Key, string Name, string Denominator);
+
+public sealed record AuditRow(Guid AuditId, DateTime At, string UserName, string Role, string UnitCode, string SnapshotId,
+    string ListKind, int Rows, bool Identified, string Outcome);
+
+/// <summary>Hypertension and diabetes: cascades, prevalence, comorbidity, clusters, risk model, outreach line lists.</summary>
+public static class NcdEndpoints
+{
+    static readonly Methods MethodText = new(
+        "Tỷ lệ thô với khoảng tin cậy 95 % Wilson.",
+        "Chuẩn hoá tuổi trực tiếp theo dân số chuẩn WHO 2000–2025 (nhóm 18–19 nhận 2/5 trọng số nhóm 15–19; 80+ gộp), trọng số chia lại trên các nhóm tuổi có số liệu; khoảng tin cậy 95 % gamma Fay–Feuer.",
+        "Bayes thực nghiệm (chuẩn–chuẩn, phương sai giữa các xã ước lượng bằng phương pháp mômen) kéo về giá trị của tỉnh; cả giá trị gốc và giá trị làm trơn đều được trình bày.",
+        "Với người không có quyền xem danh sách của xã: số đếm từ 1 đến 4 (và các tỷ lệ suy ra từ chúng) bị ẩn.");
+
+    public static void MapNcd(this IEndpointRouteBuilder app)
+    {
+        var cached = app.MapGroup("/api/ncd").WithTags("Ncd").WithWarehouseCache();
+        var live = app.MapGroup("/api/ncd").WithTags("Ncd");
+
+        cached.MapGet("/measures", () => Measure.All.Select(m => new MeasureInfo(m.Key, m.Name, m.DenominatorName)).ToArray())
+            .WithSummary("Các chỉ số tỷ lệ hiện mắc có thể yêu cầu, với mẫu số của từng chỉ số.");
+
+        cached.MapGet("/cascade", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? snapshot, string? unit, CancellationToken ct) =>
+        {
+            var s = Snapshot(db, scope, caller, snapshot);
+            var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
+            var rows = data.Cascades().Where(r => Sees(scope, caller, s, r.Level, r.UnitCode) && (unit is null || r.UnitCode == unit))
+                .Select(r => r.View(suppress: !caller.MaySeeNamesOf(r.UnitCode))).ToList();
+            if (unit is not null && rows.Count == 0) throw Problems.Forbidden();
+            return new CascadeResponse(Burden.VisitBiasNote, data.Anchors(), rows);
+        }).WithSummary("Chuỗi chăm sóc tăng huyết áp và đái tháo đường (sàng lọc → mắc → chẩn đoán → điều trị → kiểm soát) và chỉ số chương trình theo tháng, theo tỉnh và xã, mẫu số ghi rõ.");
+
+        cached.MapGet("/cascade/series", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? unit, CancellationToken ct) =>
+        {
+            var rows = new List<CascadeView>();
+            foreach (var s in Visible(db, scope, caller))
+            {
+                var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
+                var code = unit ?? (caller.ScopeCommune ?? s.ProvinceCode);
+                rows.AddRange(data.Cascades().Where(r => r.UnitCode == code && Sees(scope, caller, s, r.Level, r.UnitCode))
+                    .Select(r => r.View(suppress: !caller.MaySeeNamesOf(r.UnitCode))));
+            }
+            return new CascadeResponse(Burden.VisitBiasNote, [], rows);
+        }).WithSummary("Chuỗi chăm sóc của một đơn vị (mặc định: tỉnh) qua các ảnh chụp.");
+
+        cached.MapGet("/prevalence", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? measure, string? snapshot,
+            string? sex, string? ages, string? unit, CancellationToken ct) =>
+        {
+            var (m, sx, g) = Parse(measure, sex, ages);
+            var s = Snapshot(db, scope, caller, snapshot);
+            var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
+            var rows = data.Prevalence(m, sx, g).Where(r => Sees(scope, caller, s, r.Level, r.UnitCode) && (unit is null || r.UnitCode == unit))
+                .Select(r => caller.MaySeeNamesOf(r.UnitCode) ? r : Burden.Suppress(r)).ToList();
+            if (unit is not null && rows.Count == 0) throw Problems.Forbidden();
+            return new PrevalenceResponse(m.Key, m.Name, m.DenominatorName, sx, g.Label, MethodText, Burden.VisitBiasNote, data.Anchors(), rows);
+        }).WithSummary("Tỷ lệ hiện mắc thô và chuẩn hoá tuổi (KTC 95 %), theo giới và nhóm tuổi (18+, STEPS, 5 năm), tỉnh và xã, kèm giá trị làm trơn Bayes thực nghiệm và mốc STEPS.");
+
+        cached.MapGet("/prevalence/series", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? measure,
+            string? sex, string? ages, string? unit, CancellationToken ct) =>
+        {
+            var (m, sx, g) = Parse(measure, sex, ages);
+            var rows = new List<PrevalenceEstimate>();
+            foreach (var s in Visible(db, scope, caller))
+            {
+                var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
+                var code = unit ?? (caller.ScopeCommune ?? s.ProvinceCode);
+                rows.AddRange(data.Prevalence(m, sx, g).Where(r => r.UnitCode == code && Sees(scope, caller, s, r.Level, r.UnitCode))
+                    .Select(r => caller.MaySeeNamesOf(r.UnitCode) ? r : Burden.Suppress(r)));
+            }
+            return new PrevalenceResponse(m.Key, m.Name, m.DenominatorName, sx, g.Label, MethodText, Burden.VisitBiasNote, [], rows);
+        }).WithSummary("Tỷ lệ hiện mắc của một đơn vị (mặc định: tỉnh) qua các ảnh chụp.");
+
+        cached.MapGet("/anchors", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? snapshot, CancellationToken ct) =>
+        {
+            var s = Snapshot(db, scope, caller, snapshot);
+            if (caller.ScopeCommune is not null) throw Problems.Forbidden();
+            var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
+            return new AnchorsResponse(s.SnapshotId, s.AsOf, Burden.VisitBiasNote, data.Anchors());
+        }).WithSummary("Tỷ lệ tính từ hồ sơ của tỉnh đặt cạnh các mốc điều tra STEPS (2015: HA cao 18,9 % ở 18–69 tuổi; 2020: tăng huyết áp 28,3 %, tăng đường huyết 6,96 % ở 25–64 tuổi).");
+
+        cached.MapGet("/comorbidity", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? snapshot, string? unit, CancellationToken ct) =>
+        {
+            var s = Snapshot(db, scope, caller, snapshot);
+            var code = unit ?? caller.ScopeCommune ?? s.ProvinceCode;
+            var level = code == s.ProvinceCode ? "province" : "commune";
+            if (!Sees(scope, caller, s, level, code)) throw Problems.Forbidden();
+            var table = await gate.RunAsync(() =>
+            {
+                NcdData.Load(db, s);
+                using var c = db.Open();
+                return Comorbidity.Compute(c, s.SnapshotId, code, level == "province" ? null : code);
+            }, ct);
+            return caller.MaySeeNamesOf(code) ? table : Comorbidity.Suppress(table);
+        }).WithSummary("Đồng mắc tăng huyết áp × đái tháo đường × thừa cân/béo phì (BMI ≥ 25), số quan sát so với số kỳ vọng nếu độc lập.");
+
+        cached.MapGet("/clusters", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? snapshot, int? k, CancellationToken ct) =>
+        {
+            var s = Snapshot(db, scope, caller, snapshot);
+            if (caller.ScopeCommune is not null || !scope.Allows(caller, s.CodeSystem, s.ProvinceCode)) throw Problems.Forbidden();
+            if (k is < 2 or > 8) throw Problems.BadParameter("k", k.ToString(), "cần một số nguyên từ 2 đến 8");
+            return await gate.RunAsync(() =>
+            {
+                var data = NcdData.Load(db, s);
+                return Clusters.Compute(s, data.Cells, data.CommuneNames, k ?? 4);
+            }, ct);
+        }).WithSummary("Nhóm các xã theo mô hình bệnh (K-means trên tỷ lệ chuẩn hoá và tỷ lệ trong chuỗi chăm sóc), mỗi nhóm mô tả bằng lời.");
+
+        cached.MapGet("/model", async (WarehouseDb db, QueryGate gate, Caller caller, CancellationToken ct) =>
+        {
+            var card = await gate.RunAsync(() => RiskModel.Current(db), ct);
+            return card ?? throw new ProblemException(StatusCodes.Status404NotFound, "Chưa có mô hình",
+                "Kho cần ít nhất hai ảnh chụp ở hai thời điểm để huấn luyện mô hình nguy cơ.");
+        }).WithSummary("Thẻ mô hình nguy cơ: phiên bản, ảnh chụp huấn luyện/kiểm tra, AUC và hiệu chuẩn theo thập phân vị so với mô hình tuổi/giới.");
+
+        live.MapPost("/model/train", async (WarehouseDb db, QueryGate gate, IOutputCacheStore cache, CancellationToken ct) =>
+        {
+            var card = await gate.RunAsync(() => RiskModel.Train(db), ct);
+            await cache.EvictByTagAsync(WarehouseVersion.CacheTag, ct);
+            return card ?? throw new ProblemException(StatusCodes.Status409Conflict, "Chưa đủ dữ liệu",
+                "Kho cần ít nhất hai ảnh chụp ở hai thời điểm để huấn luyện mô hình nguy cơ.");
+        }).RequireAuthorization(AccessEndpoints.AdminPolicy).WithSummary("Huấn luyện lại mô hình nguy cơ từ lịch sử của kho; chỉ quản trị viên.");
+
+        live.MapGet("/linelists/{kind}", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string kind, string? unit,
+            string? snapshot, int? limit, CancellationToken ct) =>
+        {
+            if (!LineLists.Kinds.ContainsKey(kind)) throw Problems.OneOf("kind", kind, LineLists.Kinds.Keys);
+            if (string.IsNullOrWhiteSpace(unit)) throw Problems.Missing("unit");
+            if (limit is < 1 or > 5000) throw Problems.BadParameter("limit", limit.ToString(), "cần một số nguyên từ 1 đến 5000");
+            var s = Snapshot(db, scope, caller, snapshot);
+            if (!caller.MaySeeNamesOf(unit) || !scope.Allows(caller, s.CodeSystem, unit))
+            {
+                using var c = db.Open();
+                NcdSchema.Ensure(db);
+                LineLists.Audit(c, caller.Name, caller.Role, unit, s.SnapshotId, kind, 0, false, "denied");
+                throw new ProblemException(StatusCodes.Status403Forbidden, Problems.ForbiddenTitle,
+                    "Danh sách có họ tên và số điện thoại chỉ dành cho cán bộ của chính xã đó; lần truy cập này đã được ghi nhật ký.");
+            }
+            return await gate.RunAsync(() =>
+            {
+                NcdData.Load(db, s);
+                var card = kind == "risk" ? RiskModel.EnsureScores(db, s)
+                    ?? throw new ProblemException(StatusCodes.Status409Conflict, "Chưa có mô hình nguy cơ",
+                        "Kho cần ít nhất hai ảnh chụp ở hai thời điểm để huấn luyện mô hình nguy cơ.") : null;
+                using var c = db.Open();
+                var list = LineLists.Query(c, s, kind, unit, identified: true, limit ?? 500, card?.ModelId);
+                LineLists.Audit(c, caller.Name, caller.Role, unit, s.SnapshotId, kind, list.Rows.Count, true, "granted");
+                return list;
+            }, ct);
+        }).WithSummary("Danh sách tiếp cận của một xã (priority | followup | risk), có họ tên và số điện thoại; chỉ cán bộ của xã đó; mọi lần truy cập được ghi nhật ký.");
+
+        live.MapGet("/audit", (WarehouseDb db, int? limit) =>
+        {
+            NcdSchema.Ensure(db);
+            using var c = db.Open();
+            return c.Query<AuditRow>("""
+                SELECT audit_id AS AuditId, accessed_at AS At, user_name AS UserName, role AS Role, unit_code AS UnitCode, snapshot_id AS SnapshotId,
+                       list_kind AS ListKind, row_count AS Rows, identified AS Identified, outcome AS Outcome
+                FROM ncd_audit ORDER BY accessed_at DESC LIMIT $limit
+                """, new { limit = Math.Clamp(limit ?? 200, 1, 10_000) }).ToArray();
+        }).RequireAuthorization(AccessEndpoints.AdminPolicy).WithSummary("Nhật ký truy cập danh sách tiếp cận; chỉ quản trị viên.");
+    }
+
+    static (Measure, string, AgeGroup) Parse(string? measure, string? sex, string? ages)
+    {
+        var m = Measure.Find(measure ?? "htn_screened") ?? throw Problems.OneOf("measure", measure, Measure.All.Select(x => x.Key));
+        var sx = sex ?? "all";
+        if (!Burden.Sexes.Contains(sx)) throw Problems.OneOf("sex", sex, Burden.Sexes);
+        var label = ages ?? "18+";
+        var g = AgeStandard.Groups.FirstOrDefault(x => x.Label == label) ?? throw Problems.OneOf("ages", ages, AgeStandard.Groups.Select(x => x.Label));
+        return (m, sx, g);
+    }
+
+    /// <summary>Snapshots whose province the caller may see, oldest first.</summary>
+    static List<SnapshotInfo> Visible(WarehouseDb db, UnitScope scope, Caller caller)
+    {
+        // The province of a commune officer comes from the map: commune codes do not start with the province code.
+        string[] provinces = caller.IsNational ? []
+            : caller.ScopeCommune is { } commune ? scope.Footprint(ReferenceData.System2025, commune).Provinces : [caller.Scope!];
+        using var c = db.Open();
+        return SnapshotInfo.All(c)
+            .Where(s => caller.IsNational || scope.Footprint(s.CodeSystem, s.ProvinceCode).Provinces.Intersect(provinces).Any()).ToList();
+    }
+
+    static SnapshotInfo Snapshot(WarehouseDb db, UnitScope scope, Caller caller, string? id)
+    {
+        var visible = Visible(db, scope, caller);
+        if (id is null) return visible.LastOrDefault() ?? throw Problems.SnapshotNotFound(null);
+        return visible.FirstOrDefault(s => s.SnapshotId == id) ?? throw Problems.SnapshotNotFound(id);
+    }
+
+    /// <summary>The province row for callers scoped to the province or above; commune rows within the scope.</summary>
+    static bool Sees(UnitScope scope, Caller caller, SnapshotInfo s, string level, string code) =>
+        level == "province" ? caller.ScopeCommune is null && scope.Allows(caller, s.CodeSystem, code) : scope.Allows(caller, s.CodeSystem, code);
+}

@@ -1,0 +1,66 @@
+using System.Text.Json.Serialization;
+using HoSoSucKhoe.Api;
+using HoSoSucKhoe.Api.Cli;
+using HoSoSucKhoe.Api.Features.Access;
+using HoSoSucKhoe.Api.Features.Admin;
+using HoSoSucKhoe.Api.Features.Coverage;
+using HoSoSucKhoe.Api.Features.Http;
+using HoSoSucKhoe.Api.Features.Ncd;
+using HoSoSucKhoe.Api.Features.Snapshots;
+using HoSoSucKhoe.Api.Features.Units;
+using HoSoSucKhoe.Warehouse;
+using HoSoSucKhoe.Warehouse.Marts;
+
+// Verbs (generate, load, population, snapshots, coverage) run and exit; "serve" or nothing starts the server.
+if (args.Length > 0 && !args[0].StartsWith('-') && args[0] != "serve")
+    return Commands.Run(args, Console.Out, Console.Error);
+
+Program.Create(ServeArguments.Translate(args), Console.Out).Run();
+return 0;
+
+/// <summary>The server. Public for WebApplicationFactory in the tests and for the benchmark (api/Bench).</summary>
+public partial class Program
+{
+    /// <summary>Builds the app; with no Warehouse:Path it creates the demo warehouse and demo keys.</summary>
+    public static WebApplication Create(string[] args, TextWriter console)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        IReadOnlyList<Credential> demoKeys = [];
+        if (string.IsNullOrEmpty(builder.Configuration["Warehouse:Path"]))
+        {
+            Demo.EnsureCreated(console);
+            builder.Configuration["Warehouse:Path"] = Demo.DatabasePath;
+            builder.Configuration["Warehouse:PseudonymKey"] ??= Demo.Key();
+            demoKeys = DemoCredentials.AddTo(builder.Configuration, Demo.Options.ProvinceCode);
+        }
+
+        builder.Services.AddWarehouse();
+        builder.Services.AddCoverage();        // KPI mart queries and coverage targets (warehouse/Marts)
+        builder.Services.AddAccess();          // API key → role + scope; every endpoint needs one (Features/Access)
+        builder.Services.AddApiProblems();     // errors as Vietnamese ProblemDetails (Features/Http)
+        builder.Services.AddWarehouseCache();  // output cache + ETag, evicted when a load commits (Features/Http)
+        builder.Services.AddCoverageApi();
+        builder.Services.AddAdmin();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseOutputCache();
+        app.MapOpenApi().AllowAnonymous();
+
+        app.MapAccess();
+        app.MapUnits();
+        app.MapSnapshots();
+        app.MapCoverage();
+        app.MapNcd();
+        app.MapAdmin();
+
+        app.Lifetime.ApplicationStarted.Register(() => DemoCredentials.Print(console, demoKeys,
+            app.Urls.FirstOrDefault() ?? "http://localhost:5000", $"/api/coverage/communes?parent={Demo.Options.ProvinceCode}&sort=coverage_pct"));
+        return app;
+    }
+}

@@ -1,0 +1,122 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace HoSoSucKhoe.Models.Ncd;
+
+public sealed record ClusterFeature(string Key, string Name, double ProvinceMean, double ProvinceSd);
+
+public sealed record ClusterProfile(int Cluster, int Communes, string Description, IReadOnlyDictionary<string, double> MeanValues,
+    IReadOnlyDictionary<string, double> MeanZ);
+
+public sealed record CommuneCluster(string UnitCode, string UnitName, int? Cluster, IReadOnlyDictionary<string, double>? Values, string? Reason);
+
+public sealed record ClusterResult(string SnapshotId, DateOnly AsOf, int K, IReadOnlyList<ClusterFeature> Features,
+    IReadOnlyList<ClusterProfile> Clusters, IReadOnlyList<CommuneCluster> Communes, string Method, string Note);
+
+/// <summary>Communes grouped by disease pattern: ML.NET KMeans (k-means++ init) on z-scores of age-standardised
+/// prevalence and cascade shares; each cluster described in Vietnamese from its mean z-scores.</summary>
+public static class Clusters
+{
+    /// <summary>Communes with fewer screened adults than this are not clustered (their rates are mostly noise).</summary>
+    public const int MinScreened = 30;
+
+    sealed class Point
+    {
+        [VectorType] public float[] Features { get; set; } = [];
+    }
+
+    sealed class Assignment
+    {
+        [ColumnName("PredictedLabel")] public uint Cluster { get; set; }
+    }
+
+    static readonly (string Key, string Name, string High, string Low)[] Spec =
+    [
+        ("htn_asr", "Tỷ lệ tăng huyết áp chuẩn hoá tuổi (trong người được đo HA)", "tăng huyết áp cao", "tăng huyết áp thấp"),
+        ("dm_asr", "Tỷ lệ đái tháo đường chuẩn hoá tuổi (trong người được xét nghiệm)", "đái tháo đường cao", "đái tháo đường thấp"),
+        ("obesity_asr", "Tỷ lệ thừa cân/béo phì chuẩn hoá tuổi", "thừa cân/béo phì nhiều", "thừa cân/béo phì ít"),
+        ("screened", "Tỷ lệ người ≥ 18 tuổi được đo HA trong 12 tháng", "sàng lọc huyết áp tốt", "ít được sàng lọc huyết áp"),
+        ("htn_diagnosed", "Tăng huyết áp: đã chẩn đoán / người mắc", "phát hiện bệnh tốt", "nhiều người tăng huyết áp chưa được chẩn đoán"),
+        ("htn_treated", "Tăng huyết áp: đang điều trị / đã chẩn đoán", "điều trị tốt", "nhiều người đã chẩn đoán chưa được điều trị"),
+        ("htn_controlled", "Tăng huyết áp: kiểm soát / đang điều trị", "kiểm soát huyết áp tốt", "kiểm soát huyết áp kém"),
+        ("dm_diagnosed", "Đái tháo đường: đã chẩn đoán / người mắc", "phát hiện đái tháo đường tốt", "nhiều người đái tháo đường chưa được chẩn đoán"),
+    ];
+
+    public static ClusterResult Compute(SnapshotInfo s, IReadOnlyList<Cell> cells, IReadOnlyDictionary<string, string> names, int k = 4)
+    {
+        var all = AgeStandard.Group("18+");
+        var byWard = cells.GroupBy(c => c.WardCode).ToDictionary(g => g.Key, g => g.ToList());
+        var values = new Dictionary<string, double[]>();
+        var communes = new List<CommuneCluster>();
+        foreach (var code in names.Keys.Union(byWard.Keys).Order(StringComparer.Ordinal))
+        {
+            var cs = byWard.GetValueOrDefault(code) ?? [];
+            var htn = Cascades.Htn(cs);
+            var dm = Cascades.Dm(cs);
+            double? Asr(string key) => Burden.Estimate(s, cs, Measure.Find(key)!, "all", all, "", new Dictionary<string, string>())[0].Standardised;
+            double?[] v =
+            [
+                Asr("htn_screened"), Asr("dm_screened"), Asr("obesity"), htn.ScreenedOfAdults.Value, htn.DiagnosedOfAffected.Value,
+                htn.TreatedOfDiagnosed.Value, htn.ControlledOfTreated.Value, dm.DiagnosedOfAffected.Value,
+            ];
+            if (htn.Screened < MinScreened || v.Any(x => x is null))
+                communes.Add(new(code, names.GetValueOrDefault(code) ?? code, null, null, $"chưa đủ dữ liệu (dưới {MinScreened} người được đo huyết áp hoặc thiếu chỉ số)"));
+            else
+                values[code] = v.Select(x => x!.Value).ToArray();
+        }
+        var codes = values.Keys.Order(StringComparer.Ordinal).ToList();
+        var d = Spec.Length;
+        var mean = new double[d];
+        var sd = new double[d];
+        for (var j = 0; j < d; j++)
+        {
+            mean[j] = codes.Count == 0 ? 0 : codes.Average(c => values[c][j]);
+            sd[j] = codes.Count < 2 ? 1 : Math.Sqrt(codes.Sum(c => Math.Pow(values[c][j] - mean[j], 2)) / (codes.Count - 1));
+            if (sd[j] == 0) sd[j] = 1;
+        }
+        var features = Spec.Select((f, j) => new ClusterFeature(f.Key, f.Name, mean[j], sd[j])).ToList();
+        k = Math.Min(k, codes.Count / 3);
+        var profiles = new List<ClusterProfile>();
+        if (k >= 2)
+        {
+            var ml = new MLContext(seed: 7);
+            var points = codes.Select(c => new Point { Features = values[c].Select((x, j) => (float)((x - mean[j]) / sd[j])).ToArray() }).ToList();
+            var schema = SchemaDefinition.Create(typeof(Point));
+            schema[nameof(Point.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, d);
+            var view = ml.Data.LoadFromEnumerable(points, schema);
+            var model = ml.Clustering.Trainers.KMeans(new Microsoft.ML.Trainers.KMeansTrainer.Options
+            {
+                FeatureColumnName = nameof(Point.Features), NumberOfClusters = k, NumberOfThreads = 1,
+                InitializationAlgorithm = Microsoft.ML.Trainers.KMeansTrainer.InitializationAlgorithm.KMeansPlusPlus,
+            }).Fit(view);
+            var assigned = ml.Data.CreateEnumerable<Assignment>(model.Transform(view), reuseRowObject: false).Select(a => (int)a.Cluster).ToList();
+            // Number clusters by their hypertension prevalence so that labels are stable across runs.
+            var order = assigned.Distinct().OrderByDescending(c => Enumerable.Range(0, codes.Count).Where(i => assigned[i] == c).Average(i => points[i].Features[0])).ToList();
+            for (var rank = 0; rank < order.Count; rank++)
+            {
+                var members = Enumerable.Range(0, codes.Count).Where(i => assigned[i] == order[rank]).ToList();
+                var meanZ = Spec.Select((f, j) => (f.Key, Z: members.Average(i => (double)points[i].Features[j]))).ToDictionary(x => x.Key, x => x.Z);
+                var meanV = Spec.Select((f, j) => (f.Key, V: members.Average(i => values[codes[i]][j]))).ToDictionary(x => x.Key, x => x.V);
+                profiles.Add(new(rank + 1, members.Count, Describe(rank + 1, members.Count, meanZ), meanV, meanZ));
+                foreach (var i in members)
+                    communes.Add(new(codes[i], names.GetValueOrDefault(codes[i]) ?? codes[i], rank + 1,
+                        Spec.Select((f, j) => (f.Key, V: values[codes[i]][j])).ToDictionary(x => x.Key, x => x.V), null));
+            }
+        }
+        else
+            foreach (var c in codes)
+                communes.Add(new(c, names.GetValueOrDefault(c) ?? c, null, null, "quá ít xã đủ dữ liệu để phân nhóm"));
+        return new ClusterResult(s.SnapshotId, s.AsOf, profiles.Count, features, profiles,
+            communes.OrderBy(c => c.UnitCode, StringComparer.Ordinal).ToList(),
+            $"K-means (ML.NET, khởi tạo k-means++, k = {profiles.Count}) trên điểm z của {d} chỉ số; xã có dưới {MinScreened} người được đo huyết áp không được phân nhóm.",
+            Burden.VisitBiasNote);
+    }
+
+    static string Describe(int cluster, int n, IReadOnlyDictionary<string, double> z)
+    {
+        var parts = Spec.Select(f => (f, Z: z[f.Key])).Where(x => Math.Abs(x.Z) >= 0.5).OrderByDescending(x => Math.Abs(x.Z)).Take(3)
+            .Select(x => x.Z > 0 ? x.f.High : x.f.Low).ToList();
+        var body = parts.Count == 0 ? "các chỉ số gần mức trung bình của các xã trong tỉnh" : string.Join(", ", parts);
+        return $"Nhóm {cluster} ({n} xã): {body}.";
+    }
+}

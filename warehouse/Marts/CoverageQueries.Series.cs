@@ -1,0 +1,126 @@
+using Dapper;
+using HoSoSucKhoe.Warehouse.Reference;
+
+namespace HoSoSucKhoe.Warehouse.Marts;
+
+/// <summary>One snapshot of a unit's time series. <see cref="Bridged"/>: a legacy snapshot seen through the
+/// old→new bridge (figures allocated by bridge weights, rounded for display; coverage from the unrounded values);
+/// <see cref="CoverageRow.Approximate"/> is then set when a partial link or a missing old commune is involved.</summary>
+public sealed record SeriesPoint(string SnapshotId, DateOnly AsOf, string CodeSystem, bool Bridged, CoverageRow Row);
+
+/// <summary>When a unit reaches a target. <see cref="Status"/>: <c>reached</c> (latest point already at the target),
+/// <c>projected</c> (<see cref="Date"/> where the least-squares line reaches it; <see cref="OnTime"/> = by 31
+/// December of the target year), <c>not_rising</c> (slope ≤ 0), <c>too_few_points</c> (fewer than 3 snapshots with a
+/// denominator in the last 12 months). <see cref="SlopePerYear"/> in percentage points per year.</summary>
+public sealed record TargetProjection(CoverageTarget Target, string Status, DateOnly? Date, bool? OnTime, double? SlopePerYear);
+
+/// <summary>A unit's coverage across snapshots (oldest first) and its projection per target.</summary>
+public sealed record UnitSeries(string Code, string Name, string Level, string CodeSystem, IReadOnlyList<SeriesPoint> Points,
+    IReadOnlyList<TargetProjection> Projections);
+
+sealed record SeriesRaw(string SnapshotId, DateOnly AsOf, bool Bridged, double? Population, double RecordsLinked, double Examined,
+    double Managed, bool Approximate)
+{
+    /// <summary>Direct points: the unit's own rows in snapshots of its code system; denominators per snapshot.</summary>
+    public const string Direct = """
+        WITH pts AS (
+            SELECT snapshot_id, as_of, records_linked, examined, managed FROM mart_unit_kpi
+            WHERE level = $level AND unit_code = $code AND code_system = $cs),
+        members AS (
+            SELECT k.snapshot_id, k.unit_code AS ward_code, year(p.as_of) AS yr
+            FROM mart_unit_kpi k JOIN pts p USING (snapshot_id)
+            WHERE k.level = 'commune' AND (k.unit_code = $code OR k.parent_code = $code OR k.province_code = $code)),
+        py AS (
+            SELECT m.snapshot_id, m.ward_code, max(f.year) AS year
+            FROM members m JOIN fact_population f ON f.code_system = $cs AND f.ward_code = m.ward_code AND f.year <= m.yr
+            GROUP BY ALL),
+        den AS (
+            SELECT py.snapshot_id, sum(f.population)::DOUBLE AS population
+            FROM py JOIN fact_population f ON f.code_system = $cs AND f.ward_code = py.ward_code AND f.year = py.year
+            GROUP BY py.snapshot_id)
+        SELECT p.snapshot_id AS SnapshotId, p.as_of AS AsOf, false AS Bridged, d.population AS Population,
+               p.records_linked::DOUBLE AS RecordsLinked, p.examined::DOUBLE AS Examined, p.managed::DOUBLE AS Managed,
+               false AS Approximate
+        FROM pts p LEFT JOIN den d USING (snapshot_id)
+        """;
+
+    /// <summary>Bridged points of a 2025 commune or province in legacy snapshots. Denominator per 2025 commune:
+    /// Σ weight × legacy denominator of its contributing old communes; if one of them has none, the commune's own
+    /// 2025-code denominator of the earliest year (approximate).</summary>
+    public const string Bridge = """
+        WITH pts AS (
+            SELECT snapshot_id, as_of, records_linked, examined, managed, approximate FROM mart_bridged_kpi
+            WHERE level = $level AND unit_code = $code),
+        bn AS (
+            SELECT b.snapshot_id, b.unit_code AS new_code, year(b.as_of) AS yr
+            FROM mart_bridged_kpi b JOIN pts USING (snapshot_id)
+            WHERE b.level = 'commune' AND (b.unit_code = $code OR b.province_code = $code)),
+        links AS (
+            SELECT bn.snapshot_id, bn.new_code, bn.yr, l.old_code, l.weight
+            FROM bn JOIN dim_unit_bridge l ON l.new_code = bn.new_code
+            JOIN mart_unit_kpi o ON o.snapshot_id = bn.snapshot_id AND o.level = 'commune' AND o.unit_code = l.old_code),
+        py AS (
+            SELECT l.snapshot_id, l.old_code, max(f.year) AS year
+            FROM links l JOIN fact_population f ON f.code_system = 'legacy' AND f.ward_code = l.old_code AND f.year <= l.yr
+            GROUP BY ALL),
+        op AS (
+            SELECT py.snapshot_id, py.old_code, sum(f.population) AS population
+            FROM py JOIN fact_population f ON f.code_system = 'legacy' AND f.ward_code = py.old_code AND f.year = py.year
+            GROUP BY ALL),
+        np AS (
+            SELECT l.snapshot_id, l.new_code, sum(l.weight * op.population) AS population, bool_and(op.population IS NOT NULL) AS complete
+            FROM links l LEFT JOIN op USING (snapshot_id, old_code)
+            GROUP BY ALL),
+        fallback AS (
+            SELECT ward_code, arg_min(population, year) AS population
+            FROM (SELECT ward_code, year, sum(population) AS population FROM fact_population WHERE code_system = '2025' GROUP BY ALL)
+            GROUP BY ward_code),
+        den AS (
+            SELECT np.snapshot_id,
+                   sum(CASE WHEN np.complete THEN np.population ELSE fb.population END)::DOUBLE AS population,
+                   bool_or(NOT np.complete) AS fell_back
+            FROM np LEFT JOIN fallback fb ON fb.ward_code = np.new_code
+            GROUP BY np.snapshot_id)
+        SELECT p.snapshot_id AS SnapshotId, p.as_of AS AsOf, true AS Bridged, d.population AS Population,
+               p.records_linked AS RecordsLinked, p.examined AS Examined, p.managed AS Managed,
+               p.approximate OR coalesce(d.fell_back, false) AS Approximate
+        FROM pts p LEFT JOIN den d USING (snapshot_id)
+        """;
+}
+
+public sealed partial class CoverageQueries
+{
+    /// <summary>
+    /// A unit's time series. <paramref name="codeSystem"/> ("2025" or "legacy") picks the meaning of a commune
+    /// code that exists in both systems; default: the system of the latest snapshot containing the unit. A 2025
+    /// commune or province also gets the legacy snapshots through the bridge, marked <see cref="SeriesPoint.Bridged"/>.
+    /// </summary>
+    /// <exception cref="KpiNotFoundException">No snapshot contains the unit.</exception>
+    public UnitSeries Series(string code, string? codeSystem = null)
+    {
+        var level = LevelOf(code);
+        if (codeSystem is not null and not (ReferenceData.System2025 or ReferenceData.SystemLegacy))
+            throw new ArgumentException($"Tham số codeSystem: '{codeSystem}' không hợp lệ (2025 hoặc legacy).", nameof(codeSystem));
+        using var c = db.Open();
+        var latest = Resolve(c, code, level, null, level == District ? ReferenceData.SystemLegacy : codeSystem);
+        var cs = latest.CodeSystem;
+        var args = new { level, code, cs };
+        var raw = c.Query<SeriesRaw>(SeriesRaw.Direct, args).ToList();
+        if (cs == ReferenceData.System2025 && level != District)
+            raw.AddRange(c.Query<SeriesRaw>(SeriesRaw.Bridge, args));
+        var goals = targets.For(level);
+        var name = c.QueryFirstOrDefault<string>("""
+            SELECT full_name FROM dim_admin_unit WHERE code_system = $cs AND level = $level AND code = $code
+            ORDER BY valid_from DESC LIMIT 1
+            """, args) ?? code;
+        var points = raw.OrderBy(r => r.AsOf).ThenBy(r => r.Bridged ? 0 : 1).ThenBy(r => r.SnapshotId, StringComparer.Ordinal)
+            .Select(r => new SeriesPoint(r.SnapshotId, r.AsOf, r.Bridged ? ReferenceData.SystemLegacy : cs, r.Bridged,
+                CoverageMath.Row(level, code, name, (decimal?)r.Population, (decimal)r.RecordsLinked, (decimal)r.Examined,
+                    (decimal)r.Managed, r.Approximate, goals)))
+            .ToList();
+        var exact = raw.OrderBy(r => r.AsOf)
+            .Where(r => r.Population is > 0)
+            .Select(r => (r.AsOf, Percent: r.Managed * 100 / r.Population!.Value)).ToList();
+        return new UnitSeries(code, name, level, cs, points, goals.Select(t => Projection.For(t, exact)).ToList());
+    }
+}

@@ -1,0 +1,91 @@
+using Dapper;
+using DuckDB.NET.Data;
+using HoSoSucKhoe.Warehouse.Reference;
+
+namespace HoSoSucKhoe.Warehouse.Marts;
+
+/// <summary>The snapshot a figure is "as of".</summary>
+public sealed record KpiSnapshot(string SnapshotId, string ProvinceCode, DateOnly AsOf, string CodeSystem)
+{
+    internal const string Select = """
+        SELECT snapshot_id AS SnapshotId, province_code AS ProvinceCode, as_of AS AsOf, code_system AS CodeSystem
+        FROM fact_snapshot s
+        """;
+
+    /// <summary>The latest snapshot (as_of, then load time) that has a mart row for the unit.</summary>
+    internal const string LatestWithUnit = Select + """
+
+        WHERE EXISTS (SELECT 1 FROM mart_unit_kpi k WHERE k.snapshot_id = s.snapshot_id AND k.level = $level AND k.unit_code = $code)
+          AND s.code_system IN ($cs1, $cs2)
+        ORDER BY s.as_of DESC, s.loaded_at DESC
+        LIMIT 1
+        """;
+
+    internal const string ById = Select + "\nWHERE snapshot_id = $sid";
+}
+
+/// <summary>
+/// Read side of the KPI marts: the appendix table of a unit's children, one unit's time series with projections,
+/// and its priority groups, completeness and data quality. Denominators are joined from <c>fact_population</c> at
+/// query time (docs/definitions.md). Unit codes: 2 digits = province, 3 = legacy district, 5 = commune.
+/// Unknown snapshots or units throw <see cref="KpiNotFoundException"/>; malformed parameters throw
+/// <see cref="ArgumentException"/> naming the parameter. Thread-safe: each call opens its own connection.
+/// </summary>
+public sealed partial class CoverageQueries(WarehouseDb db, CoverageTargets? targets = null)
+{
+    public const string Commune = "commune";
+    public const string District = "district";
+    public const string Province = "province";
+
+    readonly CoverageTargets targets = targets ?? new CoverageTargets();
+    readonly WarehouseDb db = Ensured(db);
+
+    static WarehouseDb Ensured(WarehouseDb db)
+    {
+        using (var c = db.Open()) MartSchema.Ensure(c);
+        return db;
+    }
+
+    /// <summary>The level a unit code denotes by its length.</summary>
+    internal static string LevelOf(string code, string parameter = "unit") =>
+        code.All(char.IsAsciiDigit) ? code.Length switch { 2 => Province, 3 => District, 5 => Commune, _ => Bad(code, parameter) } : Bad(code, parameter);
+
+    static string Bad(string code, string parameter) =>
+        throw new ArgumentException($"Tham số {parameter}: mã đơn vị '{code}' phải gồm 2 chữ số (tỉnh), 3 (huyện cũ) hoặc 5 (xã).", parameter);
+
+    /// <summary>Resolves the snapshot for a unit: the given one (which must contain the unit), or the latest that
+    /// contains it within the allowed code systems.</summary>
+    static KpiSnapshot Resolve(DuckDBConnection c, string code, string level, string? snapshotId, string? codeSystem = null)
+    {
+        if (snapshotId is not null)
+        {
+            var s = c.QuerySingleOrDefault<KpiSnapshot>(KpiSnapshot.ById, new { sid = snapshotId })
+                ?? throw KpiNotFoundException.Snapshot(snapshotId);
+            var has = c.ExecuteScalar<long>(
+                "SELECT count(*) FROM mart_unit_kpi WHERE snapshot_id = $sid AND level = $level AND unit_code = $code",
+                new { sid = snapshotId, level, code });
+            if (has == 0 || (codeSystem is not null && s.CodeSystem != codeSystem)) throw KpiNotFoundException.Unit(code, snapshotId);
+            return s;
+        }
+        var cs1 = codeSystem ?? ReferenceData.System2025;
+        var cs2 = codeSystem ?? ReferenceData.SystemLegacy;
+        return c.QuerySingleOrDefault<KpiSnapshot>(KpiSnapshot.LatestWithUnit, new { level, code, cs1, cs2 })
+            ?? throw KpiNotFoundException.Unit(code, null);
+    }
+
+    static object Args(KpiSnapshot s) => new { sid = s.SnapshotId, cs = s.CodeSystem, yr = s.AsOf.Year };
+
+    /// <summary>Chosen denominator year per commune of the snapshot (latest year ≤ year(as_of) of the snapshot's
+    /// code system) and the population rows of that year. Needs $sid, $cs, $yr and a <c>communes(unit_code)</c> CTE.</summary>
+    internal const string PopulationRows = """
+        py AS (
+            SELECT f.ward_code, max(f.year) AS year
+            FROM fact_population f JOIN communes c ON c.unit_code = f.ward_code
+            WHERE f.code_system = $cs AND f.year <= $yr
+            GROUP BY f.ward_code),
+        prow AS (
+            SELECT f.ward_code, f.age_band, f.sex, f.population
+            FROM fact_population f JOIN py USING (ward_code, year)
+            WHERE f.code_system = $cs)
+        """;
+}

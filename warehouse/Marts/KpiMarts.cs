@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using Dapper;
+using DuckDB.NET.Data;
+using HoSoSucKhoe.Warehouse.Reference;
+using HoSoSucKhoe.Warehouse.Snapshots;
+
+namespace HoSoSucKhoe.Warehouse.Marts;
+
+/// <summary>
+/// Builds the KPI marts (<c>mart_unit_kpi</c>, <c>mart_unit_agesex</c>, <c>mart_bridged_kpi</c>, see
+/// Schema/003_marts.sql) of one snapshot: one pass over its records into per-(ward, age band, sex) cells, then
+/// set-based rollups. Register <see cref="Build(DuckDBConnection, Manifest)"/> as an after-load step so the marts
+/// commit or roll back with the snapshot.
+/// </summary>
+public static class KpiMarts
+{
+    /// <summary>The after-load step: rebuilds the marts of the snapshot just loaded, inside the load transaction.</summary>
+    public static void Build(DuckDBConnection connection, Manifest manifest) =>
+        Build(connection, manifest.SnapshotId, manifest.ProvinceCode, manifest.AsOf, manifest.AdminCodes);
+
+    /// <summary>Rebuilds the marts of an already-loaded snapshot in their own transaction and returns the seconds
+    /// the build took (for the benchmark). Throws <see cref="KpiNotFoundException"/> for an unknown snapshot.</summary>
+    public static double Rebuild(WarehouseDb db, string snapshotId)
+    {
+        using var conn = db.OpenStaging();
+        var s = conn.QuerySingleOrDefault<(string Province, DateTime AsOf, string CodeSystem)?>(
+            "SELECT province_code, as_of::TIMESTAMP, code_system FROM wh.main.fact_snapshot WHERE snapshot_id = $sid",
+            new { sid = snapshotId }) ?? throw KpiNotFoundException.Snapshot(snapshotId);
+        var watch = Stopwatch.StartNew();
+        using var tx = conn.BeginTransaction();
+        Build(conn, snapshotId, s.Province, DateOnly.FromDateTime(s.AsOf), s.CodeSystem);
+        tx.Commit();
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Builds the marts of every loaded snapshot that has none (a warehouse loaded before the marts
+    /// existed). Returns the snapshot ids built.</summary>
+    public static IReadOnlyList<string> BuildMissing(WarehouseDb db)
+    {
+        List<string> missing;
+        using (var conn = db.Open())
+        {
+            MartSchema.Ensure(conn);
+            missing = conn.Query<string>("""
+                SELECT snapshot_id FROM fact_snapshot
+                WHERE snapshot_id NOT IN (SELECT DISTINCT snapshot_id FROM mart_unit_kpi)
+                ORDER BY as_of, snapshot_id
+                """).ToList();
+        }
+        foreach (var id in missing) Rebuild(db, id);
+        return missing;
+    }
+
+    static void Build(DuckDBConnection conn, string snapshotId, string province, DateOnly asOf, string codeSystem)
+    {
+        var args = new { sid = snapshotId, province, asof = asOf.ToDateTime(TimeOnly.MinValue), cs = codeSystem };
+        MartSchema.EnsureStaging(conn);
+        conn.Execute(KpiMartsSql.Delete, args);
+        conn.Execute(KpiMartsSql.Cells, args);
+        conn.Execute(KpiMartsSql.Communes, args);
+        if (codeSystem == ReferenceData.SystemLegacy) conn.Execute(KpiMartsSql.Districts, args);
+        conn.Execute(KpiMartsSql.Provinces, args);
+        conn.Execute(KpiMartsSql.AgeSex, args);
+        if (codeSystem == ReferenceData.SystemLegacy) conn.Execute(KpiMartsSql.Bridged, args);
+        // Not in a finally: after a failure the transaction is aborted and the TEMP table dies with the connection.
+        conn.Execute(KpiMartsSql.DropCells);
+    }
+}

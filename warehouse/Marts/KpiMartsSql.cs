@@ -1,0 +1,193 @@
+namespace HoSoSucKhoe.Warehouse.Marts;
+
+/// <summary>
+/// Fact tables → marts for one snapshot ($sid, $asof, $cs, $province). Runs on the loader's staging connection:
+/// warehouse tables are <c>wh.main.*</c>, the working table <c>kpi_cells</c> is TEMP (the one catalog a
+/// transaction that writes the warehouse may also write). Rules: docs/definitions.md; flag bits: DqFlags.cs.
+/// </summary>
+static class KpiMartsSql
+{
+    /// <summary>Every record-level numerator of <c>mart_unit_kpi</c> as a filter over one record, in table order
+    /// (<c>unknown_ward</c> and the encounter/lab counts are handled apart).</summary>
+    static readonly (string Column, string Where)[] RecordMeasures =
+    [
+        ("records_all", "true"),
+        ("records_linked", "linked"),
+        ("examined", "linked AND first_exam_date <= $asof"),
+        ("managed", "linked AND verified"),
+        ("deceased", "NOT linked"),
+        ("priority_group1", "linked AND g1"),
+        ("priority_group2", "linked AND g2"),
+        ("priority_group3", "linked AND NOT g1 AND NOT g2"),
+        ("complete_administrative", "linked AND c_admin"),
+        ("complete_immunisation", "linked AND vaccination_recorded"),
+        ("complete_history_allergy", "linked AND history_recorded"),
+        ("complete_anthropometrics", "linked AND c_anthro"),
+        ("complete_blood_group", "linked AND c_blood"),
+        ("complete_underlying_conditions", "linked AND c_under"),
+        ("complete_all", "linked AND c_admin AND vaccination_recorded AND history_recorded AND c_anthro AND c_blood AND c_under"),
+        ("duplicate_citizen", "dq_flags & 1 <> 0"),
+        ("probable_duplicate", "dq_flags & 256 <> 0"),
+        ("missing_citizen_adult", "dq_flags & 2 <> 0"),
+        ("malformed_citizen", "dq_flags & 512 <> 0"),
+        ("missing_insurance", "dq_flags & 4 <> 0"),
+        ("missing_phone", "NOT has_phone"),
+        ("visit_after_death", "dq_flags & 128 <> 0"),
+        ("implausible_birth", "dq_flags & 64 <> 0"),
+        ("implausible_record_anthropometrics", "dq_flags & 48 <> 0"),
+    ];
+
+    /// <summary>Sums of per-record encounter and lab counts.</summary>
+    static readonly string[] EventMeasures = ["implausible_encounters", "implausible_labs", "unparseable_labs", "unknown_unit_labs"];
+
+    static readonly string[] AllMeasures = [.. RecordMeasures.Select(m => m.Column), .. EventMeasures];
+
+    /// <summary>Age/sex cell columns kept in <c>mart_unit_agesex</c>.</summary>
+    static readonly string[] CellMeasures = ["records_linked", "examined", "managed", "priority_group1", "priority_group2", "priority_group3"];
+
+    static string Sums(IEnumerable<string> columns, string prefix = "") =>
+        string.Join(", ", columns.Select(c => $"coalesce(sum({prefix}{c}), 0)::BIGINT AS {c}"));
+
+    public const string Delete = """
+        DELETE FROM wh.main.mart_unit_kpi WHERE snapshot_id = $sid;
+        DELETE FROM wh.main.mart_unit_agesex WHERE snapshot_id = $sid;
+        DELETE FROM wh.main.mart_bridged_kpi WHERE snapshot_id = $sid;
+        """;
+
+    /// <summary>The one pass over the snapshot's records (with its flagged encounters and labs): counts per
+    /// (ward, age band, sex) cell. Everything else is summed from these few thousand cells.</summary>
+    public static readonly string Cells = $"""
+        CREATE OR REPLACE TEMP TABLE kpi_cells AS
+        WITH enc AS (
+            SELECT record_id,
+                   count(*) FILTER (WHERE dq_flags & 15 <> 0) AS implausible_encounters,
+                   bool_or((has_htn_code OR has_dm_code) AND visit_date <= $asof) AS ncd_code
+            FROM wh.main.fact_encounter
+            WHERE snapshot_id = $sid AND (dq_flags & 15 <> 0 OR has_htn_code OR has_dm_code)
+            GROUP BY record_id),
+        lab AS (
+            SELECT record_id,
+                   count(*) FILTER (WHERE dq_flags & 4 <> 0) AS implausible_labs,
+                   count(*) FILTER (WHERE parse_status = 'unparseable') AS unparseable_labs,
+                   count(*) FILTER (WHERE parse_status = 'unknown_unit') AS unknown_unit_labs
+            FROM wh.main.fact_lab
+            WHERE snapshot_id = $sid AND dq_flags <> 0
+            GROUP BY record_id),
+        r AS (
+            SELECT r.ward_code, r.sex, r.dq_flags, r.verified, r.first_exam_date, r.has_phone,
+                   r.vaccination_recorded, r.history_recorded,
+                   CASE WHEN r.age_years < 0 THEN NULL
+                        WHEN r.age_years >= 80 THEN '80+'
+                        ELSE CAST(r.age_years // 5 * 5 AS VARCHAR) || '-' || CAST(r.age_years // 5 * 5 + 4 AS VARCHAR) END AS age_band,
+                   r.death_date IS NULL OR r.death_date > $asof AS linked,
+                   r.age_years >= 50 OR coalesce(r.hx_hypertension, false) OR coalesce(r.hx_diabetes, false)
+                       OR coalesce(r.hx_cardiovascular, false) OR coalesce(enc.ncd_code, false) AS g1,
+                   NOT g1 AND (coalesce(r.pregnant, false) OR r.age_years < 16) AS g2,
+                   r.citizen_id_kind IN (9, 12) AND r.name_key IS NOT NULL AND r.birth_date IS NOT NULL
+                       AND r.dq_flags & 8 = 0 AND (r.insurance_key IS NOT NULL OR r.has_phone) AS c_admin,
+                   r.height_cm IS NOT NULL AND r.weight_kg IS NOT NULL AND r.dq_flags & 48 = 0 AS c_anthro,
+                   nullif(trim(r.abo_group), '') IS NOT NULL AND nullif(trim(r.rh), '') IS NOT NULL AS c_blood,
+                   r.hx_hypertension IS NOT NULL AND r.hx_diabetes IS NOT NULL AND r.hx_cardiovascular IS NOT NULL AS c_under,
+                   coalesce(enc.implausible_encounters, 0) AS implausible_encounters,
+                   coalesce(lab.implausible_labs, 0) AS implausible_labs,
+                   coalesce(lab.unparseable_labs, 0) AS unparseable_labs,
+                   coalesce(lab.unknown_unit_labs, 0) AS unknown_unit_labs
+            FROM wh.main.fact_record r
+            LEFT JOIN enc USING (record_id)
+            LEFT JOIN lab USING (record_id)
+            WHERE r.snapshot_id = $sid)
+        SELECT ward_code, age_band, sex,
+               {string.Join(",\n       ", RecordMeasures.Select(m => $"count(*) FILTER (WHERE {m.Where}) AS {m.Column}"))},
+               {string.Join(", ", EventMeasures.Select(c => $"sum({c})::BIGINT AS {c}"))},
+               count(*) FILTER (WHERE dq_flags & 8 <> 0) AS unknown_ward
+        FROM r
+        GROUP BY ward_code, age_band, sex
+        """;
+
+    /// <summary>Communes of the code system in force on as_of (one row each: validity is half-open).</summary>
+    const string Units = """
+        units AS (
+            SELECT code, parent_code, province_code FROM wh.main.dim_admin_unit
+            WHERE code_system = $cs AND level = 'commune' AND valid_from <= $asof AND (valid_to IS NULL OR $asof < valid_to))
+        """;
+
+    /// <summary>Commune rows: every commune of the snapshot's province (zeros without records) and any other
+    /// known commune that has records. Unknown wards match no unit and drop out here.</summary>
+    public static readonly string Communes = $"""
+        INSERT INTO wh.main.mart_unit_kpi
+        WITH {Units},
+        w AS (SELECT ward_code, {Sums(AllMeasures)} FROM kpi_cells GROUP BY ward_code)
+        SELECT $sid, $cs, $asof::DATE, 'commune', u.code, u.parent_code, u.province_code,
+               {string.Join(", ", AllMeasures.Select(c => $"coalesce(w.{c}, 0)"))}, 0
+        FROM units u LEFT JOIN w ON w.ward_code = u.code
+        WHERE u.province_code = $province OR w.ward_code IS NOT NULL
+        """;
+
+    /// <summary>Legacy districts: sums of their commune rows.</summary>
+    public static readonly string Districts = $"""
+        INSERT INTO wh.main.mart_unit_kpi
+        SELECT $sid, $cs, $asof::DATE, 'district', parent_code, province_code, province_code, {Sums(AllMeasures)}, 0
+        FROM wh.main.mart_unit_kpi
+        WHERE snapshot_id = $sid AND level = 'commune' AND code_system = 'legacy'
+        GROUP BY parent_code, province_code
+        """;
+
+    /// <summary>Provinces: sums of their commune rows; the snapshot's province also carries the unknown wards.</summary>
+    public static readonly string Provinces = $"""
+        INSERT INTO wh.main.mart_unit_kpi
+        SELECT $sid, $cs, $asof::DATE, 'province', province_code, NULL, province_code, {Sums(AllMeasures)},
+               CASE WHEN province_code = $province THEN (SELECT coalesce(sum(unknown_ward), 0) FROM kpi_cells) ELSE 0 END::BIGINT
+        FROM wh.main.mart_unit_kpi
+        WHERE snapshot_id = $sid AND level = 'commune'
+        GROUP BY province_code
+        """;
+
+    /// <summary>Age/sex cells per commune, legacy district and province, in one grouping-sets pass.</summary>
+    public static readonly string AgeSex = $"""
+        INSERT INTO wh.main.mart_unit_agesex
+        WITH {Units},
+        c AS (SELECT u.code, u.parent_code, u.province_code, k.* FROM kpi_cells k JOIN units u ON u.code = k.ward_code)
+        SELECT $sid, $cs,
+               CASE WHEN grouping(code) = 0 THEN 'commune' WHEN grouping(district) = 0 THEN 'district' ELSE 'province' END,
+               CASE WHEN grouping(code) = 0 THEN code WHEN grouping(district) = 0 THEN district ELSE province_code END,
+               age_band, sex, {Sums(CellMeasures)}
+        FROM (SELECT *, CASE WHEN $cs = 'legacy' THEN parent_code END AS district FROM c)
+        GROUP BY GROUPING SETS ((province_code, code, age_band, sex), (province_code, district, age_band, sex), (province_code, age_band, sex))
+        HAVING grouping(code) = 0 OR grouping(district) = 1 OR district IS NOT NULL
+        """;
+
+    /// <summary>Legacy snapshot → 2025 communes and provinces through the bridge. An old commune "contributes"
+    /// when the snapshot has a row for it; a 2025 commune with any partial or non-contributing link is approximate.</summary>
+    public const string Bridged = """
+        INSERT INTO wh.main.mart_bridged_kpi
+        WITH old AS (
+            SELECT unit_code, records_linked, examined, managed FROM wh.main.mart_unit_kpi
+            WHERE snapshot_id = $sid AND level = 'commune'),
+        targets AS (SELECT DISTINCT b.new_code FROM wh.main.dim_unit_bridge b JOIN old ON old.unit_code = b.old_code),
+        new_units AS (
+            SELECT code, any_value(province_code) AS province_code FROM wh.main.dim_admin_unit
+            WHERE code_system = '2025' AND level = 'commune' GROUP BY code),
+        communes AS (
+            SELECT b.new_code, n.province_code,
+                   coalesce(sum(b.weight * o.records_linked), 0) AS records_linked,
+                   coalesce(sum(b.weight * o.examined), 0) AS examined,
+                   coalesce(sum(b.weight * o.managed), 0) AS managed,
+                   count(o.unit_code)::INTEGER AS old_communes,
+                   bool_or(o.unit_code IS NOT NULL AND b.link = 'partial') OR bool_or(o.unit_code IS NULL) AS approximate
+            FROM targets t
+            JOIN wh.main.dim_unit_bridge b ON b.new_code = t.new_code
+            JOIN new_units n ON n.code = b.new_code
+            LEFT JOIN old o ON o.unit_code = b.old_code
+            GROUP BY b.new_code, n.province_code),
+        province_size AS (SELECT province_code, count(*) AS communes FROM new_units GROUP BY province_code)
+        SELECT $sid, $asof::DATE, 'commune', new_code, province_code, records_linked, examined, managed, old_communes, approximate
+        FROM communes
+        UNION ALL
+        SELECT $sid, $asof::DATE, 'province', c.province_code, c.province_code, sum(c.records_linked), sum(c.examined), sum(c.managed),
+               sum(c.old_communes)::INTEGER, bool_or(c.approximate) OR count(*) < any_value(s.communes)
+        FROM communes c JOIN province_size s USING (province_code)
+        GROUP BY c.province_code
+        """;
+
+    public const string DropCells = "DROP TABLE IF EXISTS kpi_cells";
+}
