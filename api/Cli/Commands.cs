@@ -47,6 +47,12 @@ public static class Commands
         catch (ArgumentException e) { error.WriteLine(e.Message); return 2; }
         catch (SnapshotRejectedException e) { error.WriteLine(e.Message); return 1; }
         catch (WarehouseBusyException e) { error.WriteLine(e.Message); return 1; }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("HSSK_DEBUG") is null)
+        {
+            // A defect of ours, not the user's input: one line, no stack trace (HSSK_DEBUG=1 shows it).
+            error.WriteLine($"Lỗi không mong đợi khi chạy lệnh '{args[0]}': {e.Message} ({e.GetType().Name}; đặt HSSK_DEBUG=1 để xem chi tiết)");
+            return 3;
+        }
     }
 
     static int Print(TextWriter w, string s) { w.WriteLine(s); return 0; }
@@ -104,12 +110,15 @@ public static class Commands
         if (!File.Exists(db)) throw new CliUsageException($"Tham số --db: không có tệp '{db}'.");
         using var warehouse = new WarehouseDb(db);
         using var conn = warehouse.Open();
-        var rows = conn.Query<(string Id, string Province, DateTime AsOf, string Codes, long Persons, long Encounters, long Labs, long Medications, DateTime LoadedAt, double Seconds)>(
-            "SELECT snapshot_id, province_code, as_of, code_system, persons, encounters, labs, medications, loaded_at, load_seconds FROM fact_snapshot ORDER BY as_of, snapshot_id").ToList();
+        var rows = conn.Query<(string Id, string Province, string AsOf, string Codes, long Persons, long Encounters, long Labs, long Medications, string LoadedAt, double Seconds)>("""
+            SELECT snapshot_id, province_code, strftime(as_of, '%Y-%m-%d'), code_system, persons, encounters, labs, medications,
+                   strftime(loaded_at, '%Y-%m-%d %H:%M:%S'), load_seconds
+            FROM fact_snapshot ORDER BY as_of, snapshot_id
+            """).ToList();
         output.WriteLine("snapshot_id\tprovince\tas_of\tadmin_codes\tpersons\tencounters\tlabs\tmedications\tloaded_at\tload_seconds");
         foreach (var r in rows)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Id}\t{r.Province}\t{r.AsOf:yyyy-MM-dd}\t{r.Codes}\t{r.Persons}\t{r.Encounters}\t{r.Labs}\t{r.Medications}\t{r.LoadedAt:yyyy-MM-dd HH:mm:ss}\t{r.Seconds:0.00}"));
+                $"{r.Id}\t{r.Province}\t{r.AsOf}\t{r.Codes}\t{r.Persons}\t{r.Encounters}\t{r.Labs}\t{r.Medications}\t{r.LoadedAt}\t{r.Seconds:0.00}"));
         if (rows.Count == 0) output.WriteLine("(kho chưa có ảnh chụp nào)");
         return 0;
     }
