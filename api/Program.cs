@@ -41,7 +41,7 @@ public partial class Program
         builder.Services.AddWarehouseCache();  // output cache + ETag, evicted when a load commits (Features/Http)
         builder.Services.AddCoverageApi();
         builder.Services.AddAdmin();
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiDocument();     // OpenAPI with the key schemes and ProblemDetails answers
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
         var app = builder.Build();

@@ -33,8 +33,11 @@ public sealed class WarehouseDb : IDisposable
             throw new WarehouseBusyException(Path, e.Message);
         }
         root.Execute("USE wh");
-        foreach (var script in new[] { "001_schema.sql", "002_seed.sql" })
-            root.Execute(ReadResource("Schema." + script));
+        // Every embedded Schema/*.sql, in file-name order; each is idempotent.
+        foreach (var script in typeof(WarehouseDb).Assembly.GetManifestResourceNames()
+                     .Where(n => n.StartsWith("Schema.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+                     .Order(StringComparer.Ordinal))
+            root.Execute(ReadResource(script));
         SeedReference();
     }
 

@@ -38,10 +38,11 @@ public static class RiskModel
     public sealed record Split(SnapshotInfo TrainFeatures, SnapshotInfo TrainLabel, SnapshotInfo TestFeatures, SnapshotInfo TestLabel, bool OutOfTime);
 
     /// <summary>
-    /// Test: features at the latest snapshot on or before (latest − H), label from the latest; train: features at the
-    /// latest snapshot on or before (test features − H), label from the test-feature snapshot, so nothing the training
-    /// sees happened after the test's feature date. H = 365 days, or half the span of the loaded snapshots when shorter.
-    /// Two snapshots only: one pair, split 70/30 by record (flagged not out of time). Fewer: null.
+    /// Test: labels from the latest snapshot, features from an earlier one; train: labels from the test's feature
+    /// snapshot, features from an earlier one still, so nothing the training sees happened after the test's feature date.
+    /// The test-feature snapshot is the one that makes the shorter of the two horizons longest (capped at 365 days,
+    /// later snapshots preferred on ties), the training features the latest snapshot at least the test horizon
+    /// before it (else the first). Two snapshots only: one pair, split 70/30 by record (flagged not out of time).
     /// </summary>
     public static Split? ChooseSplit(IReadOnlyList<SnapshotInfo> snapshots)
     {
@@ -49,12 +50,19 @@ public static class RiskModel
         if (s.Count < 2) return null;
         if (s.Count == 2) return new(s[0], s[1], s[0], s[1], false);
         var last = s[^1];
-        var horizon = Math.Min(365, (last.AsOf.DayNumber - s[0].AsOf.DayNumber) / 2);
-        var testF = s.Take(s.Count - 1).LastOrDefault(x => x.AsOf.DayNumber <= last.AsOf.DayNumber - horizon) ?? s[^2];
-        var trainF = s.TakeWhile(x => x.AsOf < testF.AsOf).LastOrDefault(x => x.AsOf.DayNumber <= testF.AsOf.DayNumber - horizon)
-            ?? s.TakeWhile(x => x.AsOf < testF.AsOf).LastOrDefault();
-        if (trainF is null) { testF = s[^2]; trainF = s[^3]; }
-        return new(trainF, testF, testF, last, true);
+        Split? best = null;
+        var bestScore = -1;
+        for (var i = 1; i < s.Count - 1; i++)
+        {
+            var testF = s[i];
+            var testH = Math.Min(365, last.AsOf.DayNumber - testF.AsOf.DayNumber);
+            var trainF = s.Take(i).LastOrDefault(x => x.AsOf.DayNumber <= testF.AsOf.DayNumber - testH) ?? s[0];
+            var score = Math.Min(testH, Math.Min(365, testF.AsOf.DayNumber - trainF.AsOf.DayNumber));
+            if (score < bestScore) continue;
+            bestScore = score;
+            best = new(trainF, testF, testF, last, true);
+        }
+        return best;
     }
 
     /// <summary>Trains, evaluates and registers a model from the loaded history; null when fewer than two snapshots.</summary>

@@ -42,7 +42,6 @@ public sealed partial class CoverageQueries(WarehouseDb db, CoverageTargets? tar
 
     static WarehouseDb Ensured(WarehouseDb db)
     {
-        using (var c = db.Open()) MartSchema.Ensure(c);
         return db;
     }
 

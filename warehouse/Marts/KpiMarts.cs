@@ -40,7 +40,6 @@ public static class KpiMarts
         List<string> missing;
         using (var conn = db.Open())
         {
-            MartSchema.Ensure(conn);
             missing = conn.Query<string>("""
                 SELECT snapshot_id FROM fact_snapshot
                 WHERE snapshot_id NOT IN (SELECT DISTINCT snapshot_id FROM mart_unit_kpi)
@@ -54,7 +53,6 @@ public static class KpiMarts
     static void Build(DuckDBConnection conn, string snapshotId, string province, DateOnly asOf, string codeSystem)
     {
         var args = new { sid = snapshotId, province, asof = asOf.ToDateTime(TimeOnly.MinValue), cs = codeSystem };
-        MartSchema.EnsureStaging(conn);
         conn.Execute(KpiMartsSql.Delete, args);
         conn.Execute(KpiMartsSql.Cells, args);
         conn.Execute(KpiMartsSql.Communes, args);

@@ -1,5 +1,7 @@
 -- Hypertension and diabetes (issue 4): case status per adult, counts per cell, model registry, scores, audit.
 -- Idempotent: run at every open after 001–003. Definitions: docs/definitions.md; methods: docs/models.md.
+-- No primary keys on the per-person tables: DuckDB's index upkeep made the load step ~10× slower; (snapshot_id,
+-- record_id) uniqueness follows from fact_record's, and each snapshot's rows are deleted before they are written.
 
 -- One row per adult (18+) of records_linked in a known commune, per snapshot: the case definitions at as_of.
 -- Written by the after-load step inside the load transaction (models/Ncd/NcdMarts.cs).
@@ -29,8 +31,7 @@ CREATE TABLE IF NOT EXISTS ncd_person (
   last_fpg         DOUBLE,             -- mmol/L, latest in 12 months
   last_hba1c       DOUBLE,             -- %, latest in 12 months
   htn_first_evidence DATE,             -- first code, first antihypertensive, or record creation when hx_hypertension
-  prog_status      VARCHAR,            -- programme patients only: controlled | uncontrolled | missed_visit | no_bp
-  PRIMARY KEY (snapshot_id, record_id)
+  prog_status      VARCHAR             -- programme patients only: controlled | uncontrolled | missed_visit | no_bp
 );
 
 -- Counts per snapshot × commune × sex × five-year band: every cascade, prevalence and programme figure is a sum of these.
@@ -60,8 +61,7 @@ CREATE TABLE IF NOT EXISTS ncd_cell (
   prog_controlled  INTEGER NOT NULL,
   prog_uncontrolled INTEGER NOT NULL,
   prog_missed_visit INTEGER NOT NULL,
-  prog_no_bp       INTEGER NOT NULL,
-  PRIMARY KEY (snapshot_id, ward_code, sex, band_lo)
+  prog_no_bp       INTEGER NOT NULL
 );
 
 -- Trained risk models: the ML.NET zip, what it was trained on and how it did (the model card).
@@ -85,8 +85,7 @@ CREATE TABLE IF NOT EXISTS ncd_risk_score (
   snapshot_id VARCHAR NOT NULL,
   record_id   VARCHAR NOT NULL,
   model_id    VARCHAR NOT NULL,
-  score       FLOAT NOT NULL,
-  PRIMARY KEY (snapshot_id, record_id)
+  score       FLOAT NOT NULL
 );
 
 -- Every line-list access: who, when, which unit, how many rows (DOMAIN.md §4).
