@@ -35,6 +35,8 @@ public static class LoadBench
         if (p.ExitCode != 0 || Folder(s) is null) throw new InvalidOperationException("generation failed");
     }
 
+    public static string SnapshotId(BenchSettings s) => Manifest.Read(Folder(s)!).SnapshotId;
+
     static string? Folder(BenchSettings s) =>
         Directory.Exists(s.Snapshots) ? Directory.GetDirectories(s.Snapshots).FirstOrDefault(d => File.Exists(Path.Combine(d, Manifest.FileName))) : null;
 
@@ -128,5 +130,19 @@ static class Memory
     {
         var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:"));
         return line is null ? Process.GetCurrentProcess().PeakWorkingSet64 / 1e9 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024 / 1e9;
+    }
+}
+
+static class ConnectionExtensions
+{
+    public static long ExecuteScalarLong(this DuckDB.NET.Data.DuckDBConnection c, string sql, string sid)
+    {
+        using (c)
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = sql;
+            cmd.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter("sid", sid));
+            return Convert.ToInt64(cmd.ExecuteScalar());
+        }
     }
 }

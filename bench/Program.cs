@@ -1,26 +1,45 @@
-using System.Diagnostics;
 using System.Globalization;
+using HoSoSucKhoe.Api.Bench;
 using HoSoSucKhoe.Bench;
+using HoSoSucKhoe.Models.Ncd;
+using HoSoSucKhoe.Warehouse;
+using HoSoSucKhoe.Warehouse.Marts;
 
-// dotnet run -c Release --project bench -- [load|all] [--province 79] [--scale 0.075] [--dir /tmp/hssk-bench]
-// Generates the ~1M-person snapshot once (in a child process, so peak memory below is the load's own), then measures.
+// dotnet run -c Release --project bench -- [all|load|kpi|ncd] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
+// Generates the ~1M-person snapshot once (in a child process, so the peak memory printed is the load's own),
+// then: load (loader vs appender), kpi (mart build, HTTP latency cached/uncached), ncd (estimates, risk model).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var verb = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 string Opt(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
-var settings = new BenchSettings(Opt("--province", "79"), double.Parse(Opt("--scale", "0.075"), CultureInfo.InvariantCulture),
+var settings = new BenchSettings(Opt("--province", "79"), double.Parse(Opt("--scale", "0.065"), CultureInfo.InvariantCulture),
     Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-bench")));
 
-switch (verb)
+if (verb == "generate") { LoadBench.Generate(settings); return 0; }
+LoadBench.EnsureGenerated(settings);
+if (verb is "all" or "load" || !File.Exists(settings.Warehouse)) LoadBench.Run(settings);
+
+if (verb is "all" or "kpi")
 {
-    case "generate":
-        LoadBench.Generate(settings);
-        return 0;
-    case "load":
-        LoadBench.EnsureGenerated(settings);
-        LoadBench.Run(settings);
-        return 0;
-    default:
-        LoadBench.EnsureGenerated(settings);
-        LoadBench.Run(settings);
-        return 0;
+    Console.WriteLine("\n== KPI marts (issue 3 §3) ==");
+    using (var db = new WarehouseDb(settings.Warehouse))
+    {
+        var snapshot = LoadBench.SnapshotId(settings);
+        var persons = db.Open().ExecuteScalarLong("SELECT count(*) FROM fact_record WHERE snapshot_id = $sid", snapshot);
+        for (var run = 1; run <= 3; run++)
+        {
+            var seconds = KpiMarts.Rebuild(db, snapshot);
+            Console.WriteLine($"  mart build run {run}: {seconds:0.00} s for {persons:N0} persons = {seconds / (persons / 1e6):0.00} s per million");
+        }
+    }
+    Console.WriteLine("\n== commune-coverage endpoint on 127.0.0.1 ==");
+    await HttpBench.RunAsync(settings.Warehouse, log: Console.Out);
 }
+
+if (verb is "all" or "ncd")
+{
+    Console.WriteLine("\n== NCD estimates and risk model (issue 4) ==");
+    using var db = new WarehouseDb(settings.Warehouse);
+    var t = NcdBenchmark.Run(db);
+    Console.WriteLine($"  {t}");
+}
+return 0;

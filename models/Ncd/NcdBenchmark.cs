@@ -17,7 +17,6 @@ public static class NcdBenchmark
     /// </summary>
     public static NcdTimings Run(WarehouseDb db)
     {
-        NcdSchema.Ensure(db);
         var total = Stopwatch.StartNew();
         using (var c = db.Open()) c.Execute("DELETE FROM ncd_done");
         NcdMarts.EnsureComputed(db);

@@ -9,7 +9,6 @@ public sealed record NcdData(SnapshotInfo Snapshot, IReadOnlyList<Cell> Cells, s
     /// <summary>Reads a snapshot's cells (computing case status first for snapshots that have none).</summary>
     public static NcdData Load(WarehouseDb db, SnapshotInfo s)
     {
-        NcdSchema.Ensure(db);
         NcdMarts.EnsureComputed(db);
         using var c = db.Open();
         return new NcdData(s, Cell.Read(c, s.SnapshotId), s.ProvinceName(c), s.CommuneNames(c));
@@ -34,29 +33,3 @@ public sealed record NcdData(SnapshotInfo Snapshot, IReadOnlyList<Cell> Cells, s
 /// <summary>A STEPS figure and the warehouse's record-based figure for the same measure and ages.</summary>
 public sealed record AnchorComparison(string Survey, string Description, string Measure, string Ages, double SurveyValue,
     double? RecordCrude, double? RecordStandardised, double? RecordStandardisedLo, double? RecordStandardisedHi, int? RecordDenominator);
-
-/// <summary>Runs 004_models.sql when the warehouse was opened by a build that does not yet run it (idempotent).</summary>
-public static class NcdSchema
-{
-    static readonly HashSet<string> Done = [];
-    static readonly Lock Gate = new();
-
-    public static void Ensure(WarehouseDb db)
-    {
-        lock (Gate)
-        {
-            if (Done.Contains(db.Path)) return;
-            using var c = db.Open();
-            if (c.ExecuteScalar<long>("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'wh' AND table_name = 'ncd_done'") == 0)
-                c.Execute(Ddl());
-            Done.Add(db.Path);
-        }
-    }
-
-    internal static string Ddl()
-    {
-        using var stream = typeof(WarehouseDb).Assembly.GetManifestResourceStream("Schema.004_models.sql")
-            ?? throw new InvalidOperationException("Embedded resource Schema.004_models.sql is missing from the build.");
-        return new StreamReader(stream).ReadToEnd();
-    }
-}

@@ -15,19 +15,8 @@ namespace HoSoSucKhoe.Models.Ncd;
 public static class NcdMarts
 {
     /// <summary>The <see cref="Warehouse.Loading.AfterLoadStep"/> of api/Composition.cs.</summary>
-    public static void AfterLoad(DuckDBConnection connection, Manifest manifest)
-    {
-        // The staging connection's default catalog is the in-memory one; a warehouse opened by a build that does not
-        // run 004_models.sql gets its tables here (DDL joins the load transaction).
-        if (connection.ExecuteScalar<long>("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'wh' AND table_name = 'ncd_done'") == 0)
-        {
-            var current = connection.ExecuteScalar<string>("SELECT current_database()");
-            connection.Execute("USE wh");
-            try { connection.Execute(NcdSchema.Ddl()); }
-            finally { connection.Execute($"USE \"{current}\""); }
-        }
+    public static void AfterLoad(DuckDBConnection connection, Manifest manifest) =>
         Compute(connection, manifest.SnapshotId, manifest.AsOf, null);
-    }
 
     internal static void Compute(IDbConnection c, string snapshotId, DateOnly asOf, IDbTransaction? tx)
     {
@@ -54,7 +43,6 @@ public static class NcdMarts
 
     static int EnsureComputedLocked(WarehouseDb db)
     {
-        NcdSchema.Ensure(db);
         using var c = db.Open();
         var missing = c.Query<(string Sid, DateOnly AsOf)>("""
             SELECT snapshot_id, as_of FROM fact_snapshot WHERE snapshot_id NOT IN (SELECT snapshot_id FROM ncd_done) ORDER BY as_of

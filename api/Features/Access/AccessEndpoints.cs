@@ -7,7 +7,7 @@ namespace HoSoSucKhoe.Api.Features.Access;
 
 public sealed record Me(string Name, string Role, string? Scope);
 
-public static class AccessEndpoints
+public static partial class AccessEndpoints
 {
     public const string AdminPolicy = "admin";
 
@@ -26,8 +26,16 @@ public static class AccessEndpoints
         return services;
     }
 
-    public static void MapAccess(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/me", (Caller caller) => new Me(caller.Name, caller.Role, caller.Scope)).WithTags("Access");
+    public static void MapAccess(this IEndpointRouteBuilder app)
+    {
+        if (app.ServiceProvider.GetRequiredService<CredentialStore>().Count == 0)
+            NoCredentials(app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AccessEndpoints)));
+        app.MapGet("/api/me", (Caller caller) => new Me(caller.Name, caller.Role, caller.Scope)).WithTags("Access")
+            .WithSummary("Tên, vai trò và phạm vi của khoá truy cập đang dùng.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Không có khoá truy cập nào trong Access:Credentials: mọi yêu cầu sẽ bị từ chối (401). (no API keys configured)")]
+    static partial void NoCredentials(ILogger logger);
 }
 
 /// <summary>The demo without configured credentials: one random key per role, printed at start-up.</summary>

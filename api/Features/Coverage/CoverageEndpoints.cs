@@ -143,8 +143,10 @@ public sealed class CoverageScope(WarehouseDb db, UnitScope scope)
         if (snapshotId is not null)
         {
             var named = SnapshotRow.Resolve(db, scope, caller, snapshotId);
-            scope.Require(caller, named.CodeSystem, code);
-            return named;
+            if (scope.Allows(caller, named.CodeSystem, code) && scope.Footprint(named.CodeSystem, code).Exists) return named;
+            AllowedSystems(caller, code, systems); // 403 (or 404) unless the caller may see the unit in some code system
+            throw new ProblemException(StatusCodes.Status404NotFound, "Không tìm thấy số liệu",
+                $"Ảnh chụp '{named.SnapshotId}' (hệ mã {named.CodeSystem}) không có đơn vị mã '{code}'.");
         }
         var allowed = AllowedSystems(caller, code, systems);
         return SnapshotRow.Visible(db, scope, caller)

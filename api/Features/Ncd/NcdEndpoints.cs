@@ -149,7 +149,6 @@ public static class NcdEndpoints
             if (!caller.MaySeeNamesOf(unit) || !scope.Allows(caller, s.CodeSystem, unit))
             {
                 using var c = db.Open();
-                NcdSchema.Ensure(db);
                 LineLists.Audit(c, caller.Name, caller.Role, unit, s.SnapshotId, kind, 0, false, "denied");
                 throw new ProblemException(StatusCodes.Status403Forbidden, Problems.ForbiddenTitle,
                     "Danh sách có họ tên và số điện thoại chỉ dành cho cán bộ của chính xã đó; lần truy cập này đã được ghi nhật ký.");
@@ -169,7 +168,6 @@ public static class NcdEndpoints
 
         live.MapGet("/audit", (WarehouseDb db, int? limit) =>
         {
-            NcdSchema.Ensure(db);
             using var c = db.Open();
             return c.Query<AuditRow>("""
                 SELECT audit_id AS AuditId, accessed_at AS At, user_name AS UserName, role AS Role, unit_code AS UnitCode, snapshot_id AS SnapshotId,
