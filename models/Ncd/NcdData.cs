@@ -1,4 +1,3 @@
-using Dapper;
 using HoSoSucKhoe.Warehouse;
 
 namespace HoSoSucKhoe.Models.Ncd;
