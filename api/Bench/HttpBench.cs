@@ -34,12 +34,12 @@ public static class HttpBench
         await using (var server = await Server.StartAsync(warehousePath, cache: true, ct))
         {
             path ??= Path((await server.Client.GetFromJsonAsync<SnapshotRow>("/api/snapshots/latest", ct))!.ProvinceCode);
-            cached = await MeasureAsync(server.Client, path, "cached", cachedRequests, cachedConcurrency, ct);
+            cached = await MeasureAsync(server.Client, path, "cached", 1000, cachedRequests, cachedConcurrency, ct);
             log?.WriteLine(Describe(cached));
         }
         await using (var server = await Server.StartAsync(warehousePath, cache: false, ct))
         {
-            uncached = await MeasureAsync(server.Client, path, "uncached", uncachedRequests, uncachedConcurrency, ct);
+            uncached = await MeasureAsync(server.Client, path, "uncached", 20, uncachedRequests, uncachedConcurrency, ct);
             log?.WriteLine(Describe(uncached));
         }
         return new HttpBenchResult(path, cached, uncached);
@@ -50,9 +50,12 @@ public static class HttpBench
 
     static string Path(string province) => $"/api/coverage/communes?parent={province}";
 
-    static async Task<LatencyStats> MeasureAsync(HttpClient client, string path, string mode, int requests, int concurrency, CancellationToken ct)
+    /// <summary>Warm-up first (tiered JIT needs about a thousand calls before the cached path is at full speed; connections;
+    /// the first cache fill), then <paramref name="requests"/> timed requests.</summary>
+    static async Task<LatencyStats> MeasureAsync(HttpClient client, string path, string mode, int warmUp, int requests, int concurrency,
+        CancellationToken ct)
     {
-        for (var i = 0; i < Math.Min(20, requests); i++) await Send(client, path, ct); // warm-up: JIT, connections, first cache fill
+        for (var i = 0; i < warmUp; i++) await Send(client, path, ct);
 
         var latencies = new double[requests];
         var next = -1;

@@ -46,6 +46,16 @@ public sealed class CoverageApiTests(WarehouseFixture fixture) : IDisposable
             .GetProperty("rows").EnumerateArray().ToList();
         Assert.Equal(sorted.Count(p => p < threshold), below.Count);
         Assert.All(below, r => Assert.True(r.GetProperty("coveragePct").GetDecimal() < threshold));
+
+        var all = queries.Children(new CoverageRequest(api.Province));
+        var key = all.Targets[^1].Key;
+        var lagging = (await Leadership.JsonAsync($"/api/coverage/communes?parent={api.Province}&belowTarget={key}"))
+            .GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("code").GetString()).ToList();
+        Assert.Equal(all.Rows.Where(r => r.Targets.Single(t => t.Key == key).Meets == false).Select(r => r.Code), lagging);
+        Assert.NotEmpty(lagging);
+        using var bad = await Leadership.GetAsync($"/api/coverage/communes?parent={api.Province}&belowTarget=99_2099");
+        Assert.Equal($"Tham số 'belowTarget': giá trị '99_2099' không hợp lệ; dùng một trong: {string.Join(", ", all.Targets.Select(t => t.Key))}.",
+            (await bad.ProblemAsync(400)).Detail);
     }
 
     [Fact]

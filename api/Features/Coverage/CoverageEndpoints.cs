@@ -1,9 +1,11 @@
+using System.Globalization;
 using HoSoSucKhoe.Api.Features.Access;
 using HoSoSucKhoe.Api.Features.Http;
 using HoSoSucKhoe.Api.Features.Snapshots;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Marts;
 using HoSoSucKhoe.Warehouse.Reference;
+using Microsoft.Extensions.Options;
 
 namespace HoSoSucKhoe.Api.Features.Coverage;
 
@@ -20,7 +22,8 @@ public static class CoverageEndpoints
         var group = app.MapGroup("/api/coverage").WithTags("Coverage").WithWarehouseCache();
 
         group.MapGet("/{level}", async (string level, string? parent, string? snapshot, string? sort, bool? desc, double? below,
-            bool? over100, Caller caller, CoverageScope scope, CoverageQueries queries, QueryGate gate, CancellationToken ct) =>
+            string? belowTarget, bool? over100, Caller caller, CoverageScope scope, CoverageQueries queries,
+            IOptions<CoverageTargets> targets, QueryGate gate, CancellationToken ct) =>
         {
             var childLevel = level.ToLowerInvariant() switch
             {
@@ -33,15 +36,19 @@ public static class CoverageEndpoints
                 throw Problems.BadParameter("parent", parent, "cần mã tỉnh (2 chữ số) hoặc mã huyện cũ (3 chữ số)");
             if (sort is not null && !SortKeys.Contains(sort.ToLowerInvariant())) throw Problems.OneOf("sort", sort, SortKeys);
             if (below is { } b && (double.IsNaN(b) || b is < 0 or > 1000))
-                throw Problems.BadParameter("below", below.ToString(), "cần một tỉ lệ phần trăm từ 0 đến 1000");
+                throw Problems.BadParameter("below", b.ToString(CultureInfo.InvariantCulture), "cần một tỉ lệ phần trăm từ 0 đến 1000");
+            var keys = targets.Value.For(childLevel).Select(t => t.Key).ToList();
+            if (belowTarget is not null && !keys.Contains(belowTarget)) throw Problems.OneOf("belowTarget", belowTarget, keys);
             var legacyOnly = parent.Length == 3 || childLevel == CoverageQueries.District;
             var chosen = scope.Snapshot(caller, parent, snapshot, legacyOnly);
             var table = await Read(gate, () => queries.Children(new CoverageRequest(parent)
             {
                 SnapshotId = chosen.SnapshotId, Level = childLevel, Sort = sort, Descending = desc ?? false, Below = below, Over100 = over100,
             }), ct);
+            if (belowTarget is not null) // units that do not meet it yet; units without a denominator cannot be judged
+                table = table with { Rows = [.. table.Rows.Where(r => r.Targets.Any(t => t.Key == belowTarget && t.Meets == false))] };
             return new Report<CoverageTable>(table, $"bao-phu-{parent}-{table.Snapshot.SnapshotId}", Flatten);
-        }).WithSummary("Bảng phụ lục độ bao phủ hồ sơ sức khỏe của các đơn vị con (xã của một tỉnh; huyện của tỉnh hoặc xã của huyện ở ảnh chụp mã cũ) kèm dòng tổng, sắp xếp (sort, desc) và lọc (below: dưới một tỉ lệ %, over100).");
+        }).WithSummary("Bảng phụ lục độ bao phủ hồ sơ sức khỏe của các đơn vị con (xã của một tỉnh; huyện của tỉnh hoặc xã của huyện ở ảnh chụp mã cũ) kèm dòng tổng, sắp xếp (sort, desc) và lọc (below: dưới một tỉ lệ %; belowTarget: chưa đạt một chỉ tiêu, ví dụ 90_2025; over100).");
 
         var unit = group.MapGroup("/units/{code}");
 
