@@ -53,8 +53,8 @@ public static class LoadBench
         using (var db = new WarehouseDb(s.Warehouse))
         {
             var sw = Stopwatch.StartNew();
-            result = new SnapshotLoader(db, new Pseudonymiser("bench-key-0123456789")).Load(folder);
-            Console.WriteLine($"\n== loader (Arrow C stream → duckdb_arrow_scan, validation, transform, one transaction) ==");
+            result = HoSoSucKhoe.Api.Composition.Loader(db, new Pseudonymiser("bench-key-0123456789")).Load(folder);
+            Console.WriteLine($"\n== loader (Arrow C stream → duckdb_arrow_scan, validation, transform, KPI marts and NCD case definitions, one transaction) ==");
             Console.WriteLine($"total {sw.Elapsed.TotalSeconds:0.00} s, peak memory {Memory.PeakGb():0.00} GB");
             foreach (var (stage, seconds) in result.StageSeconds) Console.WriteLine($"  {stage,-28} {seconds,7:0.00} s");
             foreach (var f in manifest.Files)

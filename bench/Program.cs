@@ -32,7 +32,10 @@ if (verb is "all" or "kpi")
         }
     }
     Console.WriteLine("\n== commune-coverage endpoint on 127.0.0.1 ==");
-    await HttpBench.RunAsync(settings.Warehouse, log: Console.Out);
+    // Bounded load: 1, 4 and 8 concurrent clients (client and server share the 2 cores). Uncached at 2 concurrent,
+    // the server's cap on heavy queries.
+    foreach (var clients in new[] { 1, 4, 8 })
+        await HttpBench.RunAsync(settings.Warehouse, cachedConcurrency: clients, uncachedRequests: clients == 1 ? 300 : 100, log: Console.Out);
 }
 
 if (verb is "all" or "ncd")

@@ -61,10 +61,13 @@ static class LoadSql
 
     public const string Encounters = """
         INSERT INTO wh.main.fact_encounter
+        WITH icd AS (
+            SELECT icd_main, icd_other,
+                   regexp_matches(coalesce(icd_main, '') || ';' || coalesce(icd_other, ''), '(^|;)\s*I1[0-5]') AS htn,
+                   regexp_matches(coalesce(icd_main, '') || ';' || coalesce(icd_other, ''), '(^|;)\s*E1[0-4]') AS dm
+            FROM (SELECT DISTINCT icd_main, icd_other FROM stage_encounters))
         SELECT $sid, e.encounter_id, e.record_id, e.facility_code, e.visit_time::TIMESTAMP, e.visit_time::DATE, e.kind,
-               e.icd_main, e.icd_other,
-               regexp_matches(coalesce(e.icd_main, '') || ';' || coalesce(e.icd_other, ''), '(^|;)\s*I1[0-5]'),
-               regexp_matches(coalesce(e.icd_main, '') || ';' || coalesce(e.icd_other, ''), '(^|;)\s*E1[0-4]'),
+               e.icd_main, e.icd_other, icd.htn, icd.dm,
                e.systolic, e.diastolic, e.height_cm, e.weight_kg, e.waist_cm,
                (CASE WHEN e.systolic IS NOT NULL AND (e.systolic < 60 OR e.systolic > 300 OR e.systolic <= coalesce(e.diastolic, -1)) THEN 1 ELSE 0 END)
              | (CASE WHEN e.diastolic IS NOT NULL AND (e.diastolic < 30 OR e.diastolic > 200) THEN 2 ELSE 0 END)
@@ -72,18 +75,20 @@ static class LoadSql
              | (CASE WHEN e.weight_kg IS NOT NULL AND (e.weight_kg < 1 OR e.weight_kg > 300) THEN 8 ELSE 0 END)
              | (CASE WHEN p.death_date IS NOT NULL AND e.visit_time::DATE > p.death_date THEN 16 ELSE 0 END)
         FROM stage_encounters e JOIN stage_persons p USING (record_id)
+        JOIN icd ON icd.icd_main IS NOT DISTINCT FROM e.icd_main AND icd.icd_other IS NOT DISTINCT FROM e.icd_other
         """;
 
     public const string Labs = """
         INSERT INTO wh.main.fact_lab
         WITH l AS (
-            SELECT *, trim(replace(value_text, ',', '.')) AS t, lower(trim(coalesce(unit, ''))) AS u,
+            -- Parse each distinct (test, text, unit) once: 3M results carry a few thousand distinct texts.
+            SELECT test, value_text, unit, trim(replace(value_text, ',', '.')) AS t, lower(trim(coalesce(unit, ''))) AS u,
                    CASE WHEN test IN ('GLU_FASTING', 'GLU_RANDOM') THEN 'glucose'
                         WHEN test = 'HBA1C' THEN 'hba1c'
                         WHEN test IN ('CHOL_TOTAL', 'LDL', 'HDL') THEN 'cholesterol'
                         WHEN test = 'TG' THEN 'tg'
                         WHEN test = 'CREATININE' THEN 'creatinine' END AS klass
-            FROM stage_labs),
+            FROM (SELECT DISTINCT test, value_text, unit FROM stage_labs)),
         n AS (
             SELECT *,
                 CASE WHEN regexp_matches(t, '^(>=|<=|>|<|≥|≤)') THEN CASE WHEN t[1] IN ('>', '≥') THEN '>' ELSE '<' END END AS bound,
@@ -116,35 +121,48 @@ static class LoadSql
                      WHEN v IS NULL THEN 'unknown_unit'
                      WHEN bound IS NOT NULL THEN 'censored'
                      ELSE 'ok' END AS status
-            FROM c)
-        SELECT $sid, encounter_id, record_id, result_time::TIMESTAMP, test, value_text, unit,
-               CASE WHEN klass IS NOT NULL THEN v END, canonical, CASE WHEN klass IS NOT NULL THEN bound END, status,
-               (CASE WHEN status = 'unparseable' THEN 1 ELSE 0 END)
-             | (CASE WHEN status = 'unknown_unit' THEN 2 ELSE 0 END)
-             | (CASE WHEN (klass = 'glucose' AND (v < 1 OR v > 60)) OR (klass = 'hba1c' AND (v < 3 OR v > 20)) THEN 4 ELSE 0 END)
-        FROM s
+            FROM c),
+        m AS (
+            SELECT test, value_text, unit, CASE WHEN klass IS NOT NULL THEN v END AS v, canonical,
+                   CASE WHEN klass IS NOT NULL THEN bound END AS bound, status,
+                   (CASE WHEN status = 'unparseable' THEN 1 ELSE 0 END)
+                 | (CASE WHEN status = 'unknown_unit' THEN 2 ELSE 0 END)
+                 | (CASE WHEN (klass = 'glucose' AND (v < 1 OR v > 60)) OR (klass = 'hba1c' AND (v < 3 OR v > 20)) THEN 4 ELSE 0 END) AS flags
+            FROM s)
+        SELECT $sid, l.encounter_id, l.record_id, l.result_time::TIMESTAMP, l.test, l.value_text, l.unit,
+               m.v, m.canonical, m.bound, m.status, m.flags
+        FROM stage_labs l
+        JOIN m ON m.test = l.test AND m.value_text = l.value_text AND m.unit IS NOT DISTINCT FROM l.unit
         """;
 
     public const string Medications = """
         INSERT INTO wh.main.fact_medication
-        WITH m AS (
+        WITH d AS (
+            -- Classify each distinct (name, ingredient, ATC) once: millions of rows, a few hundred spellings.
+            SELECT DISTINCT drug_name, active_ingredient, atc_code FROM stage_medications),
+        m AS (
             SELECT *,
                 regexp_replace(replace(strip_accents(lower(split_part(trim(coalesce(active_ingredient, '')), ' ', 1))), 'đ', 'd'), '[^a-z0-9]', '', 'g') AS ing,
                 regexp_replace(replace(strip_accents(lower(split_part(trim(drug_name), ' ', 1))), 'đ', 'd'), '[^a-z0-9]', '', 'g') AS brand
-            FROM stage_medications),
+            FROM d),
         r AS (
             SELECT m.*, coalesce(nullif(upper(trim(m.atc_code)), ''), di.atc_code, db.atc_code) AS atc
             FROM m
             LEFT JOIN wh.main.dim_drug_class di ON di.ingredient = m.ing
-            LEFT JOIN wh.main.dim_drug_class db ON db.ingredient = m.brand)
-        SELECT $sid, encounter_id, record_id, dispensed_time::TIMESTAMP, drug_name, active_ingredient, atc_code, atc,
-               CASE WHEN atc IS NULL THEN 'unknown'
-                    WHEN left(atc, 3) IN ('C02', 'C03', 'C07', 'C08', 'C09') THEN 'antihypertensive'
-                    WHEN left(atc, 3) = 'A10' THEN 'antidiabetic'
-                    WHEN left(atc, 3) = 'C10' THEN 'lipid'
-                    ELSE 'other' END,
-               days_supply
-        FROM r
+            LEFT JOIN wh.main.dim_drug_class db ON db.ingredient = m.brand),
+        c AS (
+            SELECT drug_name, active_ingredient, atc_code, atc,
+                   CASE WHEN atc IS NULL THEN 'unknown'
+                        WHEN left(atc, 3) IN ('C02', 'C03', 'C07', 'C08', 'C09') THEN 'antihypertensive'
+                        WHEN left(atc, 3) = 'A10' THEN 'antidiabetic'
+                        WHEN left(atc, 3) = 'C10' THEN 'lipid'
+                        ELSE 'other' END AS drug_group
+            FROM r)
+        SELECT $sid, s.encounter_id, s.record_id, s.dispensed_time::TIMESTAMP, s.drug_name, s.active_ingredient, s.atc_code,
+               c.atc, c.drug_group, s.days_supply
+        FROM stage_medications s
+        JOIN c ON c.drug_name = s.drug_name AND c.active_ingredient IS NOT DISTINCT FROM s.active_ingredient
+              AND c.atc_code IS NOT DISTINCT FROM s.atc_code
         """;
 
     public const string Facilities = """

@@ -43,7 +43,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
         if (!gate.Wait(0))
             throw new SnapshotRejectedException(Manifest.FileName, null, null,
                 "một lần nạp khác đang chạy trên kho dữ liệu này; hãy đợi nó xong rồi thử lại.",
-                "another load is running on this warehouse");
+                "another load is running on this warehouse") { Conflict = true };
         try
         {
             return LoadLocked(folder, replace, progress);
@@ -73,7 +73,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
         if (existing is not null && !replace)
             throw new SnapshotRejectedException(Manifest.FileName, "khoá snapshot_id", null,
                 $"ảnh chụp '{manifest.SnapshotId}' đã được nạp với nội dung khác; dùng --replace nếu muốn thay thế.",
-                "same snapshot_id with different checksums; use --replace");
+                "same snapshot_id with different checksums; use --replace") { Conflict = true };
         CheckProvince(conn, manifest);
 
         var counts = new Dictionary<string, long>();
@@ -90,10 +90,8 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
             Validate(conn, manifest);
             stages["validate"] = sw.Elapsed.TotalSeconds;
 
-            sw.Restart();
             progress?.Report("  ghi vào kho (một giao dịch)…");
-            Commit(conn, manifest, existing is not null, counts, total);
-            stages["commit"] = sw.Elapsed.TotalSeconds;
+            Commit(conn, manifest, existing is not null, counts, total, stages);
         }
         finally
         {
@@ -254,16 +252,24 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
         }
     }
 
-    void Commit(DuckDBConnection conn, Manifest m, bool replacing, Dictionary<string, long> counts, Stopwatch total)
+    void Commit(DuckDBConnection conn, Manifest m, bool replacing, Dictionary<string, long> counts, Stopwatch total,
+        Dictionary<string, double> stages)
     {
         var args = new { sid = m.SnapshotId, asof = m.AsOf.ToDateTime(TimeOnly.MinValue), cs = m.AdminCodes };
+        var sw = Stopwatch.StartNew();
+        void Timed(string stage, Action action)
+        {
+            sw.Restart();
+            action();
+            stages[stage] = sw.Elapsed.TotalSeconds;
+        }
         using var tx = conn.BeginTransaction();
-        if (replacing) conn.Execute(LoadSql.DeleteSnapshot, args, tx);
-        conn.Execute(LoadSql.Records, args, tx);
-        conn.Execute(LoadSql.Identities, args, tx);
-        conn.Execute(LoadSql.Encounters, args, tx);
-        conn.Execute(LoadSql.Labs, args, tx);
-        conn.Execute(LoadSql.Medications, args, tx);
+        if (replacing) Timed("commit delete old", () => conn.Execute(LoadSql.DeleteSnapshot, args, tx));
+        Timed("commit records", () => conn.Execute(LoadSql.Records, args, tx));
+        Timed("commit identities", () => conn.Execute(LoadSql.Identities, args, tx));
+        Timed("commit encounters", () => conn.Execute(LoadSql.Encounters, args, tx));
+        Timed("commit labs", () => conn.Execute(LoadSql.Labs, args, tx));
+        Timed("commit medications", () => conn.Execute(LoadSql.Medications, args, tx));
         conn.Execute(LoadSql.Facilities, args, tx);
         conn.Execute("INSERT OR IGNORE INTO wh.main.wh_meta VALUES ('pseudonym_key_fingerprint', $fp)", new { fp = pseudonymiser.Fingerprint }, tx);
         conn.Execute("""
@@ -275,7 +281,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
             labs = counts[SnapshotContract.Labs.Name], medications = counts[SnapshotContract.Medications.Name],
             seconds = total.Elapsed.TotalSeconds,
         }, tx);
-        foreach (var step in afterLoad ?? []) step(conn, m);
-        tx.Commit();
+        foreach (var step in afterLoad ?? []) Timed("after-load " + step.Method.DeclaringType?.Name, () => step(conn, m));
+        Timed("commit", tx.Commit);
     }
 }

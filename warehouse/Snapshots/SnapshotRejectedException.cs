@@ -11,6 +11,10 @@ public sealed class SnapshotRejectedException : Exception
     public string? Column { get; }
     public long? Row { get; }
 
+    /// <summary>Refused because of the warehouse's state (another load running, same id with other content),
+    /// not because the snapshot itself is wrong.</summary>
+    public bool Conflict { get; init; }
+
     public SnapshotRejectedException(string file, string? column, long? row, string vietnamese, string english, Exception? inner = null)
         : base(Format(file, column, row, vietnamese, english), inner)
     {

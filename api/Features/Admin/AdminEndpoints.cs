@@ -58,8 +58,7 @@ public static class AdminEndpoints
             {
                 // Conflicts with the warehouse's state (same id, other content; a load started elsewhere in this process)
                 // are 409; everything wrong with the snapshot itself is 400.
-                var conflict = e.Column == "khoá snapshot_id" || e.Message.Contains("another load is running", StringComparison.Ordinal);
-                throw new ProblemException(conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest, "Ảnh chụp bị từ chối", e.Message);
+                throw new ProblemException(e.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest, "Ảnh chụp bị từ chối", e.Message);
             }
             finally
             {
