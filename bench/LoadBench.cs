@@ -26,6 +26,24 @@ public static class LoadBench
         Console.WriteLine($"generate: {sw.Elapsed.TotalSeconds:0.0} s, peak memory {Memory.PeakGb():0.00} GB");
     }
 
+    /// <summary>Generates (in-process) and loads a range of monthly snapshots once, for the model benchmark.</summary>
+    public static void EnsureHistory(BenchSettings s, DateOnly from, DateOnly to)
+    {
+        if (File.Exists(s.Warehouse)) return;
+        var sw = Stopwatch.StartNew();
+        var folders = Directory.Exists(s.Snapshots) && Directory.GetDirectories(s.Snapshots).Length > 0
+            ? Directory.GetDirectories(s.Snapshots).Where(d => File.Exists(Path.Combine(d, Manifest.FileName))).ToList()
+            : SyntheticProvince.Generate(new GeneratorOptions(s.Province, s.Scale, from, to, s.Snapshots)).ToList();
+        Console.WriteLine($"  generated {folders.Count} snapshots in {sw.Elapsed.TotalSeconds:0} s");
+        sw.Restart();
+        var building = s.Warehouse + ".building";
+        File.Delete(building);
+        using (var db = new WarehouseDb(building))
+            HoSoSucKhoe.Api.Composition.Loader(db, new Pseudonymiser("bench-key-0123456789")).LoadAll(folders, replace: false);
+        File.Move(building, s.Warehouse);
+        Console.WriteLine($"  loaded them in {sw.Elapsed.TotalSeconds:0} s");
+    }
+
     public static void EnsureGenerated(BenchSettings s)
     {
         if (Folder(s) is not null) return;

@@ -41,8 +41,14 @@ if (verb is "all" or "kpi")
 if (verb is "all" or "ncd")
 {
     Console.WriteLine("\n== NCD estimates and risk model (issue 4) ==");
-    using var db = new WarehouseDb(settings.Warehouse);
+    // The risk model needs history: three monthly ~1M-person snapshots in their own warehouse.
+    var history = settings with { Dir = settings.Dir + "-history" };
+    LoadBench.EnsureHistory(history, new DateOnly(2025, 7, 1), new DateOnly(2025, 9, 1));
+    using var db = new WarehouseDb(history.Warehouse);
     var t = NcdBenchmark.Run(db);
-    Console.WriteLine($"  {t}");
+    Console.WriteLine($"  {t.Snapshots} snapshots, {t.Adults:N0} adults in the latest");
+    Console.WriteLine($"  case definitions (all snapshots) {t.CaseDefinitionsSeconds:0.0} s; all estimates incl. case definitions {t.EstimatesSeconds:0.0} s; train + score risk model {t.ModelSeconds:0.0} s");
+    if (RiskModel.Current(db) is { } card)
+        Console.WriteLine($"  model: {string.Join("; ", new[] { card.Model, card.Baseline }.Select(m => $"{m.Name} AUC {m.Auc:0.000} Brier {m.Brier:0.0000}"))}");
 }
 return 0;

@@ -113,7 +113,7 @@ public sealed class TinySnapshot
     void WriteArrow(string path, ContractFile contract, List<Dictionary<string, object?>> rows)
     {
         var columns = contract.Columns.Where(c => !Dropped.Contains((contract.Name, c.Name))).ToList();
-        var types = columns.Select(c => TypeOverrides.GetValueOrDefault((contract.Name, c.Name)) ?? TypeOf(c.Type)).ToList();
+        var types = columns.Select(c => TypeOverrides.GetValueOrDefault((contract.Name, c.Name)) ?? c.ArrowType).ToList();
         var sb = new Schema.Builder();
         for (var i = 0; i < columns.Count; i++)
         {
@@ -127,18 +127,6 @@ public sealed class TinySnapshot
         writer.WriteRecordBatch(new RecordBatch(schema, arrays, rows.Count));
         writer.WriteEnd();
     }
-
-    static IArrowType TypeOf(ArrowTypeId id) => id switch
-    {
-        ArrowTypeId.String => StringType.Default,
-        ArrowTypeId.Int16 => Int16Type.Default,
-        ArrowTypeId.Int8 => Int8Type.Default,
-        ArrowTypeId.Date32 => Date32Type.Default,
-        ArrowTypeId.Boolean => BooleanType.Default,
-        ArrowTypeId.Float => FloatType.Default,
-        ArrowTypeId.Timestamp => new TimestampType(TimeUnit.Second, (string?)null),
-        _ => throw new NotSupportedException(id.ToString()),
-    };
 
     static IArrowArray Build(IArrowType type, List<object?> values)
     {

@@ -6,6 +6,21 @@ namespace HoSoSucKhoe.Warehouse.Snapshots;
 /// <summary>One column of the hssk-snapshot/1 contract (../shared/SNAPSHOT-FORMAT.md).</summary>
 public sealed record ContractColumn(string Name, ArrowTypeId Type, bool Nullable)
 {
+    /// <summary>The Arrow type a writer of the contract uses (timestamps in seconds, no time zone).</summary>
+    public IArrowType ArrowType => Type switch
+    {
+        ArrowTypeId.String => StringType.Default,
+        ArrowTypeId.Int16 => Int16Type.Default,
+        ArrowTypeId.Int8 => Int8Type.Default,
+        ArrowTypeId.Date32 => Date32Type.Default,
+        ArrowTypeId.Boolean => BooleanType.Default,
+        ArrowTypeId.Float => FloatType.Default,
+        ArrowTypeId.Timestamp => SecondsTimestamp,
+        _ => throw new NotSupportedException(Type.ToString()),
+    };
+
+    static readonly TimestampType SecondsTimestamp = new(TimeUnit.Second, (string?)null);
+
     public string TypeName => Type switch
     {
         ArrowTypeId.String => "utf8",
@@ -22,6 +37,9 @@ public sealed record ContractColumn(string Name, ArrowTypeId Type, bool Nullable
 public sealed record ContractFile(string Name, string KeyColumn, IReadOnlyList<ContractColumn> Columns)
 {
     public string StageTable => "stage_" + Name[..Name.IndexOf('.')];
+
+    /// <summary>The file's Arrow schema as the contract writes it, non-null columns marked non-nullable.</summary>
+    public Schema ArrowSchema => new(Columns.Select(c => new Field(c.Name, c.ArrowType, c.Nullable)), null);
 }
 
 public static class SnapshotContract
