@@ -15,7 +15,19 @@ using HoSoSucKhoe.Warehouse.Marts;
 if (args.Length > 0 && !args[0].StartsWith('-') && args[0] != "serve")
     return Commands.Run(args, Console.Out, Console.Error);
 
-Program.Create(ServeArguments.Translate(args), Console.Out).Run();
+var app = Program.Create(ServeArguments.Translate(args), Console.Out);
+try
+{
+    // Open the warehouse now, not at the first request: a locked or unreadable file is reported before serving,
+    // and the server holds the lock while it runs.
+    app.Services.GetRequiredService<WarehouseDb>();
+}
+catch (WarehouseBusyException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
+app.Run();
 return 0;
 
 /// <summary>The server. Public for WebApplicationFactory in the tests and for the benchmark (api/Bench).</summary>

@@ -81,6 +81,8 @@ public static class Commands
         var key = Environment.GetEnvironmentVariable(KeyVariable);
         if (string.IsNullOrWhiteSpace(key))
             throw new CliUsageException($"Thiếu khoá bí danh hoá: đặt biến môi trường {KeyVariable} (ít nhất 16 ký tự) trước khi nạp. Không nạp dữ liệu thật khi chưa có khoá.");
+        // Every manifest is checked before the warehouse is opened: a bad folder must not even create the file.
+        foreach (var folder in a.Positional) Manifest.Read(folder);
         using var warehouse = new WarehouseDb(db);
         var loader = Composition.Loader(warehouse, new Pseudonymiser(key));
         foreach (var r in loader.LoadAll(a.Positional, replace, new Progress(output)))
@@ -97,6 +99,7 @@ public static class Commands
         var db = a.Required("--db");
         a.NoOthers();
         if (a.Positional.Count != 1) throw new CliUsageException("Lệnh population: cần đúng một tệp CSV.");
+        if (!File.Exists(a.Positional[0])) throw new CliUsageException($"Lệnh population: không có tệp '{a.Positional[0]}'.");
         using var warehouse = new WarehouseDb(db);
         var r = PopulationLoader.Load(warehouse, a.Positional[0]);
         output.WriteLine(string.Create(Vi, $"Đã nạp {r.Rows:N0} dòng mẫu số dân số cho {r.Units:N0} đơn vị (tổng {r.People:N0} người)."));

@@ -319,6 +319,26 @@ public sealed class LoaderTests : IDisposable
         Assert.Contains("--replce", error.ToString());
     }
 
+    [Fact]
+    public void LoadFromAnotherProcessWhileTheWarehouseIsOpenIsRefusedWithOneMessage()
+    {
+        var folder = new TinySnapshot().Write(Folder("other-process"));
+        var before = State();
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet",
+            [typeof(Program).Assembly.Location, "load", folder, "--db", db.Path])
+        {
+            RedirectStandardError = true, RedirectStandardOutput = true,
+            Environment = { [Commands.KeyVariable] = "test-key-0123456789" },
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains("đang được một tiến trình khác sử dụng", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.Equal(before, State());
+    }
+
     sealed class InlineProgress(Action<string> report) : IProgress<string>
     {
         public void Report(string value) => report(value);

@@ -101,7 +101,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
         var result = new LoadResult(manifest.SnapshotId, existing is null ? LoadOutcome.Loaded : LoadOutcome.Replaced,
             counts[SnapshotContract.Persons.Name], counts[SnapshotContract.Encounters.Name],
             counts[SnapshotContract.Labs.Name], counts[SnapshotContract.Medications.Name], total.Elapsed.TotalSeconds, stages);
-        progress?.Report(string.Create(Vi, $"  xong trong {result.Seconds:0.0} giây ({string.Join(", ", stages.Select(kv => $"{kv.Key} {kv.Value:0.0}"))})."));
+        progress?.Report(string.Create(Vi, $"  xong trong {result.Seconds:N1} giây."));
         return result;
     }
 
