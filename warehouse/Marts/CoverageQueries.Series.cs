@@ -24,8 +24,10 @@ sealed record SeriesRaw(string SnapshotId, DateOnly AsOf, bool Bridged, double? 
     /// <summary>Direct points: the unit's own rows in snapshots of its code system; denominators per snapshot.</summary>
     public const string Direct = """
         WITH pts AS (
-            SELECT snapshot_id, as_of, records_linked, examined, managed FROM mart_unit_kpi
-            WHERE level = $level AND unit_code = $code AND code_system = $cs),
+            SELECT k.snapshot_id, k.as_of, k.records_linked, k.examined, k.managed
+            FROM mart_unit_kpi k JOIN fact_snapshot s USING (snapshot_id)
+            WHERE k.level = $level AND k.unit_code = $code AND k.code_system = $cs
+              AND (k.code_system = 'legacy' OR k.province_code = s.province_code)),
         members AS (
             SELECT k.snapshot_id, k.unit_code AS ward_code, year(p.as_of) AS yr
             FROM mart_unit_kpi k JOIN pts p USING (snapshot_id)

@@ -15,7 +15,9 @@ public sealed record KpiSnapshot(string SnapshotId, string ProvinceCode, DateOnl
     /// <summary>The latest snapshot (as_of, then load time) that has a mart row for the unit.</summary>
     internal const string LatestWithUnit = Select + """
 
-        WHERE EXISTS (SELECT 1 FROM mart_unit_kpi k WHERE k.snapshot_id = s.snapshot_id AND k.level = $level AND k.unit_code = $code)
+        WHERE EXISTS (SELECT 1 FROM mart_unit_kpi k WHERE k.snapshot_id = s.snapshot_id AND k.level = $level AND k.unit_code = $code
+                        -- a 2025 unit is reported from its own province's snapshots, never from stray out-of-province records
+                        AND (s.code_system = 'legacy' OR k.province_code = s.province_code))
           AND s.code_system IN ($cs1, $cs2)
         ORDER BY s.as_of DESC, s.loaded_at DESC
         LIMIT 1
