@@ -100,6 +100,20 @@ public sealed class CacheTests(WarehouseFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task APopulationLoadMovesLastModifiedSoIfModifiedSinceDoesNotAnswerStale()
+    {
+        var admin = api.As(ApiFactory.Admin);
+        using var first = await admin.GetAsync($"/api/coverage/communes?parent={api.Province}");
+        var lastModified = first.Content.Headers.LastModified!.Value;
+        await Task.Delay(1100); // Last-Modified has one-second resolution
+        using (var loaded = await admin.PostJsonAsync("/api/admin/population", new { path = fixture.PopulationCsv }))
+            Assert.Equal(HttpStatusCode.OK, loaded.StatusCode);
+        using var after = await Conditional(admin, $"/api/coverage/communes?parent={api.Province}", null, lastModified);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.True(after.Content.Headers.LastModified > lastModified);
+    }
+
+    [Fact]
     public async Task EtagAnswers304WithTheOutputCacheOff()
     {
         using var uncached = new ApiFactory(fixture, ("Cache:Enabled", "false"));

@@ -32,7 +32,8 @@ public sealed class WarehouseVersion(WarehouseDb db)
         SELECT coalesce((SELECT string_agg(snapshot_id || '@' || loaded_at, ';' ORDER BY snapshot_id) FROM fact_snapshot), '')
                || '|' || coalesce((SELECT bit_xor(hash(code_system, ward_code, year, age_band, sex, population, permanent_population, source))
                                    FROM fact_population), 0)::VARCHAR AS Content,
-               (SELECT max(loaded_at) FROM fact_snapshot) AS LoadedAt
+               greatest((SELECT max(loaded_at) FROM fact_snapshot),
+                        (SELECT try_cast(value AS TIMESTAMP) FROM wh_meta WHERE key = 'population_loaded_at')) AS LoadedAt
         """;
 
     public const string CacheTag = "warehouse";
