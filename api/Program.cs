@@ -27,6 +27,9 @@ catch (WarehouseBusyException e)
     Console.Error.WriteLine(e.Message);
     return 1;
 }
+var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("HoSoSucKhoe.Models");
+app.Lifetime.ApplicationStarted.Register(() => HoSoSucKhoe.Models.Ncd.RiskModel.WarmUpInBackground(
+    app.Services.GetRequiredService<WarehouseDb>(), e => log.LogWarning(e, "Không huấn luyện được mô hình nguy cơ khi khởi động")));
 app.Run();
 return 0;
 

@@ -226,6 +226,22 @@ public static class RiskModel
         }
     }
 
+    /// <summary>Trains (if stale) and scores the latest snapshot on a background thread, so the first model-card or
+    /// risk line-list request after a load or a start does not wait for it. Failures are reported, never thrown.</summary>
+    public static Task WarmUpInBackground(WarehouseDb db, Action<Exception> report) => Task.Run(() =>
+    {
+        try
+        {
+            SnapshotInfo? latest;
+            using (var c = db.Open()) latest = SnapshotInfo.Find(c, null);
+            if (latest is not null) EnsureScores(db, latest);
+        }
+        catch (Exception e)
+        {
+            report(e);
+        }
+    });
+
     /// <summary>Scores of the snapshot's undiagnosed adults from the current model (computed and stored on first use).
     /// Returns the model card, or null when no model can be trained.</summary>
     public static ModelCard? EnsureScores(WarehouseDb db, SnapshotInfo snapshot)
