@@ -112,4 +112,21 @@ public sealed class NcdApiTests(WarehouseFixture fixture, ITestOutputHelper outp
         using var bad = await epi.GetAsync("/api/ncd/prevalence?measure=nope");
         Assert.Contains("measure", (await bad.ProblemAsync(400)).Detail);
     }
+
+    [Fact]
+    public async Task PrevalenceExportsAsCsvWithTheSameEstimatesAndSuppressionAsJson()
+    {
+        var epi = api.As(ApiFactory.Epidemiologist);
+        var json = await epi.JsonAsync("/api/ncd/prevalence?measure=htn_screened&ages=50-69&sex=female");
+        var rows = json.GetProperty("rows").EnumerateArray().ToList();
+        using var response = await epi.GetAsync("/api/ncd/prevalence?measure=htn_screened&ages=50-69&sex=female&format=csv");
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Trim().Split(',').ToList();
+        Assert.Contains("standardisedLo", header);
+        Assert.Equal(rows.Count, lines.Length - 1);
+        var suppressed = header.IndexOf("suppressed");
+        Assert.Equal(rows.Count(r => r.GetProperty("suppressed").GetBoolean()),
+            lines.Skip(1).Count(l => l.Trim().Split(',')[suppressed] == "true"));
+    }
 }

@@ -71,7 +71,7 @@ public static class NcdEndpoints
             var rows = data.Prevalence(m, sx, g).Where(r => Sees(scope, caller, s, r.Level, r.UnitCode) && (unit is null || r.UnitCode == unit))
                 .Select(r => caller.MaySeeNamesOf(r.UnitCode) ? r : Burden.Suppress(r)).ToList();
             if (unit is not null && rows.Count == 0) throw Problems.Forbidden();
-            return new PrevalenceResponse(m.Key, m.Name, m.DenominatorName, sx, g.Label, MethodText, Burden.VisitBiasNote, data.Anchors(), rows);
+            return Exportable(new PrevalenceResponse(m.Key, m.Name, m.DenominatorName, sx, g.Label, MethodText, Burden.VisitBiasNote, data.Anchors(), rows));
         }).WithSummary("Tỷ lệ hiện mắc thô và chuẩn hoá tuổi (KTC 95 %), theo giới và nhóm tuổi (18+, STEPS, 5 năm), tỉnh và xã, kèm giá trị làm trơn Bayes thực nghiệm và mốc STEPS.");
 
         cached.MapGet("/prevalence/series", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? measure,
@@ -86,7 +86,7 @@ public static class NcdEndpoints
                 rows.AddRange(data.Prevalence(m, sx, g).Where(r => r.UnitCode == code && Sees(scope, caller, s, r.Level, r.UnitCode))
                     .Select(r => caller.MaySeeNamesOf(r.UnitCode) ? r : Burden.Suppress(r)));
             }
-            return new PrevalenceResponse(m.Key, m.Name, m.DenominatorName, sx, g.Label, MethodText, Burden.VisitBiasNote, [], rows);
+            return Exportable(new PrevalenceResponse(m.Key, m.Name, m.DenominatorName, sx, g.Label, MethodText, Burden.VisitBiasNote, [], rows));
         }).WithSummary("Tỷ lệ hiện mắc của một đơn vị (mặc định: tỉnh) qua các ảnh chụp.");
 
         cached.MapGet("/anchors", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? snapshot, CancellationToken ct) =>
@@ -208,4 +208,7 @@ public static class NcdEndpoints
     /// <summary>The province row for callers scoped to the province or above; commune rows within the scope.</summary>
     static bool Sees(UnitScope scope, Caller caller, SnapshotInfo s, string level, string code) =>
         level == "province" ? caller.ScopeCommune is null && scope.Allows(caller, s.CodeSystem, code) : scope.Allows(caller, s.CodeSystem, code);
+
+    /// <summary>JSON as is; CSV (<c>?format=csv</c>) one estimate per row, for epidemiologists' own analysis.</summary>
+    static Report<PrevalenceResponse> Exportable(PrevalenceResponse r) => new(r, $"ty-le-hien-mac-{r.Measure}", b => Csv.Of(b.Rows));
 }
