@@ -46,6 +46,7 @@ public partial class Program
             Demo.EnsureCreated(console);
             builder.Configuration["Warehouse:Path"] = Demo.DatabasePath;
             builder.Configuration["Warehouse:PseudonymKey"] ??= Demo.Key();
+            builder.Configuration["Warehouse:ImportRoot"] ??= Demo.Folder;
             demoKeys = DemoCredentials.AddTo(builder.Configuration, Demo.Options.ProvinceCode);
         }
 

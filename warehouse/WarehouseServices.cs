@@ -12,6 +12,9 @@ public sealed class WarehouseOptions
     /// <summary>Key of the HMAC that pseudonymises citizen and insurance ids (at least 16 characters).</summary>
     public string? PseudonymKey { get; set; }
 
+    /// <summary>When set, the admin endpoints load snapshots and population files only from below this folder.</summary>
+    public string? ImportRoot { get; set; }
+
     /// <summary>Share of unknown ward codes above which a snapshot is rejected (probable code-system error).</summary>
     public double UnknownWardTolerance { get; set; } = 0.02;
 }

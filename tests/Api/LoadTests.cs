@@ -139,4 +139,21 @@ public sealed class LoadTests(WarehouseFixture fixture) : IDisposable
         using var bad = await cached.As(ApiFactory.Admin).PostJsonAsync("/api/admin/population", new { path = csv + ".missing" });
         Assert.Equal("Tệp dân số bị từ chối", (await bad.ProblemAsync(400)).Title);
     }
+
+    [Fact]
+    public async Task WithAnImportRootAdminLoadsFromElsewhereAreRefusedNamingTheParameter()
+    {
+        var inbox = fixture.NewFolder("inbox");
+        using var guarded = new ApiFactory(fixture, ("Warehouse:ImportRoot", inbox));
+        var admin = guarded.As(ApiFactory.Admin);
+        var outside = Tiny("01-2026-03-31", "2026-03-31");
+        using (var refused = await admin.PostJsonAsync("/api/admin/loads", new { folder = outside }))
+            Assert.Contains("Tham số 'folder'", (await refused.ProblemAsync(400)).Detail);
+        using (var sneaky = await admin.PostJsonAsync("/api/admin/population", new { path = Path.Combine(inbox, "..", "..", "population.csv") }))
+            Assert.Contains("Tham số 'path'", (await sneaky.ProblemAsync(400)).Detail);
+
+        var inside = new TinySnapshot { SnapshotId = "01-2026-04-30", AsOf = "2026-04-30" }.Write(Path.Combine(inbox, "01-2026-04-30"));
+        using var loaded = await admin.PostJsonAsync("/api/admin/loads", new { folder = inside });
+        Assert.Equal(HttpStatusCode.OK, loaded.StatusCode);
+    }
 }

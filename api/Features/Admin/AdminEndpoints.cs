@@ -42,6 +42,7 @@ public static class AdminEndpoints
             WarehouseVersion version, IOutputCacheStore cache, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(request.Folder)) throw Problems.Missing("folder");
+            InsideImportRoot(options.Value, "folder", request.Folder);
             var pseudonymiser = RequireKey(options.Value);
             var results = new List<LoadResult>();
             try
@@ -68,10 +69,11 @@ public static class AdminEndpoints
             return new LoadResponse(results);
         }).WithSummary("Nạp một ảnh chụp (hoặc mọi ảnh chụp trong các thư mục con) từ thư mục trên máy chủ; chỉ quản trị viên.");
 
-        group.MapPost("/population", async (PopulationRequest request, WarehouseDb db, LoadGate gate, WarehouseVersion version,
-            IOutputCacheStore cache) =>
+        group.MapPost("/population", async (PopulationRequest request, WarehouseDb db, IOptions<WarehouseOptions> options, LoadGate gate,
+            WarehouseVersion version, IOutputCacheStore cache) =>
         {
             if (string.IsNullOrWhiteSpace(request.Path)) throw Problems.Missing("path");
+            InsideImportRoot(options.Value, "path", request.Path);
             PopulationLoadResult result;
             try
             {
@@ -90,6 +92,16 @@ public static class AdminEndpoints
     {
         try { return options.RequirePseudonymiser(); }
         catch (InvalidOperationException e) { throw Problems.Conflict(e.Message); }
+    }
+
+    /// <summary>With <c>Warehouse:ImportRoot</c> set, a path outside it (after resolving <c>..</c>) is refused.</summary>
+    static void InsideImportRoot(WarehouseOptions options, string parameter, string path)
+    {
+        if (string.IsNullOrWhiteSpace(options.ImportRoot)) return;
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.ImportRoot)) + Path.DirectorySeparatorChar;
+        var full = Path.GetFullPath(path);
+        if (!(full + Path.DirectorySeparatorChar).StartsWith(root, StringComparison.Ordinal))
+            throw Problems.BadParameter(parameter, path, $"đường dẫn phải nằm trong thư mục nhập dữ liệu {root}");
     }
 
     /// <summary>The folder itself when it holds a manifest; else its sub-folders that do; else the folder (the loader then
