@@ -129,4 +129,25 @@ public sealed class NcdApiTests(WarehouseFixture fixture, ITestOutputHelper outp
         Assert.Equal(rows.Count(r => r.GetProperty("suppressed").GetBoolean()),
             lines.Skip(1).Count(l => l.Trim().Split(',')[suppressed] == "true"));
     }
+
+    [Fact]
+    public async Task CascadeExportsAsCsvOneRowPerStepWithTheJsonCounts()
+    {
+        var epi = api.As(ApiFactory.Epidemiologist);
+        var json = await epi.JsonAsync("/api/ncd/cascade");
+        var views = json.GetProperty("rows").EnumerateArray().ToList();
+        using var response = await epi.GetAsync("/api/ncd/cascade?format=csv");
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.TrimEnd('\r')).ToList();
+        var header = lines[0].Split(',').ToList();
+        var steps = views.Sum(v => v.GetProperty("hypertension").GetArrayLength() + v.GetProperty("diabetes").GetArrayLength()
+            + v.GetProperty("programme").GetArrayLength());
+        Assert.Equal(steps, lines.Count - 1);
+        var province = views.Single(v => v.GetProperty("level").GetString() == "province");
+        var diagnosed = province.GetProperty("hypertension").EnumerateArray().Single(s => s.GetProperty("key").GetString() == "diagnosed");
+        var row = lines.Skip(1).Select(l => l.Split(',')).Single(c =>
+            c[header.IndexOf("level")] == "province" && c[header.IndexOf("cascade")] == "hypertension" && c[header.IndexOf("step")] == "diagnosed");
+        Assert.Equal(diagnosed.GetProperty("count").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture), row[header.IndexOf("count")]);
+    }
 }

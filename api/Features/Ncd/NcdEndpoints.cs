@@ -46,7 +46,7 @@ public static class NcdEndpoints
             var rows = data.Cascades().Where(r => Sees(scope, caller, s, r.Level, r.UnitCode) && (unit is null || r.UnitCode == unit))
                 .Select(r => r.View(suppress: !caller.MaySeeNamesOf(r.UnitCode))).ToList();
             if (unit is not null && rows.Count == 0) throw Problems.Forbidden();
-            return new CascadeResponse(Burden.VisitBiasNote, data.Anchors(), rows);
+            return Exportable(new CascadeResponse(Burden.VisitBiasNote, data.Anchors(), rows));
         }).WithSummary("Chuỗi chăm sóc tăng huyết áp và đái tháo đường (sàng lọc → mắc → chẩn đoán → điều trị → kiểm soát) và chỉ số chương trình theo tháng, theo tỉnh và xã, mẫu số ghi rõ.");
 
         cached.MapGet("/cascade/series", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? unit, CancellationToken ct) =>
@@ -59,7 +59,7 @@ public static class NcdEndpoints
                 rows.AddRange(data.Cascades().Where(r => r.UnitCode == code && Sees(scope, caller, s, r.Level, r.UnitCode))
                     .Select(r => r.View(suppress: !caller.MaySeeNamesOf(r.UnitCode))));
             }
-            return new CascadeResponse(Burden.VisitBiasNote, [], rows);
+            return Exportable(new CascadeResponse(Burden.VisitBiasNote, [], rows));
         }).WithSummary("Chuỗi chăm sóc của một đơn vị (mặc định: tỉnh) qua các ảnh chụp.");
 
         cached.MapGet("/prevalence", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? measure, string? snapshot,
@@ -211,4 +211,12 @@ public static class NcdEndpoints
 
     /// <summary>JSON as is; CSV (<c>?format=csv</c>) one estimate per row, for epidemiologists' own analysis.</summary>
     static Report<PrevalenceResponse> Exportable(PrevalenceResponse r) => new(r, $"ty-le-hien-mac-{r.Measure}", b => Csv.Of(b.Rows));
+
+    /// <summary>CSV: one row per unit × cascade (hypertension, diabetes, programme) × step, with its denominator.</summary>
+    static Report<CascadeResponse> Exportable(CascadeResponse r) => new(r, "chuoi-cham-soc", b => new CsvTable(
+        ["snapshotId", "asOf", "level", "unitCode", "unitName", "cascade", "step", "name", "count", "denominator", "denominatorName", "share", "suppressed"],
+        b.Rows.SelectMany(v => new[] { ("hypertension", v.Hypertension), ("diabetes", v.Diabetes), ("programme", v.Programme) }
+            .SelectMany(c => c.Item2.Select(step => (IReadOnlyList<object?>)
+                [v.SnapshotId, v.AsOf, v.Level, v.UnitCode, v.UnitName, c.Item1, step.Key, step.Name, step.Count, step.Denominator,
+                 step.DenominatorName, step.Share, step.Suppressed])))));
 }
