@@ -1,3 +1,4 @@
+using HoSoSucKhoe.Api.Cli;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Loading;
 using HoSoSucKhoe.Warehouse.Synthetic;
@@ -27,22 +28,17 @@ public static class Demo
     public static void EnsureCreated(TextWriter log)
     {
         if (File.Exists(DatabasePath)) return;
-        log.WriteLine($"Chưa có kho demo: tạo tỉnh mẫu Hà Nội (tỉ lệ {Options.Scale:P1}) và nạp vào {Path.GetFullPath(DatabasePath)}…");
-        var progress = new Progress<string>(log.WriteLine);
-        var folders = SyntheticProvince.Generate(Options, new SyncProgress(log));
+        log.WriteLine(string.Create(System.Globalization.CultureInfo.GetCultureInfo("vi-VN"),
+            $"Chưa có kho demo: tạo tỉnh mẫu Hà Nội (tỉ lệ {Options.Scale:P1}) và nạp vào {Path.GetFullPath(DatabasePath)}…"));
+        var folders = SyntheticProvince.Generate(Options, new LineProgress(log));
         var building = DatabasePath + ".building";
         File.Delete(building);
         using (var db = new WarehouseDb(building))
         {
             PopulationLoader.Load(db, Path.Combine(Options.OutDir, "population.csv"));
-            Composition.Loader(db, new Pseudonymiser(Key())).LoadAll(folders, replace: false, new SyncProgress(log));
+            Composition.Loader(db, new Pseudonymiser(Key())).LoadAll(folders, replace: false, new LineProgress(log));
         }
         File.Move(building, DatabasePath);
         log.WriteLine("Kho demo đã sẵn sàng.");
-    }
-
-    sealed class SyncProgress(TextWriter log) : IProgress<string>
-    {
-        public void Report(string value) { lock (log) log.WriteLine(value); }
     }
 }

@@ -150,17 +150,3 @@ static class Memory
         return line is null ? Process.GetCurrentProcess().PeakWorkingSet64 / 1e9 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024 / 1e9;
     }
 }
-
-static class ConnectionExtensions
-{
-    public static long ExecuteScalarLong(this DuckDB.NET.Data.DuckDBConnection c, string sql, string sid)
-    {
-        using (c)
-        using (var cmd = c.CreateCommand())
-        {
-            cmd.CommandText = sql;
-            cmd.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter("sid", sid));
-            return Convert.ToInt64(cmd.ExecuteScalar());
-        }
-    }
-}

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dapper;
 using HoSoSucKhoe.Api.Bench;
 using HoSoSucKhoe.Bench;
 using HoSoSucKhoe.Models.Ncd;
@@ -24,7 +25,8 @@ if (verb is "all" or "kpi")
     using (var db = new WarehouseDb(settings.Warehouse))
     {
         var snapshot = LoadBench.SnapshotId(settings);
-        var persons = db.Open().ExecuteScalarLong("SELECT count(*) FROM fact_record WHERE snapshot_id = $sid", snapshot);
+        long persons;
+        using (var c = db.Open()) persons = c.ExecuteScalar<long>("SELECT count(*) FROM fact_record WHERE snapshot_id = $sid", new { sid = snapshot });
         for (var run = 1; run <= 3; run++)
         {
             var seconds = KpiMarts.Rebuild(db, snapshot);

@@ -67,7 +67,7 @@ public static class Commands
             a.Required("--out"),
             a.Optional("--seed") is { } s ? ParseInt(s, "--seed") : 20250701);
         a.NoOthers();
-        var folders = SyntheticProvince.Generate(options, new Progress(output));
+        var folders = SyntheticProvince.Generate(options, new LineProgress(output));
         output.WriteLine($"Đã tạo {folders.Count} ảnh chụp trong {Path.GetFullPath(options.OutDir)} (kèm truth.json và population.csv).");
         return 0;
     }
@@ -85,7 +85,7 @@ public static class Commands
         foreach (var folder in a.Positional) Manifest.Read(folder);
         using var warehouse = new WarehouseDb(db);
         var loader = Composition.Loader(warehouse, new Pseudonymiser(key));
-        foreach (var r in loader.LoadAll(a.Positional, replace, new Progress(output)))
+        foreach (var r in loader.LoadAll(a.Positional, replace, new LineProgress(output)))
             output.WriteLine(r.Outcome switch
             {
                 LoadOutcome.AlreadyLoaded => $"{r.SnapshotId}: đã có trong kho với cùng nội dung, bỏ qua.",
@@ -137,10 +137,4 @@ public static class Commands
     static DateOnly ParseMonth(string s, string name) =>
         DateOnly.TryParseExact(s, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
             : throw new CliUsageException($"Tham số {name}: '{s}' phải có dạng yyyy-MM.");
-
-    /// <summary>Progress lines written as they come (IProgress&lt;T&gt;'s default posts to the thread pool).</summary>
-    sealed class Progress(TextWriter output) : IProgress<string>
-    {
-        public void Report(string value) { lock (output) output.WriteLine(value); }
-    }
 }

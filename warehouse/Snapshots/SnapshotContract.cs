@@ -19,7 +19,8 @@ public sealed record ContractColumn(string Name, ArrowTypeId Type, bool Nullable
         _ => throw new NotSupportedException(Type.ToString()),
     };
 
-    static readonly TimestampType SecondsTimestamp = new(TimeUnit.Second, (string?)null);
+    /// <summary>timestamp[s] without a time zone, as the contract writes it.</summary>
+    public static readonly TimestampType SecondsTimestamp = new(TimeUnit.Second, (string?)null);
 
     public string TypeName => Type switch
     {

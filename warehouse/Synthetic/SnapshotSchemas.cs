@@ -7,7 +7,7 @@ namespace HoSoSucKhoe.Warehouse.Synthetic;
 /// <summary>The four Arrow schemas of hssk-snapshot/1, from the one definition of the contract the loader checks.</summary>
 internal static class SnapshotSchemas
 {
-    public static readonly TimestampType Seconds = new(TimeUnit.Second, (string?)null);
+    public static readonly TimestampType Seconds = ContractColumn.SecondsTimestamp;
 
     public static readonly Schema Persons = SnapshotContract.Persons.ArrowSchema;
     public static readonly Schema Encounters = SnapshotContract.Encounters.ArrowSchema;
