@@ -1,10 +1,13 @@
 using System.Text.Json.Serialization;
-using HoSoSucKhoe.Api;
+using HoSoSucKhoe.Api.Demo;
 using HoSoSucKhoe.Api.Cli;
-using HoSoSucKhoe.Api.Features.Access;
+using HoSoSucKhoe.Api.Access;
 using HoSoSucKhoe.Api.Features.Admin;
 using HoSoSucKhoe.Api.Features.Coverage;
-using HoSoSucKhoe.Api.Features.Http;
+using HoSoSucKhoe.Api.ApiDocument;
+using HoSoSucKhoe.Api.Caching;
+using HoSoSucKhoe.Api.Errors;
+using HoSoSucKhoe.Api.Tables;
 using HoSoSucKhoe.Api.Features.Ncd;
 using HoSoSucKhoe.Api.Features.Snapshots;
 using HoSoSucKhoe.Api.Features.Units;
@@ -43,11 +46,11 @@ public partial class Program
         IReadOnlyList<Credential> demoKeys = [];
         if (string.IsNullOrEmpty(builder.Configuration["Warehouse:Path"]))
         {
-            Demo.EnsureCreated(console);
-            builder.Configuration["Warehouse:Path"] = Demo.DatabasePath;
-            builder.Configuration["Warehouse:PseudonymKey"] ??= Demo.Key();
-            builder.Configuration["Warehouse:ImportRoot"] ??= Demo.Folder;
-            demoKeys = DemoCredentials.AddTo(builder.Configuration, Demo.Options.ProvinceCode);
+            DemoWarehouse.EnsureCreated(console);
+            builder.Configuration["Warehouse:Path"] = DemoWarehouse.DatabasePath;
+            builder.Configuration["Warehouse:PseudonymKey"] ??= DemoWarehouse.Key();
+            builder.Configuration["Warehouse:ImportRoot"] ??= DemoWarehouse.Folder;
+            demoKeys = DemoCredentials.AddTo(builder.Configuration, DemoWarehouse.Options.ProvinceCode);
         }
 
         builder.Services.AddWarehouse();
@@ -76,7 +79,7 @@ public partial class Program
         app.MapAdmin();
 
         app.Lifetime.ApplicationStarted.Register(() => DemoCredentials.Print(console, demoKeys,
-            app.Urls.FirstOrDefault() ?? "http://localhost:5000", $"/api/coverage/communes?parent={Demo.Options.ProvinceCode}&sort=coverage_pct"));
+            app.Urls.FirstOrDefault() ?? "http://localhost:5000", $"/api/coverage/communes?parent={DemoWarehouse.Options.ProvinceCode}&sort=coverage_pct"));
         return app;
     }
 }

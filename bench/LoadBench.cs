@@ -1,3 +1,4 @@
+using HoSoSucKhoe.Models.Pipeline;
 using System.Diagnostics;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
@@ -5,7 +6,7 @@ using DuckDB.NET.Data;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Loading;
 using HoSoSucKhoe.Warehouse.Snapshots;
-using HoSoSucKhoe.Warehouse.Synthetic;
+using HoSoSucKhoe.Synthetic;
 
 namespace HoSoSucKhoe.Bench;
 
@@ -39,7 +40,7 @@ public static class LoadBench
         var building = s.Warehouse + ".building";
         File.Delete(building);
         using (var db = new WarehouseDb(building))
-            HoSoSucKhoe.Api.Composition.Loader(db, new Pseudonymiser("bench-key-0123456789")).LoadAll(folders, replace: false);
+            Pipeline.Loader(db, new Pseudonymiser("bench-key-0123456789")).LoadAll(folders, replace: false);
         File.Move(building, s.Warehouse);
         Console.WriteLine($"  loaded them in {sw.Elapsed.TotalSeconds:0} s");
     }
@@ -71,7 +72,7 @@ public static class LoadBench
         using (var db = new WarehouseDb(s.Warehouse))
         {
             var sw = Stopwatch.StartNew();
-            result = HoSoSucKhoe.Api.Composition.Loader(db, new Pseudonymiser("bench-key-0123456789")).Load(folder);
+            result = Pipeline.Loader(db, new Pseudonymiser("bench-key-0123456789")).Load(folder);
             Console.WriteLine($"\n== loader (Arrow C stream → duckdb_arrow_scan, validation, transform, KPI marts and NCD case definitions, one transaction) ==");
             Console.WriteLine($"total {sw.Elapsed.TotalSeconds:0.00} s, peak memory {Memory.PeakGb():0.00} GB");
             foreach (var (stage, seconds) in result.StageSeconds) Console.WriteLine($"  {stage,-28} {seconds,7:0.00} s");

@@ -1,56 +1,62 @@
 using System.Globalization;
 using Dapper;
-using HoSoSucKhoe.Api.Bench;
-using HoSoSucKhoe.Bench;
 using HoSoSucKhoe.Models.Ncd;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Marts;
 
+namespace HoSoSucKhoe.Bench;
+
 // dotnet run -c Release --project bench -- [all|load|kpi|ncd] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
 // Generates the ~1M-person snapshot once (in a child process, so the peak memory printed is the load's own),
 // then: load (loader vs appender), kpi (mart build, HTTP latency cached/uncached), ncd (estimates, risk model).
-CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-var verb = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
-string Opt(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
-var settings = new BenchSettings(Opt("--province", "79"), double.Parse(Opt("--scale", "0.065"), CultureInfo.InvariantCulture),
-    Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-bench")));
-
-if (verb == "generate") { LoadBench.Generate(settings); return 0; }
-LoadBench.EnsureGenerated(settings);
-if (verb is "all" or "load" || !File.Exists(settings.Warehouse)) LoadBench.Run(settings);
-
-if (verb is "all" or "kpi")
+static class BenchProgram
 {
-    Console.WriteLine("\n== KPI marts (issue 3 §3) ==");
-    using (var db = new WarehouseDb(settings.Warehouse))
+    static async Task<int> Main(string[] args)
     {
-        var snapshot = LoadBench.SnapshotId(settings);
-        long persons;
-        using (var c = db.Open()) persons = c.ExecuteScalar<long>("SELECT count(*) FROM fact_record WHERE snapshot_id = $sid", new { sid = snapshot });
-        for (var run = 1; run <= 3; run++)
-        {
-            var seconds = KpiMarts.Rebuild(db, snapshot);
-            Console.WriteLine($"  mart build run {run}: {seconds:0.00} s for {persons:N0} persons = {seconds / (persons / 1e6):0.00} s per million");
-        }
-    }
-    Console.WriteLine("\n== commune-coverage endpoint on 127.0.0.1 ==");
-    // Bounded load: 1, 4 and 8 concurrent clients (client and server share the 2 cores). Uncached at 2 concurrent,
-    // the server's cap on heavy queries.
-    foreach (var clients in new[] { 1, 4, 8 })
-        await HttpBench.RunAsync(settings.Warehouse, cachedConcurrency: clients, uncachedRequests: clients == 1 ? 300 : 100, log: Console.Out);
-}
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        var verb = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
+        string Opt(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
+        var settings = new BenchSettings(Opt("--province", "79"), double.Parse(Opt("--scale", "0.065"), CultureInfo.InvariantCulture),
+            Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-bench")));
 
-if (verb is "all" or "ncd")
-{
-    Console.WriteLine("\n== NCD estimates and risk model (issue 4) ==");
-    // The risk model needs history: three monthly ~1M-person snapshots in their own warehouse.
-    var history = settings with { Dir = settings.Dir + "-history" };
-    LoadBench.EnsureHistory(history, new DateOnly(2025, 7, 1), new DateOnly(2025, 9, 1));
-    using var db = new WarehouseDb(history.Warehouse);
-    var t = NcdBenchmark.Run(db);
-    Console.WriteLine($"  {t.Snapshots} snapshots, {t.Adults:N0} adults in the latest");
-    Console.WriteLine($"  case definitions (all snapshots) {t.CaseDefinitionsSeconds:0.0} s; all estimates incl. case definitions {t.EstimatesSeconds:0.0} s; train + score risk model {t.ModelSeconds:0.0} s");
-    if (RiskModel.Current(db) is { } card)
-        Console.WriteLine($"  model: {string.Join("; ", new[] { card.Model, card.Baseline }.Select(m => $"{m.Name} AUC {m.Auc:0.000} Brier {m.Brier:0.0000}"))}");
+        if (verb == "generate") { LoadBench.Generate(settings); return 0; }
+        LoadBench.EnsureGenerated(settings);
+        if (verb is "all" or "load" || !File.Exists(settings.Warehouse)) LoadBench.Run(settings);
+
+        if (verb is "all" or "kpi")
+        {
+            Console.WriteLine("\n== KPI marts (issue 3 §3) ==");
+            using (var db = new WarehouseDb(settings.Warehouse))
+            {
+                var snapshot = LoadBench.SnapshotId(settings);
+                long persons;
+                using (var c = db.Open()) persons = c.ExecuteScalar<long>("SELECT count(*) FROM fact_record WHERE snapshot_id = $sid", new { sid = snapshot });
+                for (var run = 1; run <= 3; run++)
+                {
+                    var seconds = KpiMarts.Rebuild(db, snapshot);
+                    Console.WriteLine($"  mart build run {run}: {seconds:0.00} s for {persons:N0} persons = {seconds / (persons / 1e6):0.00} s per million");
+                }
+            }
+            Console.WriteLine("\n== commune-coverage endpoint on 127.0.0.1 ==");
+            // Bounded load: 1, 4 and 8 concurrent clients (client and server share the 2 cores). Uncached at 2 concurrent,
+            // the server's cap on heavy queries.
+            foreach (var clients in new[] { 1, 4, 8 })
+                await HttpBench.RunAsync(settings.Warehouse, cachedConcurrency: clients, uncachedRequests: clients == 1 ? 300 : 100, log: Console.Out);
+        }
+
+        if (verb is "all" or "ncd")
+        {
+            Console.WriteLine("\n== NCD estimates and risk model (issue 4) ==");
+            // The risk model needs history: three monthly ~1M-person snapshots in their own warehouse.
+            var history = settings with { Dir = settings.Dir + "-history" };
+            LoadBench.EnsureHistory(history, new DateOnly(2025, 7, 1), new DateOnly(2025, 9, 1));
+            using var db = new WarehouseDb(history.Warehouse);
+            var t = NcdBenchmark.Run(db);
+            Console.WriteLine($"  {t.Snapshots} snapshots, {t.Adults:N0} adults in the latest");
+            Console.WriteLine($"  case definitions (all snapshots) {t.CaseDefinitionsSeconds:0.0} s; all estimates incl. case definitions {t.EstimatesSeconds:0.0} s; train + score risk model {t.ModelSeconds:0.0} s");
+            if (RiskModel.Current(db) is { } card)
+                Console.WriteLine($"  model: {string.Join("; ", new[] { card.Model, card.Baseline }.Select(m => $"{m.Name} AUC {m.Auc:0.000} Brier {m.Brier:0.0000}"))}");
+        }
+        return 0;
+    }
 }
-return 0;

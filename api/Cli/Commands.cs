@@ -1,9 +1,10 @@
+using HoSoSucKhoe.Models.Pipeline;
 using System.Globalization;
 using Dapper;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Loading;
 using HoSoSucKhoe.Warehouse.Snapshots;
-using HoSoSucKhoe.Warehouse.Synthetic;
+using HoSoSucKhoe.Synthetic;
 
 namespace HoSoSucKhoe.Api.Cli;
 
@@ -84,7 +85,7 @@ public static class Commands
         // Every manifest is checked before the warehouse is opened: a bad folder must not even create the file.
         foreach (var folder in a.Positional) Manifest.Read(folder);
         using var warehouse = new WarehouseDb(db);
-        var loader = Composition.Loader(warehouse, new Pseudonymiser(key));
+        var loader = Pipeline.Loader(warehouse, new Pseudonymiser(key));
         foreach (var r in loader.LoadAll(a.Positional, replace, new LineProgress(output)))
             output.WriteLine(r.Outcome switch
             {

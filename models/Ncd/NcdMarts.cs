@@ -14,7 +14,7 @@ namespace HoSoSucKhoe.Models.Ncd;
 /// </summary>
 public static class NcdMarts
 {
-    /// <summary>The <see cref="Warehouse.Loading.AfterLoadStep"/> of api/Composition.cs.</summary>
+    /// <summary>The <see cref="Warehouse.Loading.AfterLoadStep"/> of models/Pipeline/Pipeline.cs.</summary>
     public static void AfterLoad(DuckDBConnection connection, Manifest manifest) =>
         Compute(connection, manifest.SnapshotId, manifest.AsOf, null);
 

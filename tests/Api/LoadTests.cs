@@ -1,3 +1,4 @@
+using HoSoSucKhoe.Models.Pipeline;
 using System.Net;
 using System.Text.Json;
 using HoSoSucKhoe.Api;
@@ -39,7 +40,7 @@ public sealed class LoadTests(WarehouseFixture fixture) : IDisposable
         using var inside = new SemaphoreSlim(0);
         using var release = new SemaphoreSlim(0);
         var loader = new SnapshotLoader(api.Services.GetRequiredService<WarehouseDb>(), new Pseudonymiser(WarehouseFixture.Key),
-            [.. Composition.AfterLoadSteps, (_, _) => { inside.Release(); release.Wait(); }]);
+            [.. Pipeline.AfterLoadSteps, (_, _) => { inside.Release(); release.Wait(); }]);
         var folder = Tiny("01-2026-01-31", "2026-01-31");
         var load = Task.Run(() => loader.Load(folder));
         try

@@ -1,3 +1,4 @@
+using HoSoSucKhoe.Models.Pipeline;
 using HoSoSucKhoe.Api;
 using HoSoSucKhoe.Tests.Support;
 using HoSoSucKhoe.Warehouse;
@@ -18,7 +19,7 @@ public sealed class ProvinceBoundaryTests : IDisposable
         var hanoi = new TinySnapshot(persons: 60);
         hanoi.Rows["persons.arrow"][7]["ward_code"] = "25747"; // Phường Thủ Dầu Một, Hồ Chí Minh City
         using var db = new WarehouseDb(Path.Combine(dir, "wh.duckdb"));
-        Composition.Loader(db, new Pseudonymiser("test-key-0123456789")).Load(hanoi.Write(Path.Combine(dir, "01")));
+        Pipeline.Loader(db, new Pseudonymiser("test-key-0123456789")).Load(hanoi.Write(Path.Combine(dir, "01")));
         var queries = new CoverageQueries(db);
 
         Assert.Throws<KpiNotFoundException>(() => queries.Series("25747"));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using HoSoSucKhoe.Models.Ncd;
 using HoSoSucKhoe.Tests.Support;
 using HoSoSucKhoe.Warehouse;
+using HoSoSucKhoe.Bench;
 using Xunit.Abstractions;
 
 namespace HoSoSucKhoe.Tests.Models;

@@ -1,10 +1,11 @@
+using HoSoSucKhoe.Models.Pipeline;
 using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using HoSoSucKhoe.Api;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Loading;
-using HoSoSucKhoe.Warehouse.Synthetic;
+using HoSoSucKhoe.Synthetic;
 
 namespace HoSoSucKhoe.Tests.Support;
 
@@ -18,7 +19,7 @@ public sealed class WarehouseCollection : ICollectionFixture<WarehouseFixture>;
 /// <summary>
 /// A small generated province, monthly snapshots from May to September 2025 (two legacy, three 2025, so both code
 /// systems and the reform are covered), its population.csv loaded and every snapshot loaded through
-/// <see cref="Composition.Loader"/> (after-load steps included) into a DuckDB file in a temp folder.
+/// <see cref="Pipeline.Loader"/> (after-load steps included) into a DuckDB file in a temp folder.
 /// Treat <see cref="Db"/> as read-only; a test that changes data works on <see cref="CopyDatabase"/>.
 /// </summary>
 public sealed class WarehouseFixture : IDisposable
@@ -61,7 +62,7 @@ public sealed class WarehouseFixture : IDisposable
     }
 
     /// <summary>The loader every test uses: the application's composition (marts included) with the test key.</summary>
-    public static SnapshotLoader Loader(WarehouseDb db) => Composition.Loader(db, new Pseudonymiser(Key));
+    public static SnapshotLoader Loader(WarehouseDb db) => Pipeline.Loader(db, new Pseudonymiser(Key));
 
     /// <summary>A private copy of the loaded warehouse (checkpointed first) for tests that load or replace data.</summary>
     public string CopyDatabase()

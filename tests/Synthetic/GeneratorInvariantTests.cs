@@ -1,4 +1,4 @@
-using HoSoSucKhoe.Warehouse.Synthetic;
+using HoSoSucKhoe.Synthetic;
 
 namespace HoSoSucKhoe.Tests.Synthetic;
 

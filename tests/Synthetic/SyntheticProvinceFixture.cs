@@ -1,5 +1,5 @@
 using System.Text.Json;
-using HoSoSucKhoe.Warehouse.Synthetic;
+using HoSoSucKhoe.Synthetic;
 
 namespace HoSoSucKhoe.Tests.Synthetic;
 

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Apache.Arrow.Ipc;
 using HoSoSucKhoe.Warehouse.Reference;
-using HoSoSucKhoe.Warehouse.Synthetic;
+using HoSoSucKhoe.Synthetic;
 
 namespace HoSoSucKhoe.Tests.Synthetic;
 

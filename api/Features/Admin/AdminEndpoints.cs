@@ -1,5 +1,9 @@
-using HoSoSucKhoe.Api.Features.Access;
-using HoSoSucKhoe.Api.Features.Http;
+using HoSoSucKhoe.Models.Pipeline;
+using HoSoSucKhoe.Api.Access;
+using HoSoSucKhoe.Api.ApiDocument;
+using HoSoSucKhoe.Api.Caching;
+using HoSoSucKhoe.Api.Errors;
+using HoSoSucKhoe.Api.Tables;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Loading;
 using HoSoSucKhoe.Warehouse.Snapshots;
@@ -50,7 +54,7 @@ public static class AdminEndpoints
                 await gate.RunAsync(() =>
                 {
                     var folders = SnapshotFolders(request.Folder);
-                    var loader = Composition.Loader(db, pseudonymiser, options.Value.UnknownWardTolerance);
+                    var loader = Pipeline.Loader(db, pseudonymiser, options.Value.UnknownWardTolerance);
                     foreach (var folder in folders) results.Add(loader.Load(folder, request.Replace));
                     return results;
                 });

@@ -1,6 +1,9 @@
 using System.Globalization;
-using HoSoSucKhoe.Api.Features.Access;
-using HoSoSucKhoe.Api.Features.Http;
+using HoSoSucKhoe.Api.Access;
+using HoSoSucKhoe.Api.ApiDocument;
+using HoSoSucKhoe.Api.Caching;
+using HoSoSucKhoe.Api.Errors;
+using HoSoSucKhoe.Api.Tables;
 using HoSoSucKhoe.Api.Features.Snapshots;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Marts;

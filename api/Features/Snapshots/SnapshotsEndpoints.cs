@@ -1,6 +1,9 @@
 using Dapper;
-using HoSoSucKhoe.Api.Features.Access;
-using HoSoSucKhoe.Api.Features.Http;
+using HoSoSucKhoe.Api.Access;
+using HoSoSucKhoe.Api.ApiDocument;
+using HoSoSucKhoe.Api.Caching;
+using HoSoSucKhoe.Api.Errors;
+using HoSoSucKhoe.Api.Tables;
 using HoSoSucKhoe.Warehouse;
 
 namespace HoSoSucKhoe.Api.Features.Snapshots;

@@ -1,5 +1,8 @@
 using Dapper;
-using HoSoSucKhoe.Api.Features.Http;
+using HoSoSucKhoe.Api.ApiDocument;
+using HoSoSucKhoe.Api.Caching;
+using HoSoSucKhoe.Api.Errors;
+using HoSoSucKhoe.Api.Tables;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Reference;
 

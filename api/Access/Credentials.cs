@@ -1,0 +1,79 @@
+using HoSoSucKhoe.Api.Errors;
+using System.Security.Cryptography;
+using System.Text;
+using HoSoSucKhoe.Warehouse.Reference;
+using Microsoft.Extensions.Options;
+
+namespace HoSoSucKhoe.Api.Access;
+
+/// <summary><c>Access</c> in configuration.</summary>
+public sealed class AccessOptions
+{
+    /// <summary><c>Access:Credentials:0:Key</c>, <c>…:Name</c>, <c>…:Role</c>, <c>…:Scope</c>.</summary>
+    public List<Credential> Credentials { get; set; } = [];
+}
+
+/// <summary>One API key. <see cref="Scope"/> is a 2025 unit code: a province (2 digits) for leadership and, optionally,
+/// an epidemiologist; a commune (5 digits) for a commune officer; nothing for an admin.</summary>
+public sealed class Credential
+{
+    public string Key { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Role { get; set; } = "";
+    public string? Scope { get; set; }
+}
+
+/// <summary>The configured keys, looked up by their SHA-256 so that no comparison runs over the secret itself.</summary>
+public sealed class CredentialStore(IOptions<AccessOptions> options)
+{
+    readonly Dictionary<string, Credential> byHash = options.Value.Credentials
+        .ToDictionary(c => Hash(c.Key.Trim()), StringComparer.Ordinal);
+
+    public int Count => byHash.Count;
+
+    public Credential? Find(string key) => byHash.GetValueOrDefault(Hash(key.Trim()));
+
+    /// <summary>The 2025 province of a scope code (validated at start-up): itself, or its commune's province.</summary>
+    public static string ProvinceOf(string scope) => scope.Length == 2 ? scope : CommuneProvinces.Value[scope];
+
+    static readonly Lazy<Dictionary<string, string>> CommuneProvinces = new(() => ReferenceData.Load().Units
+        .Where(u => u.CodeSystem == ReferenceData.System2025 && u.Level == "commune")
+        .DistinctBy(u => u.Code).ToDictionary(u => u.Code, u => u.ProvinceCode));
+
+    static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+}
+
+/// <summary>A misconfigured credential stops the server at start-up with a message naming it.</summary>
+sealed class AccessOptionsValidator : IValidateOptions<AccessOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AccessOptions options)
+    {
+        var errors = new List<string>();
+        var today = DateOnly.FromDateTime(DateTime.Today);
+        var units = ReferenceData.Load().Units.Where(u => u.CodeSystem == ReferenceData.System2025)
+            .Select(u => (u.Level, u.Code)).ToHashSet();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Credentials.Count; i++)
+        {
+            var c = options.Credentials[i];
+            var at = $"Access:Credentials:{i}";
+            if (c.Key.Trim().Length < 16) errors.Add($"{at}:Key: khoá phải có ít nhất 16 ký tự.");
+            else if (!seen.Add(c.Key.Trim())) errors.Add($"{at}:Key: khoá bị trùng với một khoá khác.");
+            if (string.IsNullOrWhiteSpace(c.Name)) errors.Add($"{at}:Name: cần tên hiển thị (dùng cho nhật ký truy cập).");
+            var scope = string.IsNullOrWhiteSpace(c.Scope) ? null : c.Scope.Trim();
+            var province = scope is not null && units.Contains(("province", scope));
+            var commune = scope is not null && units.Contains(("commune", scope));
+            var problem = c.Role switch
+            {
+                Roles.Leadership when !province => "vai trò leadership cần Scope là mã một tỉnh (2 chữ số, hệ mã 2025).",
+                Roles.Epidemiologist when scope is not null && !province => "vai trò epidemiologist: Scope để trống (toàn quốc) hoặc là mã một tỉnh (2 chữ số, hệ mã 2025).",
+                Roles.CommuneOfficer when !commune => "vai trò commune_officer cần Scope là mã một xã/phường (5 chữ số, hệ mã 2025).",
+                Roles.Admin when scope is not null => "vai trò admin không có Scope (quản trị toàn bộ kho).",
+                Roles.Leadership or Roles.Epidemiologist or Roles.CommuneOfficer or Roles.Admin => null,
+                _ => $"vai trò '{c.Role}' không tồn tại; dùng một trong: {string.Join(", ", Roles.All)}.",
+            };
+            if (problem is not null) errors.Add($"{at}: {problem}");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,168 @@
+using HoSoSucKhoe.Api.Tables;
+using HoSoSucKhoe.Api.Errors;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using HoSoSucKhoe.Api.Access;
+using HoSoSucKhoe.Warehouse;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace HoSoSucKhoe.Api.Caching;
+
+/// <summary><c>Cache</c> in configuration.</summary>
+public sealed class CacheOptions
+{
+    /// <summary>Output caching of read endpoints (off only to measure uncached latency).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Upper bound on an entry's life; loads evict earlier.</summary>
+    public TimeSpan Expiration { get; set; } = TimeSpan.FromHours(24);
+}
+
+/// <summary>
+/// What the data looks like now: a tag over every snapshot (id, loaded_at) and every population row, and the latest
+/// loaded_at. It is the ETag and part of every output-cache key, so a response computed before a load can never be
+/// served after it, even if it was stored while the load committed.
+/// </summary>
+public sealed class WarehouseVersion(WarehouseDb db)
+{
+    public sealed record Stamp(string Tag, DateTimeOffset? LastModified);
+
+    public const string Sql = """
+        SELECT coalesce((SELECT string_agg(snapshot_id || '@' || loaded_at, ';' ORDER BY snapshot_id) FROM fact_snapshot), '')
+               || '|' || coalesce((SELECT bit_xor(hash(code_system, ward_code, year, age_band, sex, population, permanent_population, source))
+                                   FROM fact_population), 0)::VARCHAR AS Content,
+               greatest((SELECT max(loaded_at) FROM fact_snapshot),
+                        (SELECT try_cast(value AS TIMESTAMP) FROM wh_meta WHERE key = 'population_loaded_at')) AS LoadedAt
+        """;
+
+    public const string CacheTag = "warehouse";
+
+    readonly Lock gate = new();
+    Stamp? current;
+    long generation;
+
+    public Stamp Current
+    {
+        get
+        {
+            if (Volatile.Read(ref current) is { } known) return known;
+            long started;
+            lock (gate) started = generation;
+            Stamp fresh;
+            using (var c = db.Open())
+            {
+                var (content, loadedAt) = c.QuerySingle<(string, DateTime?)>(Sql);
+                fresh = new Stamp(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)))[..20],
+                    loadedAt is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Local)) : null);
+            }
+            lock (gate)
+                if (generation == started) current = fresh;
+            return fresh;
+        }
+    }
+
+    /// <summary>After a load commits: forget the stamp and evict every cached response. Not called when a load fails.</summary>
+    public async Task ChangedAsync(IOutputCacheStore store, CancellationToken ct)
+    {
+        lock (gate)
+        {
+            generation++;
+            current = null;
+        }
+        await store.EvictByTagAsync(CacheTag, ct);
+    }
+}
+
+/// <summary>Output caching for authenticated reads (the built-in default refuses requests with credentials), varied by
+/// every query key, the Accept header, the caller's role and scope, and the data version; 200 responses only.</summary>
+sealed class WarehouseCachePolicy(IOptions<CacheOptions> options, WarehouseVersion version) : IOutputCachePolicy
+{
+    public const string Name = "warehouse";
+
+    public ValueTask CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
+    {
+        var http = context.HttpContext;
+        var read = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
+        var on = options.Value.Enabled && read && http.User.Identity?.IsAuthenticated == true;
+        context.EnableOutputCaching = true;
+        context.AllowCacheLookup = on;
+        context.AllowCacheStorage = on;
+        context.AllowLocking = true;
+        if (!on) return ValueTask.CompletedTask;
+        context.CacheVaryByRules.QueryKeys = "*";
+        context.CacheVaryByRules.HeaderNames = HeaderNames.Accept;
+        context.CacheVaryByRules.VaryByValues["caller"] = Caller.From(http.User).CacheKey;
+        context.CacheVaryByRules.VaryByValues["data"] = version.Current.Tag;
+        context.ResponseExpirationTimeSpan = options.Value.Expiration;
+        context.Tags.Add(WarehouseVersion.CacheTag);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellation) => ValueTask.CompletedTask;
+
+    public ValueTask ServeResponseAsync(OutputCacheContext context, CancellationToken cancellation)
+    {
+        var response = context.HttpContext.Response;
+        if (response.StatusCode != StatusCodes.Status200OK || response.Headers.ContainsKey(HeaderNames.SetCookie))
+            context.AllowCacheStorage = false;
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>ETag and Last-Modified from <see cref="WarehouseVersion"/>; 304 when the client already has this version.
+/// The endpoint runs first, so a 400/403/404 is never hidden behind a 304. (Cached responses keep these headers
+/// and the output cache answers conditional requests itself.)</summary>
+sealed class ConditionalGetFilter(WarehouseVersion version) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var stamp = version.Current;
+        var result = await next(context);
+        var http = context.HttpContext;
+        var representation = Caller.From(http.User).CacheKey + (Formats.WantsCsv(http.Request) ? "|csv" : "|json");
+        var etag = new EntityTagHeaderValue($"\"{stamp.Tag}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(representation)))[..8]}\"");
+        var headers = http.Response.GetTypedHeaders();
+        headers.ETag = etag;
+        if (stamp.LastModified is { } modified) headers.LastModified = modified;
+        http.Response.Headers.CacheControl = "private, no-cache";
+        http.Response.Headers.Vary = "Accept, Authorization, X-Api-Key";
+
+        var request = http.Request.GetTypedHeaders();
+        var notModified = request.IfNoneMatch is { Count: > 0 } match
+            ? match.Any(m => m.Equals(EntityTagHeaderValue.Any) || m.Compare(etag, useStrongComparison: false))
+            : request.IfModifiedSince is { } since && stamp.LastModified is { } last && last.AddTicks(-(last.Ticks % TimeSpan.TicksPerSecond)) <= since;
+        return notModified ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : result;
+    }
+}
+
+/// <summary>At most two heavy queries at a time: on two cores more do not add throughput (FIELD-NOTES.md).</summary>
+public sealed class QueryGate
+{
+    readonly SemaphoreSlim slots = new(2, 2);
+
+    public async Task<T> RunAsync<T>(Func<T> query, CancellationToken ct)
+    {
+        await slots.WaitAsync(ct);
+        try { return query(); }
+        finally { slots.Release(); }
+    }
+}
+
+public static class WarehouseCache
+{
+    public static IServiceCollection AddWarehouseCache(this IServiceCollection services)
+    {
+        services.AddOptions<CacheOptions>().BindConfiguration("Cache");
+        services.AddSingleton<WarehouseVersion>();
+        services.AddSingleton<QueryGate>();
+        services.AddOutputCache(o => o.AddPolicy(WarehouseCachePolicy.Name, b => b.AddPolicy<WarehouseCachePolicy>(), excludeDefaultPolicy: true));
+        return services;
+    }
+
+    /// <summary>Every read endpoint of a group: output cache + ETag/304, tagged so that a committed load evicts it.</summary>
+    public static RouteGroupBuilder WithWarehouseCache(this RouteGroupBuilder group) =>
+        group.CacheOutput(WarehouseCachePolicy.Name).AddEndpointFilter<ConditionalGetFilter>();
+}

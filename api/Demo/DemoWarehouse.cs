@@ -1,0 +1,45 @@
+using HoSoSucKhoe.Models.Pipeline;
+using HoSoSucKhoe.Api.Cli;
+using HoSoSucKhoe.Warehouse;
+using HoSoSucKhoe.Warehouse.Loading;
+using HoSoSucKhoe.Synthetic;
+
+namespace HoSoSucKhoe.Api.Demo;
+
+/// <summary>
+/// The embedded default: with no arguments the app generates a demo province (Hà Nội at 0.5 %, monthly snapshots
+/// from January to October 2025, across the 1 July 2025 reform), loads it, and serves it.
+/// </summary>
+public static class DemoWarehouse
+{
+    public const string Folder = "demo";
+    public static readonly GeneratorOptions Options = new("01", 0.005, new DateOnly(2025, 1, 1), new DateOnly(2025, 10, 1), Path.Combine(Folder, "snapshots"));
+
+    public static string DatabasePath => Path.Combine(Folder, "hssk-demo.duckdb");
+
+    /// <summary>Returns the demo's pseudonymisation key (created on first use, kept beside the demo database).</summary>
+    public static string Key()
+    {
+        var path = Path.Combine(Folder, "pseudonym.key");
+        Directory.CreateDirectory(Folder);
+        if (!File.Exists(path)) File.WriteAllText(path, Pseudonymiser.NewKey());
+        return File.ReadAllText(path).Trim();
+    }
+
+    public static void EnsureCreated(TextWriter log)
+    {
+        if (File.Exists(DatabasePath)) return;
+        log.WriteLine(string.Create(System.Globalization.CultureInfo.GetCultureInfo("vi-VN"),
+            $"Chưa có kho demo: tạo tỉnh mẫu Hà Nội (tỉ lệ {Options.Scale:P1}) và nạp vào {Path.GetFullPath(DatabasePath)}…"));
+        var folders = SyntheticProvince.Generate(Options, new LineProgress(log));
+        var building = DatabasePath + ".building";
+        File.Delete(building);
+        using (var db = new WarehouseDb(building))
+        {
+            PopulationLoader.Load(db, Path.Combine(Options.OutDir, "population.csv"));
+            Pipeline.Loader(db, new Pseudonymiser(Key())).LoadAll(folders, replace: false, new LineProgress(log));
+        }
+        File.Move(building, DatabasePath);
+        log.WriteLine("Kho demo đã sẵn sàng.");
+    }
+}

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Dapper;
+using HoSoSucKhoe.Models.Ncd;
+using HoSoSucKhoe.Warehouse;
+
+namespace HoSoSucKhoe.Bench;
+
+/// <summary>Seconds taken by the NCD work on a loaded warehouse (for the lead's benchmark).</summary>
+public sealed record NcdTimings(double EstimatesSeconds, double CaseDefinitionsSeconds, double ModelSeconds, int Snapshots, long Adults);
+
+public static class NcdBenchmark
+{
+    /// <summary>
+    /// Recomputes the case definitions of every loaded snapshot (what the after-load step does), then every estimate
+    /// the API serves for every snapshot (cascades, all measures × sexes × age groups with CIs and smoothing, anchors,
+    /// province comorbidity, clusters): <see cref="NcdTimings.EstimatesSeconds"/> covers both. Then trains the risk model
+    /// and scores the latest snapshot: <see cref="NcdTimings.ModelSeconds"/>. Rewrites ncd_* tables only.
+    /// </summary>
+    public static NcdTimings Run(WarehouseDb db)
+    {
+        var total = Stopwatch.StartNew();
+        using (var c = db.Open()) c.Execute("DELETE FROM ncd_done");
+        NcdMarts.EnsureComputed(db);
+        var caseDefinitions = total.Elapsed.TotalSeconds;
+
+        List<SnapshotInfo> snapshots;
+        using (var c = db.Open()) snapshots = SnapshotInfo.All(c);
+        foreach (var s in snapshots)
+        {
+            var data = NcdData.Load(db, s);
+            data.Cascades();
+            data.Anchors();
+            foreach (var m in Measure.All)
+            foreach (var sex in Burden.Sexes)
+            foreach (var g in AgeStandard.Groups)
+                data.Prevalence(m, sex, g);
+            using (var c = db.Open()) Comorbidity.Compute(c, s.SnapshotId, s.ProvinceCode, null);
+            Clusters.Compute(s, data.Cells, data.CommuneNames);
+        }
+        var estimates = total.Elapsed.TotalSeconds;
+
+        var model = Stopwatch.StartNew();
+        RiskModel.Train(db);
+        if (snapshots.Count > 0) RiskModel.EnsureScores(db, snapshots[^1]);
+        long adults;
+        using (var c = db.Open())
+            adults = snapshots.Count == 0 ? 0 : c.ExecuteScalar<long>("SELECT count(*) FROM ncd_person WHERE snapshot_id = $s", new { s = snapshots[^1].SnapshotId });
+        return new NcdTimings(estimates, caseDefinitions, model.Elapsed.TotalSeconds, snapshots.Count, adults);
+    }
+}

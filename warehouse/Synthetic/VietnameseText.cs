@@ -1,9 +1,0 @@
-using System.Globalization;
-
-namespace HoSoSucKhoe.Warehouse.Synthetic;
-
-internal static class VietnameseText
-{
-    /// <summary>Progress messages format numbers the Vietnamese way (1.000.000).</summary>
-    public static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("vi-VN");
-}
