@@ -1,16 +1,17 @@
 using System.Text.Json.Serialization;
-using HoSoSucKhoe.Api.Demo;
-using HoSoSucKhoe.Api.Cli;
 using HoSoSucKhoe.Api.Access;
-using HoSoSucKhoe.Api.Features.Admin;
-using HoSoSucKhoe.Api.Features.Coverage;
 using HoSoSucKhoe.Api.ApiDocument;
 using HoSoSucKhoe.Api.Caching;
+using HoSoSucKhoe.Api.Cli;
+using HoSoSucKhoe.Api.Demo;
 using HoSoSucKhoe.Api.Errors;
-using HoSoSucKhoe.Api.Tables;
+using HoSoSucKhoe.Api.Features.Admin;
+using HoSoSucKhoe.Api.Features.Coverage;
 using HoSoSucKhoe.Api.Features.Ncd;
 using HoSoSucKhoe.Api.Features.Snapshots;
 using HoSoSucKhoe.Api.Features.Units;
+using HoSoSucKhoe.Api.Tables;
+using HoSoSucKhoe.Models.Pipeline;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Marts;
 
@@ -30,9 +31,6 @@ catch (WarehouseBusyException e)
     Console.Error.WriteLine(e.Message);
     return 1;
 }
-var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("HoSoSucKhoe.Models");
-app.Lifetime.ApplicationStarted.Register(() => HoSoSucKhoe.Models.Ncd.RiskModel.WarmUpInBackground(
-    app.Services.GetRequiredService<WarehouseDb>(), e => log.LogWarning(e, "Không huấn luyện được mô hình nguy cơ khi khởi động")));
 app.Run();
 return 0;
 
@@ -53,11 +51,12 @@ public partial class Program
             demoKeys = DemoCredentials.AddTo(builder.Configuration, DemoWarehouse.Options.ProvinceCode);
         }
 
-        builder.Services.AddWarehouse();
+        builder.Services.AddModels();          // the warehouse, caught up at open; snapshot catalog; risk model (models/Pipeline)
+        builder.Services.AddHostedService<RiskModelWarmUp>(); // trains/scores in the background at start (Features/Ncd)
         builder.Services.AddCoverage();        // KPI mart queries and coverage targets (warehouse/Marts)
-        builder.Services.AddAccess();          // API key → role + scope; every endpoint needs one (Features/Access)
-        builder.Services.AddApiProblems();     // errors as Vietnamese ProblemDetails (Features/Http)
-        builder.Services.AddWarehouseCache();  // output cache + ETag, evicted when a load commits (Features/Http)
+        builder.Services.AddAccess();          // API key → role + scope; every endpoint needs one (Access/)
+        builder.Services.AddApiProblems();     // errors as Vietnamese ProblemDetails (Errors/)
+        builder.Services.AddWarehouseCache();  // output cache + ETag, evicted when a load commits (Caching/)
         builder.Services.AddCoverageApi();
         builder.Services.AddAdmin();
         builder.Services.AddApiDocument();     // OpenAPI with the key schemes and ProblemDetails answers

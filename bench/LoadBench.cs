@@ -1,12 +1,12 @@
-using HoSoSucKhoe.Models.Pipeline;
 using System.Diagnostics;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using DuckDB.NET.Data;
+using HoSoSucKhoe.Models.Pipeline;
+using HoSoSucKhoe.Synthetic;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Loading;
 using HoSoSucKhoe.Warehouse.Snapshots;
-using HoSoSucKhoe.Synthetic;
 
 namespace HoSoSucKhoe.Bench;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Dapper;
 using HoSoSucKhoe.Models.Ncd;
 using HoSoSucKhoe.Warehouse;
+using HoSoSucKhoe.Warehouse.Snapshots;
 
 namespace HoSoSucKhoe.Bench;
 
@@ -23,8 +24,8 @@ public static class NcdBenchmark
         NcdMarts.EnsureComputed(db);
         var caseDefinitions = total.Elapsed.TotalSeconds;
 
-        List<SnapshotInfo> snapshots;
-        using (var c = db.Open()) snapshots = SnapshotInfo.All(c);
+        List<LoadedSnapshot> snapshots;
+        using (var c = db.Open()) snapshots = [.. SnapshotCatalog.All(c)];
         foreach (var s in snapshots)
         {
             var data = NcdData.Load(db, s);
@@ -40,8 +41,9 @@ public static class NcdBenchmark
         var estimates = total.Elapsed.TotalSeconds;
 
         var model = Stopwatch.StartNew();
-        RiskModel.Train(db);
-        if (snapshots.Count > 0) RiskModel.EnsureScores(db, snapshots[^1]);
+        var models = new RiskModels(db);
+        models.Train();
+        models.Refresh();
         long adults;
         using (var c = db.Open())
             adults = snapshots.Count == 0 ? 0 : c.ExecuteScalar<long>("SELECT count(*) FROM ncd_person WHERE snapshot_id = $s", new { s = snapshots[^1].SnapshotId });

@@ -15,6 +15,9 @@ public sealed class WarehouseDb : IDisposable
 {
     readonly DuckDBConnection root;
 
+    // Columns are snake_case, records PascalCase: Dapper matches them without an alias per column.
+    static WarehouseDb() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
     public string Path { get; }
 
     public WarehouseDb(string path)

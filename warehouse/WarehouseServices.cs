@@ -1,4 +1,6 @@
 using HoSoSucKhoe.Warehouse.Loading;
+using HoSoSucKhoe.Warehouse.Reference;
+using HoSoSucKhoe.Warehouse.Snapshots;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -22,11 +24,20 @@ public sealed class WarehouseOptions
 public static class WarehouseServices
 {
     /// <summary>Binds <see cref="WarehouseOptions"/> from "Warehouse" and opens the warehouse once for the app's lifetime.</summary>
-    public static IServiceCollection AddWarehouse(this IServiceCollection services)
+    /// <param name="opened">Runs once on the opened warehouse before anyone reads it (e.g. building the marts of
+    /// snapshots loaded before a mart existed), so that read paths never write.</param>
+    public static IServiceCollection AddWarehouse(this IServiceCollection services, Action<WarehouseDb>? opened = null)
     {
         services.AddOptions<WarehouseOptions>().BindConfiguration("Warehouse")
             .Validate(o => o.Path.Length > 0, "Warehouse:Path (--db) chưa được đặt.");
-        services.AddSingleton(sp => new WarehouseDb(sp.GetRequiredService<IOptions<WarehouseOptions>>().Value.Path));
+        services.AddSingleton(sp =>
+        {
+            var db = new WarehouseDb(sp.GetRequiredService<IOptions<WarehouseOptions>>().Value.Path);
+            opened?.Invoke(db);
+            return db;
+        });
+        services.AddSingleton<UnitMap>();
+        services.AddSingleton<SnapshotCatalog>();
         return services;
     }
 

@@ -1,5 +1,5 @@
-using HoSoSucKhoe.Api.Errors;
 using System.Security.Cryptography;
+using HoSoSucKhoe.Api.Errors;
 using HoSoSucKhoe.Warehouse.Reference;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;

@@ -1,5 +1,5 @@
-using HoSoSucKhoe.Api.Errors;
 using System.Security.Claims;
+using HoSoSucKhoe.Api.Errors;
 
 namespace HoSoSucKhoe.Api.Access;
 

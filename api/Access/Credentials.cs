@@ -1,6 +1,6 @@
-using HoSoSucKhoe.Api.Errors;
 using System.Security.Cryptography;
 using System.Text;
+using HoSoSucKhoe.Api.Errors;
 using HoSoSucKhoe.Warehouse.Reference;
 using Microsoft.Extensions.Options;
 
@@ -37,7 +37,7 @@ public sealed class CredentialStore(IOptions<AccessOptions> options)
     public static string ProvinceOf(string scope) => scope.Length == 2 ? scope : CommuneProvinces.Value[scope];
 
     static readonly Lazy<Dictionary<string, string>> CommuneProvinces = new(() => ReferenceData.Load().Units
-        .Where(u => u.CodeSystem == ReferenceData.System2025 && u.Level == "commune")
+        .Where(u => u.CodeSystem == ReferenceData.System2025 && u.Level == Levels.Commune)
         .DistinctBy(u => u.Code).ToDictionary(u => u.Code, u => u.ProvinceCode));
 
     static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
@@ -61,8 +61,8 @@ sealed class AccessOptionsValidator : IValidateOptions<AccessOptions>
             else if (!seen.Add(c.Key.Trim())) errors.Add($"{at}:Key: khoá bị trùng với một khoá khác.");
             if (string.IsNullOrWhiteSpace(c.Name)) errors.Add($"{at}:Name: cần tên hiển thị (dùng cho nhật ký truy cập).");
             var scope = string.IsNullOrWhiteSpace(c.Scope) ? null : c.Scope.Trim();
-            var province = scope is not null && units.Contains(("province", scope));
-            var commune = scope is not null && units.Contains(("commune", scope));
+            var province = scope is not null && units.Contains((Levels.Province, scope));
+            var commune = scope is not null && units.Contains((Levels.Commune, scope));
             var problem = c.Role switch
             {
                 Roles.Leadership when !province => "vai trò leadership cần Scope là mã một tỉnh (2 chữ số, hệ mã 2025).",

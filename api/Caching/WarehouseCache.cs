@@ -1,9 +1,9 @@
-using HoSoSucKhoe.Api.Tables;
-using HoSoSucKhoe.Api.Errors;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
 using HoSoSucKhoe.Api.Access;
+using HoSoSucKhoe.Api.Errors;
+using HoSoSucKhoe.Api.Tables;
 using HoSoSucKhoe.Warehouse;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Options;
@@ -19,6 +19,10 @@ public sealed class CacheOptions
 
     /// <summary>Upper bound on an entry's life; loads evict earlier.</summary>
     public TimeSpan Expiration { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Heavy (uncached) queries run at once; more only queue on a small machine (docs/performance.md).
+    /// Default: the processor count.</summary>
+    public int HeavyQueries { get; set; } = Environment.ProcessorCount;
 }
 
 /// <summary>
@@ -138,10 +142,11 @@ sealed class ConditionalGetFilter(WarehouseVersion version) : IEndpointFilter
     }
 }
 
-/// <summary>At most two heavy queries at a time: on two cores more do not add throughput (FIELD-NOTES.md).</summary>
-public sealed class QueryGate
+/// <summary>At most <see cref="CacheOptions.HeavyQueries"/> heavy queries at a time: on a small machine more do not
+/// add throughput (docs/performance.md).</summary>
+public sealed class QueryGate(IOptions<CacheOptions> options)
 {
-    readonly SemaphoreSlim slots = new(2, 2);
+    readonly SemaphoreSlim slots = new(Math.Max(1, options.Value.HeavyQueries), Math.Max(1, options.Value.HeavyQueries));
 
     public async Task<T> RunAsync<T>(Func<T> query, CancellationToken ct)
     {

@@ -1,10 +1,11 @@
-using HoSoSucKhoe.Models.Pipeline;
 using System.Globalization;
 using Dapper;
+using HoSoSucKhoe.Models.Pipeline;
+using HoSoSucKhoe.Synthetic;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Loading;
+using HoSoSucKhoe.Warehouse.Reference;
 using HoSoSucKhoe.Warehouse.Snapshots;
-using HoSoSucKhoe.Synthetic;
 
 namespace HoSoSucKhoe.Api.Cli;
 
@@ -113,16 +114,11 @@ public static class Commands
         a.NoOthers();
         if (!File.Exists(db)) throw new CliUsageException($"Tham số --db: không có tệp '{db}'.");
         using var warehouse = new WarehouseDb(db);
-        using var conn = warehouse.Open();
-        var rows = conn.Query<(string Id, string Province, string AsOf, string Codes, long Persons, long Encounters, long Labs, long Medications, string LoadedAt, double Seconds)>("""
-            SELECT snapshot_id, province_code, strftime(as_of, '%Y-%m-%d'), code_system, persons, encounters, labs, medications,
-                   strftime(loaded_at, '%Y-%m-%d %H:%M:%S'), load_seconds
-            FROM fact_snapshot ORDER BY as_of, snapshot_id
-            """).ToList();
+        var rows = new SnapshotCatalog(warehouse, new UnitMap(warehouse)).WithLoadFacts();
         output.WriteLine("snapshot_id\tprovince\tas_of\tadmin_codes\tpersons\tencounters\tlabs\tmedications\tloaded_at\tload_seconds");
         foreach (var r in rows)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Id}\t{r.Province}\t{r.AsOf}\t{r.Codes}\t{r.Persons}\t{r.Encounters}\t{r.Labs}\t{r.Medications}\t{r.LoadedAt}\t{r.Seconds:0.00}"));
+                $"{r.Snapshot.SnapshotId}\t{r.Snapshot.ProvinceCode}\t{r.Snapshot.AsOf:yyyy-MM-dd}\t{r.Snapshot.CodeSystem}\t{r.Persons}\t{r.Encounters}\t{r.Labs}\t{r.Medications}\t{r.LoadedAt:yyyy-MM-dd HH:mm:ss}\t{r.LoadSeconds:0.00}"));
         if (rows.Count == 0) output.WriteLine("(kho chưa có ảnh chụp nào)");
         return 0;
     }

@@ -1,8 +1,8 @@
-using HoSoSucKhoe.Models.Pipeline;
 using HoSoSucKhoe.Api.Cli;
+using HoSoSucKhoe.Models.Pipeline;
+using HoSoSucKhoe.Synthetic;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Loading;
-using HoSoSucKhoe.Synthetic;
 
 namespace HoSoSucKhoe.Api.Demo;
 

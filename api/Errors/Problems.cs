@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using HoSoSucKhoe.Warehouse.Marts;
 using HoSoSucKhoe.Warehouse.Snapshots;
 using Microsoft.AspNetCore.Diagnostics;
@@ -33,7 +32,7 @@ public static class Problems
     public static ProblemException UnitNotFound(string codeSystem, string code) =>
         new(StatusCodes.Status404NotFound, "Không tìm thấy đơn vị", $"Không có đơn vị hành chính mã '{Clip(code)}' trong hệ mã {codeSystem}.");
 
-    public static ProblemException SnapshotNotFound(string? id) =>
+    internal static ProblemException SnapshotNotFound(string? id) =>
         new(StatusCodes.Status404NotFound, "Không tìm thấy ảnh chụp",
             id is null ? "Kho chưa có ảnh chụp dữ liệu nào trong phạm vi của khoá truy cập này." : $"Không có ảnh chụp '{Clip(id)}'.");
 
@@ -66,7 +65,8 @@ public static class Problems
             };
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        // Binding failures throw in every environment, so that the 400 can name the parameter.
+        // Body binding failures throw in every environment, so that they get a Vietnamese 400 (query parameters are
+        // bound as text and parsed by Requests/Parameters, so they never fail here).
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return services;
     }
@@ -83,7 +83,10 @@ sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, IL
         var (status, title, detail) = exception switch
         {
             ProblemException p => (p.Status, p.Title, p.Message),
-            BadHttpRequestException b => (b.StatusCode, "Yêu cầu không hợp lệ", Translate(b.Message)),
+            BadHttpRequestException b => (b.StatusCode, "Yêu cầu không hợp lệ", b.StatusCode == StatusCodes.Status415UnsupportedMediaType
+                ? "Nội dung yêu cầu phải là JSON (Content-Type: application/json)."
+                : "Nội dung yêu cầu không phải JSON hợp lệ hoặc sai kiểu trường."),
+            SnapshotNotFoundException n => (StatusCodes.Status404NotFound, "Không tìm thấy ảnh chụp", Problems.SnapshotNotFound(n.SnapshotId).Message),
             KpiNotFoundException k => (StatusCodes.Status404NotFound, "Không tìm thấy số liệu", k.Message),
             SnapshotRejectedException r => (StatusCodes.Status400BadRequest, "Dữ liệu bị từ chối", r.Message),
             _ => (StatusCodes.Status500InternalServerError, "Lỗi máy chủ",
@@ -96,36 +99,6 @@ sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, IL
             HttpContext = http,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
-    }
-
-    [GeneratedRegex("""^Failed to bind parameter "(?<type>.+) (?<name>[^ "]+)" from "(?<value>.*)"\.$""")]
-    private static partial Regex BindFailure();
-
-    [GeneratedRegex("""^Required parameter "(?<type>.+) (?<name>[^ "]+)" was not provided from (?<source>.+)\.$""")]
-    private static partial Regex Missing();
-
-    /// <summary>The framework's English binding messages, in Vietnamese and naming the parameter.</summary>
-    internal static string Translate(string message)
-    {
-        if (BindFailure().Match(message) is { Success: true } m)
-        {
-            var type = m.Groups["type"].Value;
-            var expected = type switch
-            {
-                _ when type.Contains("DateOnly") || type.Contains("DateTime") => "cần một ngày dạng yyyy-MM-dd",
-                _ when type.Contains("int", StringComparison.OrdinalIgnoreCase) || type.Contains("long") || type.Contains("short") => "cần một số nguyên",
-                _ when type.Contains("double") || type.Contains("decimal") || type.Contains("float") => "cần một số (dấu chấm thập phân)",
-                _ when type.Contains("bool") => "cần true hoặc false",
-                _ => "sai kiểu dữ liệu",
-            };
-            return $"Tham số '{m.Groups["name"].Value}': giá trị '{m.Groups["value"].Value}' không hợp lệ; {expected}.";
-        }
-        if (Missing().Match(message) is { Success: true } r)
-            return r.Groups["source"].Value.Contains("body") ? "Thiếu nội dung yêu cầu (JSON)." : $"Tham số '{r.Groups["name"].Value}': bắt buộc.";
-        if (message.Contains("from the request body as JSON")) return "Nội dung yêu cầu không phải JSON hợp lệ hoặc sai kiểu trường.";
-        if (message.Contains("JSON media type")) return "Nội dung yêu cầu phải là JSON (Content-Type: application/json).";
-        if (message.Contains("no body was provided")) return "Thiếu nội dung yêu cầu (JSON).";
-        return "Yêu cầu không hợp lệ.";
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]

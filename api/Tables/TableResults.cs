@@ -1,9 +1,7 @@
-using HoSoSucKhoe.Api.Errors;
-using System.Collections;
-using System.Globalization;
 using System.Reflection;
 using System.Text;
-using System.Text.Json;
+using HoSoSucKhoe.Api.Errors;
+using HoSoSucKhoe.Reports.Tables;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace HoSoSucKhoe.Api.Tables;
@@ -52,7 +50,7 @@ public sealed class TableRow<T>(T row, string fileName) : IResult, IEndpointMeta
 }
 
 /// <summary>A nested JSON document whose CSV form is a flat table the endpoint lays out itself.</summary>
-public sealed class Report<T>(T body, string fileName, Func<T, CsvTable> flatten) : IResult, IEndpointMetadataProvider
+public sealed class Report<T>(T body, string fileName, Func<T, FlatTable> flatten) : IResult, IEndpointMetadataProvider
 {
     public T Body => body;
 
@@ -63,48 +61,18 @@ public sealed class Report<T>(T body, string fileName, Func<T, CsvTable> flatten
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), ["application/json", Formats.Csv]));
 }
 
-public sealed record CsvTable(IReadOnlyList<string> Columns, IEnumerable<IReadOnlyList<object?>> Rows);
-
-/// <summary>UTF-8 with a BOM (so that Excel shows Vietnamese), CRLF, RFC 4180 quoting; invariant numbers, ISO dates.</summary>
+/// <summary>A <see cref="FlatTable"/> as a CSV download: UTF-8 with a BOM, so that Excel shows Vietnamese.</summary>
 public static class Csv
 {
-    public static CsvTable Of<T>(IEnumerable<T> rows) => Of(rows, []);
+    public static FlatTable Of<T>(IEnumerable<T> rows) => FlatTable.Of(rows);
 
-    /// <summary>One column per property of <typeparamref name="T"/>, after constant columns (e.g. the snapshot and unit).</summary>
-    public static CsvTable Of<T>(IEnumerable<T> rows, IReadOnlyList<(string Name, object? Value)> prefix) => new(
-        [.. prefix.Select(p => p.Name), .. Properties<T>.All.Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name))],
-        rows.Select(r => (IReadOnlyList<object?>)[.. prefix.Select(p => p.Value), .. Properties<T>.All.Select(p => p.GetValue(r))]));
+    public static FlatTable Of<T>(IEnumerable<T> rows, IReadOnlyList<(string Name, object? Value)> prefix) => FlatTable.Of(rows, prefix);
 
-    public static async Task WriteAsync(HttpContext http, CsvTable table, string fileName)
+    public static async Task WriteAsync(HttpContext http, FlatTable table, string fileName)
     {
-        var csv = new StringBuilder();
-        csv.AppendJoin(',', table.Columns.Select(Escape)).Append("\r\n");
-        foreach (var row in table.Rows)
-            csv.AppendJoin(',', row.Select(v => Escape(Format(v)))).Append("\r\n");
         http.Response.ContentType = Formats.Csv + "; charset=utf-8";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}.csv\"";
-        byte[] bytes = [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())];
+        byte[] bytes = [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(TableWriter.Csv(table))];
         await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
-    }
-
-    static string Format(object? value) => value switch
-    {
-        null => "",
-        string s => s,
-        bool b => b ? "true" : "false",
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        DateTime t => t.ToString(t.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
-        double x => x.ToString("0.############", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        IEnumerable e => string.Join(';', e.Cast<object?>().Select(Format)),
-        _ => value.ToString() ?? "",
-    };
-
-    static string Escape(string s) =>
-        s.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
-
-    static class Properties<T>
-    {
-        public static readonly PropertyInfo[] All = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance);
     }
 }

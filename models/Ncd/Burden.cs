@@ -1,3 +1,6 @@
+using HoSoSucKhoe.Warehouse.Reference;
+using HoSoSucKhoe.Warehouse.Snapshots;
+
 namespace HoSoSucKhoe.Models.Ncd;
 
 /// <summary>A prevalence the burden endpoints estimate: numerator and denominator over ncd_cell.</summary>
@@ -57,14 +60,14 @@ public static class Burden
 
     /// <summary>Estimates for one snapshot, measure, sex and age group: the province row first, then one per commune
     /// (communes with no adult record included, with empty figures).</summary>
-    public static List<PrevalenceEstimate> Estimate(SnapshotInfo s, IReadOnlyList<Cell> cells, Measure m, string sex, AgeGroup group,
+    public static List<PrevalenceEstimate> Estimate(LoadedSnapshot s, IReadOnlyList<Cell> cells, Measure m, string sex, AgeGroup group,
         string provinceName, IReadOnlyDictionary<string, string> communeNames)
     {
         var selected = cells.Where(c => SexMatches(c, sex) && group.Bands.Contains(c.BandLo)).ToList();
         var province = Compute(selected, m, group, null);
         var rows = new List<PrevalenceEstimate>
         {
-            Row(s, m, "province", s.ProvinceCode, provinceName, sex, group, province, null),
+            Row(s, m, Levels.Province, s.ProvinceCode, provinceName, sex, group, province, null),
         };
         var byWard = selected.GroupBy(c => c.WardCode).ToDictionary(g => g.Key, g => g.ToList());
         var communes = communeNames.Keys.Union(byWard.Keys).Order(StringComparer.Ordinal)
@@ -86,7 +89,7 @@ public static class Burden
                     smooth = new(b * p + (1 - b) * h, b, Math.Sqrt((1 - b) * raw.PriorVariance));
                 }
             }
-            rows.Add(Row(s, m, "commune", code, communeNames.GetValueOrDefault(code) ?? code, sex, group, raw, smooth));
+            rows.Add(Row(s, m, Levels.Commune, code, communeNames.GetValueOrDefault(code) ?? code, sex, group, raw, smooth));
         }
         return rows;
     }
@@ -147,7 +150,7 @@ public static class Burden
         return new Raw(cases, den, crude, crudeCi, asr, asrCi, group.Bands.Length - present.Count, priorVariance, rates);
     }
 
-    static PrevalenceEstimate Row(SnapshotInfo s, Measure m, string level, string code, string name, string sex, AgeGroup g, Raw r, Smooth? sm)
+    static PrevalenceEstimate Row(LoadedSnapshot s, Measure m, string level, string code, string name, string sex, AgeGroup g, Raw r, Smooth? sm)
     {
         double? smLo = null, smHi = null;
         if (sm is not null)

@@ -1,3 +1,6 @@
+using HoSoSucKhoe.Warehouse.Reference;
+using HoSoSucKhoe.Warehouse.Snapshots;
+
 namespace HoSoSucKhoe.Models.Ncd;
 
 /// <summary>Care cascade counts of one unit (docs/definitions.md): screened ⊂ adults; hypertensive over adults;
@@ -68,14 +71,14 @@ public static class Cascades
     }
 
     /// <summary>Province row first, then every commune of the snapshot's code system.</summary>
-    public static List<CascadeRow> Rows(SnapshotInfo s, IReadOnlyList<Cell> cells, string provinceName, IReadOnlyDictionary<string, string> communeNames)
+    public static List<CascadeRow> Rows(LoadedSnapshot s, IReadOnlyList<Cell> cells, string provinceName, IReadOnlyDictionary<string, string> communeNames)
     {
-        var rows = new List<CascadeRow> { new(s.SnapshotId, s.AsOf, "province", s.ProvinceCode, provinceName, Htn(cells), Dm(cells), Programme(cells)) };
+        var rows = new List<CascadeRow> { new(s.SnapshotId, s.AsOf, Levels.Province, s.ProvinceCode, provinceName, Htn(cells), Dm(cells), Programme(cells)) };
         var byWard = cells.GroupBy(c => c.WardCode).ToDictionary(g => g.Key, g => g.ToList());
         foreach (var code in communeNames.Keys.Union(byWard.Keys).Order(StringComparer.Ordinal))
         {
             var cs = byWard.GetValueOrDefault(code) ?? [];
-            rows.Add(new(s.SnapshotId, s.AsOf, "commune", code, communeNames.GetValueOrDefault(code) ?? code, Htn(cs), Dm(cs), Programme(cs)));
+            rows.Add(new(s.SnapshotId, s.AsOf, Levels.Commune, code, communeNames.GetValueOrDefault(code) ?? code, Htn(cs), Dm(cs), Programme(cs)));
         }
         return rows;
     }

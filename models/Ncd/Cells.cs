@@ -48,37 +48,3 @@ public sealed class Cell
     public static List<Cell> Read(IDbConnection c, string snapshotId) =>
         c.Query<Cell>(Select + " WHERE snapshot_id = $sid", new { sid = snapshotId }).ToList();
 }
-
-/// <summary>A snapshot as the NCD figures need it.</summary>
-public sealed record SnapshotInfo(string SnapshotId, string ProvinceCode, DateOnly AsOf, string CodeSystem)
-{
-    const string Select = """
-        SELECT snapshot_id AS SnapshotId, province_code AS ProvinceCode, as_of AS AsOf, code_system AS CodeSystem FROM fact_snapshot
-        """;
-
-    public static List<SnapshotInfo> All(IDbConnection c) =>
-        c.Query<(string Id, string Province, DateOnly AsOf, string Cs)>(Select + " ORDER BY as_of, snapshot_id")
-            .Select(r => new SnapshotInfo(r.Id, r.Province, r.AsOf, r.Cs)).ToList();
-
-    /// <summary>The named snapshot, or the latest one when <paramref name="snapshotId"/> is null.</summary>
-    public static SnapshotInfo? Find(IDbConnection c, string? snapshotId)
-    {
-        var all = All(c);
-        return snapshotId is null ? all.LastOrDefault() : all.FirstOrDefault(s => s.SnapshotId == snapshotId);
-    }
-
-    /// <summary>Commune names of the snapshot's code system in force on its date.</summary>
-    public Dictionary<string, string> CommuneNames(IDbConnection c) =>
-        c.Query<(string Code, string Name)>("""
-            SELECT code, full_name FROM dim_admin_unit
-            WHERE code_system = $cs AND level = 'commune' AND province_code = $p
-              AND valid_from <= $d AND (valid_to IS NULL OR $d < valid_to)
-            """, new { cs = CodeSystem, p = ProvinceCode, d = AsOf.ToDateTime(TimeOnly.MinValue) })
-            .ToDictionary(r => r.Code, r => r.Name);
-
-    public string ProvinceName(IDbConnection c) =>
-        c.QueryFirstOrDefault<string>("""
-            SELECT full_name FROM dim_admin_unit WHERE code_system = $cs AND level = 'province' AND code = $p
-            ORDER BY valid_from DESC LIMIT 1
-            """, new { cs = CodeSystem, p = ProvinceCode }) ?? ProvinceCode;
-}

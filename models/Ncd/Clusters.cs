@@ -1,3 +1,5 @@
+using HoSoSucKhoe.Warehouse.Reference;
+using HoSoSucKhoe.Warehouse.Snapshots;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -42,7 +44,7 @@ public static class Clusters
         ("dm_diagnosed", "Đái tháo đường: đã chẩn đoán / người mắc", "phát hiện đái tháo đường tốt", "nhiều người đái tháo đường chưa được chẩn đoán"),
     ];
 
-    public static ClusterResult Compute(SnapshotInfo s, IReadOnlyList<Cell> cells, IReadOnlyDictionary<string, string> names, int k = 4)
+    public static ClusterResult Compute(LoadedSnapshot s, IReadOnlyList<Cell> cells, IReadOnlyDictionary<string, string> names, int k = 4)
     {
         var all = AgeStandard.Group("18+");
         var byWard = cells.GroupBy(c => c.WardCode).ToDictionary(g => g.Key, g => g.ToList());

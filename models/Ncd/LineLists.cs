@@ -1,5 +1,7 @@
+using HoSoSucKhoe.Warehouse.Loading;
 using System.Data;
 using Dapper;
+using HoSoSucKhoe.Warehouse.Snapshots;
 
 namespace HoSoSucKhoe.Models.Ncd;
 
@@ -51,7 +53,7 @@ public static class LineLists
         LEFT JOIN (SELECT record_id, full_name, phone FROM person_identity WHERE snapshot_id = $sid AND $identified) i USING (record_id)
         """;
 
-    const string Priority = """
+    static readonly string Priority = $"""
         WITH coded AS (
             SELECT DISTINCT record_id FROM fact_encounter
             WHERE snapshot_id = $sid AND (has_htn_code OR has_dm_code) AND visit_date <= $asof::DATE),
@@ -63,7 +65,7 @@ public static class LineLists
                         WHEN coalesce(r.pregnant, false) OR r.age_years < 16 THEN 2 ELSE 3 END AS grp
             FROM fact_record r LEFT JOIN coded c ON c.record_id = r.record_id
             WHERE r.snapshot_id = $sid AND r.ward_code = $ward AND (r.death_date IS NULL OR r.death_date > $asof::DATE)
-              AND r.dq_flags & 8 = 0)
+              AND r.dq_flags & {RecordDq.UnknownWard:D} = 0)
         SELECT r.record_id AS RecordId, i.full_name AS FullName, i.phone AS Phone, r.age_years::INTEGER AS Age, r.sex::INTEGER AS Sex,
                r.grp::INTEGER AS PriorityGroup, r.verified AS Verified, r.examined AS Examined, count(*) OVER () AS Total
         FROM r
@@ -108,7 +110,7 @@ public static class LineLists
         """;
 
     /// <summary>The list of one kind for one commune. <paramref name="identified"/> joins names and phones.</summary>
-    public static LineList Query(IDbConnection c, SnapshotInfo s, string kind, string ward, bool identified, int limit, string? modelId)
+    public static LineList Query(IDbConnection c, LoadedSnapshot s, string kind, string ward, bool identified, int limit, string? modelId)
     {
         var d = s.AsOf.ToDateTime(TimeOnly.MinValue);
         var sql = kind switch

@@ -1,17 +1,35 @@
+using System.Data;
+using Dapper;
 using HoSoSucKhoe.Warehouse;
+using HoSoSucKhoe.Warehouse.Reference;
+using HoSoSucKhoe.Warehouse.Snapshots;
 
 namespace HoSoSucKhoe.Models.Ncd;
 
 /// <summary>What one snapshot's NCD figures are computed from: its cells and unit names.</summary>
-public sealed record NcdData(SnapshotInfo Snapshot, IReadOnlyList<Cell> Cells, string ProvinceName, IReadOnlyDictionary<string, string> CommuneNames)
+public sealed record NcdData(LoadedSnapshot Snapshot, IReadOnlyList<Cell> Cells, string ProvinceName, IReadOnlyDictionary<string, string> CommuneNames)
 {
-    /// <summary>Reads a snapshot's cells (computing case status first for snapshots that have none).</summary>
-    public static NcdData Load(WarehouseDb db, SnapshotInfo s)
+    /// <summary>Reads a snapshot's cells (written by the load, or at open for older warehouses: models/Pipeline).</summary>
+    public static NcdData Load(WarehouseDb db, LoadedSnapshot s)
     {
-        NcdMarts.EnsureComputed(db);
         using var c = db.Open();
-        return new NcdData(s, Cell.Read(c, s.SnapshotId), s.ProvinceName(c), s.CommuneNames(c));
+        return new NcdData(s, Cell.Read(c, s.SnapshotId), ReadProvinceName(c, s), ReadCommuneNames(c, s));
     }
+
+    /// <summary>Commune names of the snapshot's code system in force on its date.</summary>
+    public static Dictionary<string, string> ReadCommuneNames(IDbConnection c, LoadedSnapshot s) =>
+        c.Query<(string Code, string Name)>("""
+            SELECT code, full_name FROM dim_admin_unit
+            WHERE code_system = $cs AND level = $level AND province_code = $p
+              AND valid_from <= $d AND (valid_to IS NULL OR $d < valid_to)
+            """, new { cs = s.CodeSystem, level = Levels.Commune, p = s.ProvinceCode, d = s.AsOf.ToDateTime(TimeOnly.MinValue) })
+            .ToDictionary(r => r.Code, r => r.Name);
+
+    public static string ReadProvinceName(IDbConnection c, LoadedSnapshot s) =>
+        c.QueryFirstOrDefault<string>("""
+            SELECT full_name FROM dim_admin_unit WHERE code_system = $cs AND level = $level AND code = $p
+            ORDER BY valid_from DESC LIMIT 1
+            """, new { cs = s.CodeSystem, level = Levels.Province, p = s.ProvinceCode }) ?? s.ProvinceCode;
 
     public List<PrevalenceEstimate> Prevalence(Measure m, string sex, AgeGroup group) =>
         Burden.Estimate(Snapshot, Cells, m, sex, group, ProvinceName, CommuneNames);

@@ -35,14 +35,6 @@ public static class NcdMarts
     /// <summary>Computes every loaded snapshot that has no NCD rows yet (each in its own transaction); returns how many.</summary>
     public static int EnsureComputed(WarehouseDb db)
     {
-        lock (Gate)
-            return EnsureComputedLocked(db);
-    }
-
-    static readonly Lock Gate = new();
-
-    static int EnsureComputedLocked(WarehouseDb db)
-    {
         using var c = db.Open();
         var missing = c.Query<(string Sid, DateOnly AsOf)>("""
             SELECT snapshot_id, as_of FROM fact_snapshot WHERE snapshot_id NOT IN (SELECT snapshot_id FROM ncd_done) ORDER BY as_of

@@ -1,3 +1,4 @@
+using HoSoSucKhoe.Warehouse.Loading;
 namespace HoSoSucKhoe.Models.Ncd;
 
 /// <summary>
@@ -15,22 +16,22 @@ static class NcdSql
         DELETE FROM wh.main.ncd_done WHERE snapshot_id = $sid;
         """;
 
-    public const string Persons = """
+    public static readonly string Persons = $"""
         INSERT INTO wh.main.ncd_person
         WITH r AS (
             SELECT record_id, ward_code, age_years, sex, created_date,
                    coalesce(hx_hypertension, false) AS hx_htn, coalesce(hx_diabetes, false) AS hx_dm,
-                   CASE WHEN dq_flags & 16 = 0 AND height_cm >= 100 THEN height_cm END AS height_cm,
-                   CASE WHEN dq_flags & 32 = 0 THEN weight_kg END AS weight_kg
+                   CASE WHEN dq_flags & {RecordDq.ImplausibleHeight:D} = 0 AND height_cm >= 100 THEN height_cm END AS height_cm,
+                   CASE WHEN dq_flags & {RecordDq.ImplausibleWeight:D} = 0 THEN weight_kg END AS weight_kg
             FROM wh.main.fact_record
             WHERE snapshot_id = $sid AND age_years >= 18 AND (death_date IS NULL OR death_date > $asof::DATE)
-              AND dq_flags & 8 = 0),
+              AND dq_flags & {RecordDq.UnknownWard:D} = 0),
         e AS (
             SELECT record_id, visit_time, visit_date, has_htn_code, has_dm_code,
-                   CASE WHEN dq_flags & 3 = 0 AND systolic IS NOT NULL AND diastolic IS NOT NULL
+                   CASE WHEN dq_flags & {EncounterDq.ImplausibleSystolic | EncounterDq.ImplausibleDiastolic:D} = 0 AND systolic IS NOT NULL AND diastolic IS NOT NULL
                         THEN [systolic, diastolic] END AS bp,
-                   CASE WHEN dq_flags & 4 = 0 AND height_cm >= 100 THEN height_cm END AS h,
-                   CASE WHEN dq_flags & 8 = 0 THEN weight_kg END AS w
+                   CASE WHEN dq_flags & {EncounterDq.ImplausibleHeight:D} = 0 AND height_cm >= 100 THEN height_cm END AS h,
+                   CASE WHEN dq_flags & {EncounterDq.ImplausibleWeight:D} = 0 THEN weight_kg END AS w
             FROM wh.main.fact_encounter SEMI JOIN r USING (record_id)
             WHERE snapshot_id = $sid AND visit_date <= $asof::DATE),
         ea AS (
@@ -49,7 +50,7 @@ static class NcdSql
                    arg_max(value_num, result_time) FILTER (WHERE test = 'GLU_FASTING') AS fpg,
                    arg_max(value_num, result_time) FILTER (WHERE test = 'HBA1C') AS hba1c
             FROM wh.main.fact_lab SEMI JOIN r USING (record_id)
-            WHERE snapshot_id = $sid AND test IN ('GLU_FASTING', 'HBA1C') AND value_num IS NOT NULL AND dq_flags = 0
+            WHERE snapshot_id = $sid AND test IN ('GLU_FASTING', 'HBA1C') AND value_num IS NOT NULL AND dq_flags = {LabDq.None:D}
               AND result_time::DATE > $y1::DATE AND result_time::DATE <= $asof::DATE
             GROUP BY record_id),
         m AS (

@@ -1,5 +1,7 @@
+using HoSoSucKhoe.Warehouse.Loading;
 using System.Data;
 using Dapper;
+using HoSoSucKhoe.Warehouse.Snapshots;
 
 namespace HoSoSucKhoe.Models.Ncd;
 
@@ -51,7 +53,7 @@ static class RiskFeatures
 {
     // $fsid/$fasof: feature snapshot; $f3y: three years before it. Population: ncd_person adults of the snapshot
     // diagnosed with neither condition.
-    const string Features = """
+    static readonly string Features = $"""
         WITH f AS (
             SELECT p.record_id, p.ward_code, p.age_years, p.band_lo, p.sex, p.bmi, p.last_systolic, p.last_diastolic,
                    p.htn_screened, p.htn_raised, p.dm_screened, p.dm_raised, p.last_fpg, p.last_hba1c, p.visits_12m,
@@ -62,14 +64,14 @@ static class RiskFeatures
         h AS (
             SELECT record_id, max(systolic) AS max_sys, avg(systolic) AS mean_sys, max(diastolic) AS max_dia, count(*) AS n_bp
             FROM fact_encounter SEMI JOIN f USING (record_id)
-            WHERE snapshot_id = $fsid AND dq_flags & 3 = 0 AND systolic IS NOT NULL AND diastolic IS NOT NULL
+            WHERE snapshot_id = $fsid AND dq_flags & {EncounterDq.ImplausibleSystolic | EncounterDq.ImplausibleDiastolic:D} = 0 AND systolic IS NOT NULL AND diastolic IS NOT NULL
               AND visit_date > $f3y::DATE AND visit_date <= $fasof::DATE
             GROUP BY record_id),
         g AS (
             SELECT record_id, max(value_num) FILTER (WHERE test = 'GLU_FASTING') AS max_fpg,
                    max(value_num) FILTER (WHERE test = 'HBA1C') AS max_hba1c
             FROM fact_lab SEMI JOIN f USING (record_id)
-            WHERE snapshot_id = $fsid AND test IN ('GLU_FASTING', 'HBA1C') AND value_num IS NOT NULL AND dq_flags = 0
+            WHERE snapshot_id = $fsid AND test IN ('GLU_FASTING', 'HBA1C') AND value_num IS NOT NULL AND dq_flags = {LabDq.None:D}
               AND result_time::DATE > $f3y::DATE AND result_time::DATE <= $fasof::DATE
             GROUP BY record_id)
         """;
@@ -92,15 +94,15 @@ static class RiskFeatures
     // Label: diagnosed (either condition) at the label snapshot, or a raised BP reading / raised fasting glucose or
     // HbA1c dated after the feature date and on or before the label date. People absent from the label snapshot's
     // adults (died, moved, left the records) are left out.
-    const string LabelledSql = Features + """
+    static readonly string LabelledSql = Features + $"""
         ,
         rb AS (
             SELECT DISTINCT record_id FROM fact_encounter
-            WHERE snapshot_id = $lsid AND dq_flags & 3 = 0 AND systolic IS NOT NULL AND diastolic IS NOT NULL
+            WHERE snapshot_id = $lsid AND dq_flags & {EncounterDq.ImplausibleSystolic | EncounterDq.ImplausibleDiastolic:D} = 0 AND systolic IS NOT NULL AND diastolic IS NOT NULL
               AND (systolic >= 140 OR diastolic >= 90) AND visit_date > $fasof::DATE AND visit_date <= $lasof::DATE),
         rg AS (
             SELECT DISTINCT record_id FROM fact_lab
-            WHERE snapshot_id = $lsid AND value_num IS NOT NULL AND dq_flags = 0
+            WHERE snapshot_id = $lsid AND value_num IS NOT NULL AND dq_flags = {LabDq.None:D}
               AND ((test = 'GLU_FASTING' AND value_num >= 7.0) OR (test = 'HBA1C' AND value_num >= 6.5))
               AND result_time::DATE > $fasof::DATE AND result_time::DATE <= $lasof::DATE)
         SELECT
@@ -114,7 +116,7 @@ static class RiskFeatures
         ORDER BY f.record_id
         """;
 
-    const string UnlabelledSql = Features + " SELECT " + Columns + " " + """
+    static readonly string UnlabelledSql = Features + " SELECT " + Columns + " " + """
         , false AS Label
         FROM f LEFT JOIN h ON h.record_id = f.record_id LEFT JOIN g ON g.record_id = f.record_id
         ORDER BY f.record_id
@@ -153,12 +155,12 @@ static class RiskFeatures
         public double? MaxHba1c3y { get; set; }
     }
 
-    public static List<RiskRow> Labelled(IDbConnection c, SnapshotInfo features, SnapshotInfo label) =>
+    public static List<RiskRow> Labelled(IDbConnection c, LoadedSnapshot features, LoadedSnapshot label) =>
         Read(c, LabelledSql, features, label);
 
-    public static List<RiskRow> Unlabelled(IDbConnection c, SnapshotInfo features) => Read(c, UnlabelledSql, features, null);
+    public static List<RiskRow> Unlabelled(IDbConnection c, LoadedSnapshot features) => Read(c, UnlabelledSql, features, null);
 
-    static List<RiskRow> Read(IDbConnection c, string sql, SnapshotInfo f, SnapshotInfo? l)
+    static List<RiskRow> Read(IDbConnection c, string sql, LoadedSnapshot f, LoadedSnapshot? l)
     {
         var fd = f.AsOf.ToDateTime(TimeOnly.MinValue);
         var args = new DynamicParameters(new { fsid = f.SnapshotId, fasof = fd, f3y = fd.AddYears(-3) });

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using DuckDB.NET.Data;
 using HoSoSucKhoe.Warehouse;
+using HoSoSucKhoe.Warehouse.Snapshots;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.LightGbm;
@@ -31,11 +32,9 @@ public static class RiskModel
     public const string Version = "1.0";
     const int Seed = 20250701;
     const int MaxTrainRows = 400_000;
-    static readonly Lock Gate = new();
-    static readonly Dictionary<string, ITransformer> Loaded = [];
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public sealed record Split(SnapshotInfo TrainFeatures, SnapshotInfo TrainLabel, SnapshotInfo TestFeatures, SnapshotInfo TestLabel, bool OutOfTime);
+    public sealed record Split(LoadedSnapshot TrainFeatures, LoadedSnapshot TrainLabel, LoadedSnapshot TestFeatures, LoadedSnapshot TestLabel, bool OutOfTime);
 
     /// <summary>
     /// Test: labels from the latest snapshot, features from an earlier one; train: labels from the test's feature
@@ -44,7 +43,7 @@ public static class RiskModel
     /// later snapshots preferred on ties), the training features the latest snapshot at least the test horizon
     /// before it (else the first). Two snapshots only: one pair, split 70/30 by record (flagged not out of time).
     /// </summary>
-    public static Split? ChooseSplit(IReadOnlyList<SnapshotInfo> snapshots)
+    public static Split? ChooseSplit(IReadOnlyList<LoadedSnapshot> snapshots)
     {
         var s = snapshots.GroupBy(x => x.AsOf).Select(g => g.Last()).OrderBy(x => x.AsOf).ToList();
         if (s.Count < 2) return null;
@@ -65,18 +64,13 @@ public static class RiskModel
         return best;
     }
 
-    /// <summary>Trains, evaluates and registers a model from the loaded history; null when fewer than two snapshots.</summary>
-    public static ModelCard? Train(WarehouseDb db)
+    /// <summary>Trains, evaluates and registers a model from the loaded history; null when fewer than two snapshots.
+    /// Callers serialise writes (<see cref="RiskModels"/>).</summary>
+    internal static (ModelCard Card, ITransformer Model)? TrainNew(WarehouseDb db)
     {
-        lock (Gate) return TrainLocked(db);
-    }
-
-    static ModelCard? TrainLocked(WarehouseDb db)
-    {
-        NcdMarts.EnsureComputed(db);
         var sw = Stopwatch.StartNew();
         using var c = db.Open();
-        var split = ChooseSplit(SnapshotInfo.All(c));
+        var split = ChooseSplit(SnapshotCatalog.All(c));
         if (split is null) return null;
         var stages = new Dictionary<string, double>();
         var train = RiskFeatures.Labelled(c, split.TrainFeatures, split.TrainLabel);
@@ -149,11 +143,10 @@ public static class RiskModel
             tef = split.TestFeatures.SnapshotId, tel = split.TestLabel.SnapshotId, auc = modelMetrics.Auc, bauc = baselineMetrics.Auc,
             card = JsonSerializer.Serialize(card, Json), zip = Convert.ToBase64String(zip), secs = card.TrainSeconds,
         });
-        Loaded[id] = model;
-        return card;
+        return (card, model);
     }
 
-    static SplitPart Part(SnapshotInfo f, SnapshotInfo l, List<RiskRow> rows) =>
+    static SplitPart Part(LoadedSnapshot f, LoadedSnapshot l, List<RiskRow> rows) =>
         new(f.SnapshotId, f.AsOf, l.SnapshotId, l.AsOf, l.AsOf.DayNumber - f.AsOf.DayNumber, rows.Count, rows.Count(r => r.Label));
 
     /// <summary>Stable 0–99 bucket of a record (FNV-1a), for deterministic subsampling and the two-snapshot split.</summary>
@@ -209,71 +202,25 @@ public static class RiskModel
         return json is null ? null : JsonSerializer.Deserialize<ModelCard>(json, Json);
     }
 
-    /// <summary>The latest model, trained anew when none exists or when snapshots were loaded after its test label
-    /// snapshot.</summary>
-    public static ModelCard? Current(WarehouseDb db)
+    /// <summary>Stores the scores of the snapshot's undiagnosed adults from <paramref name="model"/>.</summary>
+    internal static void Score(DuckDBConnection c, ModelCard card, ITransformer model, LoadedSnapshot snapshot)
     {
-        lock (Gate)
-        {
-            using (var c = db.Open())
-            {
-                var card = LatestCard(c);
-                var latest = SnapshotInfo.Find(c, null);
-                if (card is not null && latest is not null && card.Test.LabelSnapshot == latest.SnapshotId) return card;
-                if (latest is null) return card;
-            }
-            return TrainLocked(db);
-        }
+        var rows = RiskFeatures.Unlabelled(c, snapshot);
+        var ml = new MLContext(Seed);
+        var p = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float>("Probability").ToArray();
+        using var tx = c.BeginTransaction();
+        c.Execute("DELETE FROM ncd_risk_score WHERE snapshot_id = $sid", new { sid = snapshot.SnapshotId }, tx);
+        using (var app = c.CreateAppender("ncd_risk_score"))
+            for (var i = 0; i < rows.Count; i++)
+                app.CreateRow().AppendValue(snapshot.SnapshotId).AppendValue(rows[i].RecordId).AppendValue(card.ModelId).AppendValue(p[i]).EndRow();
+        tx.Commit();
     }
 
-    /// <summary>Trains (if stale) and scores the latest snapshot on a background thread, so the first model-card or
-    /// risk line-list request after a load or a start does not wait for it. Failures are reported, never thrown.</summary>
-    public static Task WarmUpInBackground(WarehouseDb db, Action<Exception> report) => Task.Run(() =>
+    internal static ITransformer Load(DuckDBConnection c, string modelId)
     {
-        try
-        {
-            SnapshotInfo? latest;
-            using (var c = db.Open()) latest = SnapshotInfo.Find(c, null);
-            if (latest is not null) EnsureScores(db, latest);
-        }
-        catch (Exception e)
-        {
-            report(e);
-        }
-    });
-
-    /// <summary>Scores of the snapshot's undiagnosed adults from the current model (computed and stored on first use).
-    /// Returns the model card, or null when no model can be trained.</summary>
-    public static ModelCard? EnsureScores(WarehouseDb db, SnapshotInfo snapshot)
-    {
-        var card = Current(db);
-        if (card is null) return null;
-        lock (Gate)
-        {
-            using var c = db.Open();
-            var have = c.ExecuteScalar<long>("SELECT count(*) FROM ncd_risk_score WHERE snapshot_id = $sid AND model_id = $mid",
-                new { sid = snapshot.SnapshotId, mid = card.ModelId });
-            if (have > 0) return card;
-            var model = Load(c, card.ModelId);
-            var rows = RiskFeatures.Unlabelled(c, snapshot);
-            var ml = new MLContext(Seed);
-            var p = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float>("Probability").ToArray();
-            using var tx = c.BeginTransaction();
-            c.Execute("DELETE FROM ncd_risk_score WHERE snapshot_id = $sid", new { sid = snapshot.SnapshotId }, tx);
-            using (var app = c.CreateAppender("ncd_risk_score"))
-                for (var i = 0; i < rows.Count; i++)
-                    app.CreateRow().AppendValue(snapshot.SnapshotId).AppendValue(rows[i].RecordId).AppendValue(card.ModelId).AppendValue(p[i]).EndRow();
-            tx.Commit();
-            return card;
-        }
-    }
-
-    static ITransformer Load(DuckDBConnection c, string modelId)
-    {
-        if (Loaded.TryGetValue(modelId, out var m)) return m;
         var zip = c.QuerySingle<string>("SELECT model_zip FROM ncd_model WHERE model_id = $id", new { id = modelId });
         using var ms = new MemoryStream(Convert.FromBase64String(zip));
         var model = new MLContext(Seed).Model.Load(ms, out _);
-        return Loaded[modelId] = model;
+        return model;
     }
 }

@@ -32,11 +32,11 @@ public sealed class ConsistencyTests(WarehouseFixture fixture) : IDisposable
 
             var output = new StringWriter();
             Assert.Equal(0, Commands.Run(["coverage", "--db", cliDb, "--parent", api.Province, "--snapshot", snapshot], output, new StringWriter()));
-            var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var lines = output.ToString().Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries);
             var header = lines[0].Split(',').ToList();
             var fromCli = lines.Skip(1).Select(l => l.Split(','))
-                .Select(c => string.Join('|', c[header.IndexOf("code")], c[header.IndexOf("population")], c[header.IndexOf("records_linked")],
-                    c[header.IndexOf("examined")], c[header.IndexOf("managed")], c[header.IndexOf("coverage_pct")]))
+                .Select(c => string.Join('|', c[header.IndexOf("code")], c[header.IndexOf("population")], c[header.IndexOf("recordsLinked")],
+                    c[header.IndexOf("examined")], c[header.IndexOf("managed")], c[header.IndexOf("coveragePct")]))
                 .Order(StringComparer.Ordinal).ToList();
 
             Assert.True(fromApi.Count > 10);

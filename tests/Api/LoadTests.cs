@@ -1,8 +1,8 @@
-using HoSoSucKhoe.Models.Pipeline;
 using System.Net;
 using System.Text.Json;
 using HoSoSucKhoe.Api;
 using HoSoSucKhoe.Api.Features.Admin;
+using HoSoSucKhoe.Models.Pipeline;
 using HoSoSucKhoe.Tests.Support;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Loading;

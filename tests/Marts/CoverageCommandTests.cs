@@ -22,7 +22,7 @@ public sealed class CoverageCommandTests(WarehouseFixture fixture)
 
     static List<Dictionary<string, string>> Csv(string text)
     {
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = text.Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries);
         var header = lines[0].Split(',');
         return lines.Skip(1).Select(l => header.Zip(l.Split(',')).ToDictionary(p => p.First, p => p.Second)).ToList();
     }
@@ -32,12 +32,12 @@ public sealed class CoverageCommandTests(WarehouseFixture fixture)
         var where = row["code"];
         Assert.True(TruthSnapshot.Population(truth)?.ToString(CultureInfo.InvariantCulture) == row["population"] ||
                     (TruthSnapshot.Population(truth) is null && row["population"] == ""), $"{where} population {row["population"]}");
-        foreach (var name in new[] { "records_linked", "examined", "managed" })
-            Assert.Equal(truth.GetProperty(name).GetInt64().ToString(CultureInfo.InvariantCulture), row[name]);
-        Assert.Equal(TruthSnapshot.Coverage(truth)?.ToString("0.00", CultureInfo.InvariantCulture) ?? "", row["coverage_pct"]);
-        Assert.Matches(@"^(\d+\.\d{2})?$", row["coverage_pct"]);
-        Assert.Equal(TruthSnapshot.Population(truth) is { } p && truth.GetProperty("managed").GetInt64() > p ? "true" : "false", row["over_100"]);
-        Assert.Equal(TruthSnapshot.Population(truth) is null ? "true" : "false", row["no_denominator"]);
+        foreach (var (name, column) in new[] { ("records_linked", "recordsLinked"), ("examined", "examined"), ("managed", "managed") })
+            Assert.Equal(truth.GetProperty(name).GetInt64().ToString(CultureInfo.InvariantCulture), row[column]);
+        Assert.Equal(TruthSnapshot.Coverage(truth)?.ToString("0.00", CultureInfo.InvariantCulture) ?? "", row["coveragePct"]);
+        Assert.Matches(@"^(\d+\.\d{2})?$", row["coveragePct"]);
+        Assert.Equal(TruthSnapshot.Population(truth) is { } p && truth.GetProperty("managed").GetInt64() > p ? "true" : "false", row["over100"]);
+        Assert.Equal(TruthSnapshot.Population(truth) is null ? "true" : "false", row["noDenominator"]);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class CoverageCommandTests(WarehouseFixture fixture)
         var rows = Csv(output);
         var latest = snapshots[^1];
         Assert.Equal(latest.Communes.Count() + 1, rows.Count);
-        Assert.All(rows, r => Assert.Equal(latest.SnapshotId, r["snapshot_id"]));
+        Assert.All(rows, r => Assert.Equal(latest.SnapshotId, r["snapshotId"]));
         foreach (var (commune, counts) in latest.Communes)
             AssertRow(rows.Single(r => r["code"] == commune && r["level"] == "commune"), counts);
         var total = rows[^1];
@@ -89,10 +89,10 @@ public sealed class CoverageCommandTests(WarehouseFixture fixture)
             Assert.Equal(truth.GetProperty("managed").GetInt64(), row.GetProperty("managed").GetInt64());
             if (TruthSnapshot.Coverage(truth) is { } pct)
             {
-                Assert.Equal(pct, row.GetProperty("coverage_pct").GetDecimal());
-                Assert.Matches(@"^\d+\.\d{2}$", row.GetProperty("coverage_pct").GetRawText());
+                Assert.Equal(pct, row.GetProperty("coveragePct").GetDecimal());
+                Assert.Matches(@"^\d+\.\d{2}$", row.GetProperty("coveragePct").GetRawText());
             }
-            else Assert.Equal(JsonValueKind.Null, row.GetProperty("coverage_pct").ValueKind);
+            else Assert.Equal(JsonValueKind.Null, row.GetProperty("coveragePct").ValueKind);
         }
     }
 

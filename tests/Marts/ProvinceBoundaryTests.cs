@@ -1,5 +1,5 @@
-using HoSoSucKhoe.Models.Pipeline;
 using HoSoSucKhoe.Api;
+using HoSoSucKhoe.Models.Pipeline;
 using HoSoSucKhoe.Tests.Support;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Loading;

@@ -1,8 +1,9 @@
 using System.Text.Json;
+using HoSoSucKhoe.Bench;
 using HoSoSucKhoe.Models.Ncd;
 using HoSoSucKhoe.Tests.Support;
 using HoSoSucKhoe.Warehouse;
-using HoSoSucKhoe.Bench;
+using HoSoSucKhoe.Warehouse.Snapshots;
 using Xunit.Abstractions;
 
 namespace HoSoSucKhoe.Tests.Models;
@@ -21,7 +22,7 @@ public sealed class NcdTruthTests(WarehouseFixture fixture, ITestOutputHelper ou
         foreach (var t in fixture.Truth.GetProperty("snapshots").EnumerateArray())
         {
             using var c = fixture.Db.Open();
-            var s = SnapshotInfo.Find(c, t.GetProperty("snapshot_id").GetString())!;
+            var s = SnapshotCatalog.All(c).First(x => x.SnapshotId == t.GetProperty("snapshot_id").GetString());
             yield return (t, NcdData.Load(fixture.Db, s));
         }
     }
@@ -132,7 +133,7 @@ public sealed class NcdTruthTests(WarehouseFixture fixture, ITestOutputHelper ou
     public void RiskModelBeatsTheAgeSexBaselineOnTheOutOfTimeSplitAndScoresTheLatestSnapshot()
     {
         using var db = new WarehouseDb(fixture.CopyDatabase());
-        var card = RiskModel.Train(db)!;
+        var card = new RiskModels(db).Train()!;
         output.WriteLine($"train {card.Train.FeaturesSnapshot}→{card.Train.LabelSnapshot} ({card.Train.HorizonDays} d): {card.Train.Rows} rows, {card.Train.Positives} events; " +
                          $"test {card.Test.FeaturesSnapshot}→{card.Test.LabelSnapshot} ({card.Test.HorizonDays} d): {card.Test.Rows} rows, {card.Test.Positives} events");
         output.WriteLine(string.Join(", ", card.StageSeconds.Select(kv => $"{kv.Key} {kv.Value:0.00} s")));
@@ -146,8 +147,8 @@ public sealed class NcdTruthTests(WarehouseFixture fixture, ITestOutputHelper ou
         Assert.Equal(10, card.Model.Calibration.Count);
 
         using var c = db.Open();
-        var latest = SnapshotInfo.Find(c, null)!;
-        Assert.Equal(card.ModelId, RiskModel.EnsureScores(db, latest)!.ModelId);
+        var latest = SnapshotCatalog.All(c).LastOrDefault()!;
+        Assert.Equal(card.ModelId, new RiskModels(db).Refresh()!.ModelId);
         Assert.True(Dapper.SqlMapper.ExecuteScalar<long>(c, "SELECT count(*) FROM ncd_risk_score WHERE snapshot_id = $s", new { s = latest.SnapshotId }) > 0);
     }
 

@@ -1,15 +1,16 @@
 using HoSoSucKhoe.Models.Ncd;
+using HoSoSucKhoe.Warehouse.Snapshots;
 
 namespace HoSoSucKhoe.Tests.Models;
 
 public sealed class RiskSplitTests
 {
-    static List<SnapshotInfo> Monthly(int year, int month, int count) =>
+    static List<LoadedSnapshot> Monthly(int year, int month, int count) =>
         Enumerable.Range(0, count).Select(i =>
         {
             var first = new DateOnly(year, month, 1).AddMonths(i);
             var end = first.AddMonths(1).AddDays(-1);
-            return new SnapshotInfo($"12-{end:yyyy-MM-dd}", "12", end, "2025");
+            return new LoadedSnapshot($"12-{end:yyyy-MM-dd}", "12", end, "2025");
         }).ToList();
 
     [Fact]

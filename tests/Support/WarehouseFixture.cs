@@ -1,11 +1,11 @@
-using HoSoSucKhoe.Models.Pipeline;
 using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using HoSoSucKhoe.Api;
+using HoSoSucKhoe.Models.Pipeline;
+using HoSoSucKhoe.Synthetic;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Loading;
-using HoSoSucKhoe.Synthetic;
 
 namespace HoSoSucKhoe.Tests.Support;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Apache.Arrow.Ipc;
-using HoSoSucKhoe.Warehouse.Reference;
 using HoSoSucKhoe.Synthetic;
+using HoSoSucKhoe.Warehouse.Reference;
 
 namespace HoSoSucKhoe.Tests.Synthetic;
 

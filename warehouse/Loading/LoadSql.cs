@@ -14,7 +14,7 @@ static class LoadSql
         WHERE code_system = $cs AND level = 'commune' AND valid_from <= $asof AND (valid_to IS NULL OR $asof < valid_to)
         """;
 
-    public const string Records = """
+    public static readonly string Records = $"""
         INSERT INTO wh.main.fact_record
         WITH p AS (
             SELECT *,
@@ -37,16 +37,16 @@ static class LoadSql
                p.abo_group, p.rh, p.height_cm, p.weight_kg, p.hx_hypertension, p.hx_diabetes, p.hx_cardiovascular,
                p.smoking, p.alcohol, p.inactive, p.history_recorded, p.vaccination_recorded, p.pregnant,
                p.phone IS NOT NULL AND trim(p.phone) <> '', p.name_key,
-               (CASE WHEN dup.citizen_key IS NOT NULL THEN 1 ELSE 0 END)
-             | (CASE WHEN p.citizen_key IS NULL AND p.age >= 18 THEN 2 ELSE 0 END)
-             | (CASE WHEN p.insurance_key IS NULL THEN 4 ELSE 0 END)
-             | (CASE WHEN kw.code IS NULL THEN 8 ELSE 0 END)
-             | (CASE WHEN p.height_cm IS NOT NULL AND (p.height_cm < 30 OR p.height_cm > 250) THEN 16 ELSE 0 END)
-             | (CASE WHEN p.weight_kg IS NOT NULL AND (p.weight_kg < 1 OR p.weight_kg > 300) THEN 32 ELSE 0 END)
-             | (CASE WHEN p.age < 0 OR p.age > 120 OR coalesce(p.birth_date > $asof::DATE, false) THEN 64 ELSE 0 END)
-             | (CASE WHEN ad.record_id IS NOT NULL THEN 128 ELSE 0 END)
-             | (CASE WHEN prob.name_key IS NOT NULL THEN 256 ELSE 0 END)
-             | (CASE WHEN p.citizen_id_kind = 0 THEN 512 ELSE 0 END)
+               (CASE WHEN dup.citizen_key IS NOT NULL THEN {RecordDq.DuplicateCitizenId:D} ELSE 0 END)
+             | (CASE WHEN p.citizen_key IS NULL AND p.age >= 18 THEN {RecordDq.MissingCitizenIdAdult:D} ELSE 0 END)
+             | (CASE WHEN p.insurance_key IS NULL THEN {RecordDq.MissingInsurance:D} ELSE 0 END)
+             | (CASE WHEN kw.code IS NULL THEN {RecordDq.UnknownWard:D} ELSE 0 END)
+             | (CASE WHEN p.height_cm IS NOT NULL AND (p.height_cm < 30 OR p.height_cm > 250) THEN {RecordDq.ImplausibleHeight:D} ELSE 0 END)
+             | (CASE WHEN p.weight_kg IS NOT NULL AND (p.weight_kg < 1 OR p.weight_kg > 300) THEN {RecordDq.ImplausibleWeight:D} ELSE 0 END)
+             | (CASE WHEN p.age < 0 OR p.age > 120 OR coalesce(p.birth_date > $asof::DATE, false) THEN {RecordDq.ImplausibleBirth:D} ELSE 0 END)
+             | (CASE WHEN ad.record_id IS NOT NULL THEN {RecordDq.VisitAfterDeath:D} ELSE 0 END)
+             | (CASE WHEN prob.name_key IS NOT NULL THEN {RecordDq.ProbableDuplicate:D} ELSE 0 END)
+             | (CASE WHEN p.citizen_id_kind = 0 THEN {RecordDq.MalformedCitizenId:D} ELSE 0 END)
         FROM p
         LEFT JOIN dup USING (citizen_key)
         LEFT JOIN known_ward kw ON kw.code = p.ward_code
@@ -59,7 +59,7 @@ static class LoadSql
         SELECT $sid, record_id, full_name, phone FROM stage_persons
         """;
 
-    public const string Encounters = """
+    public static readonly string Encounters = $"""
         INSERT INTO wh.main.fact_encounter
         WITH icd AS (
             SELECT icd_main, icd_other,
@@ -69,16 +69,16 @@ static class LoadSql
         SELECT $sid, e.encounter_id, e.record_id, e.facility_code, e.visit_time::TIMESTAMP, e.visit_time::DATE, e.kind,
                e.icd_main, e.icd_other, icd.htn, icd.dm,
                e.systolic, e.diastolic, e.height_cm, e.weight_kg, e.waist_cm,
-               (CASE WHEN e.systolic IS NOT NULL AND (e.systolic < 60 OR e.systolic > 300 OR e.systolic <= coalesce(e.diastolic, -1)) THEN 1 ELSE 0 END)
-             | (CASE WHEN e.diastolic IS NOT NULL AND (e.diastolic < 30 OR e.diastolic > 200) THEN 2 ELSE 0 END)
-             | (CASE WHEN e.height_cm IS NOT NULL AND (e.height_cm < 30 OR e.height_cm > 250) THEN 4 ELSE 0 END)
-             | (CASE WHEN e.weight_kg IS NOT NULL AND (e.weight_kg < 1 OR e.weight_kg > 300) THEN 8 ELSE 0 END)
-             | (CASE WHEN p.death_date IS NOT NULL AND e.visit_time::DATE > p.death_date THEN 16 ELSE 0 END)
+               (CASE WHEN e.systolic IS NOT NULL AND (e.systolic < 60 OR e.systolic > 300 OR e.systolic <= coalesce(e.diastolic, -1)) THEN {EncounterDq.ImplausibleSystolic:D} ELSE 0 END)
+             | (CASE WHEN e.diastolic IS NOT NULL AND (e.diastolic < 30 OR e.diastolic > 200) THEN {EncounterDq.ImplausibleDiastolic:D} ELSE 0 END)
+             | (CASE WHEN e.height_cm IS NOT NULL AND (e.height_cm < 30 OR e.height_cm > 250) THEN {EncounterDq.ImplausibleHeight:D} ELSE 0 END)
+             | (CASE WHEN e.weight_kg IS NOT NULL AND (e.weight_kg < 1 OR e.weight_kg > 300) THEN {EncounterDq.ImplausibleWeight:D} ELSE 0 END)
+             | (CASE WHEN p.death_date IS NOT NULL AND e.visit_time::DATE > p.death_date THEN {EncounterDq.AfterDeath:D} ELSE 0 END)
         FROM stage_encounters e JOIN stage_persons p USING (record_id)
         JOIN icd ON icd.icd_main IS NOT DISTINCT FROM e.icd_main AND icd.icd_other IS NOT DISTINCT FROM e.icd_other
         """;
 
-    public const string Labs = """
+    public static readonly string Labs = $"""
         INSERT INTO wh.main.fact_lab
         WITH l AS (
             -- Parse each distinct (test, text, unit) once: 3M results carry a few thousand distinct texts.
@@ -125,9 +125,9 @@ static class LoadSql
         m AS (
             SELECT test, value_text, unit, CASE WHEN klass IS NOT NULL THEN v END AS v, canonical,
                    CASE WHEN klass IS NOT NULL THEN bound END AS bound, status,
-                   (CASE WHEN status = 'unparseable' THEN 1 ELSE 0 END)
-                 | (CASE WHEN status = 'unknown_unit' THEN 2 ELSE 0 END)
-                 | (CASE WHEN (klass = 'glucose' AND (v < 1 OR v > 60)) OR (klass = 'hba1c' AND (v < 3 OR v > 20)) THEN 4 ELSE 0 END) AS flags
+                   (CASE WHEN status = 'unparseable' THEN {LabDq.Unparseable:D} ELSE 0 END)
+                 | (CASE WHEN status = 'unknown_unit' THEN {LabDq.UnknownUnit:D} ELSE 0 END)
+                 | (CASE WHEN (klass = 'glucose' AND (v < 1 OR v > 60)) OR (klass = 'hba1c' AND (v < 3 OR v > 20)) THEN {LabDq.Implausible:D} ELSE 0 END) AS flags
             FROM s)
         SELECT $sid, l.encounter_id, l.record_id, l.result_time::TIMESTAMP, l.test, l.value_text, l.unit,
                m.v, m.canonical, m.bound, m.status, m.flags

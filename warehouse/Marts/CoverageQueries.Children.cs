@@ -1,5 +1,6 @@
 using Dapper;
 using HoSoSucKhoe.Warehouse.Reference;
+using HoSoSucKhoe.Warehouse.Snapshots;
 
 namespace HoSoSucKhoe.Warehouse.Marts;
 
@@ -12,7 +13,7 @@ namespace HoSoSucKhoe.Warehouse.Marts;
 public sealed record CoverageRequest(string Parent)
 {
     public string? SnapshotId { get; init; }
-    public string Level { get; init; } = CoverageQueries.Commune;
+    public string Level { get; init; } = Levels.Commune;
     public string? Sort { get; init; }
     public bool Descending { get; init; }
     public double? Below { get; init; }
@@ -21,7 +22,7 @@ public sealed record CoverageRequest(string Parent)
 
 /// <summary>The appendix table: child rows (sorted, filtered) and the parent's total row (sum of all its children,
 /// before filtering), with the targets that apply to the child level.</summary>
-public sealed record CoverageTable(KpiSnapshot Snapshot, string Parent, string Level, IReadOnlyList<CoverageTarget> Targets,
+public sealed record CoverageTable(LoadedSnapshot Snapshot, string Parent, string Level, IReadOnlyList<CoverageTarget> Targets,
     IReadOnlyList<CoverageRow> Rows, CoverageRow Total);
 
 sealed record MartRow(string Level, string Code, string Name, long? Population, long RecordsLinked, long Examined, long Managed)
@@ -66,9 +67,9 @@ public sealed partial class CoverageQueries
     {
         var parentLevel = LevelOf(request.Parent, "parent");
         var level = request.Level.ToLowerInvariant();
-        if (parentLevel == Commune)
+        if (parentLevel == Levels.Commune)
             throw new ArgumentException($"Tham số parent: xã '{request.Parent}' không có đơn vị con; dùng mã tỉnh (2 chữ số) hoặc huyện cũ (3 chữ số).", "parent");
-        if (level is not (Commune or District) || (level == District && parentLevel != Province))
+        if (level is not (Levels.Commune or Levels.District) || (level == Levels.District && parentLevel != Levels.Province))
             throw new ArgumentException($"Tham số level: '{request.Level}' không hợp lệ (commune; district cho tỉnh ở ảnh chụp mã cũ).", "level");
         if (request.Sort is { } sort && !SortKeys.Contains(sort.ToLowerInvariant()))
             throw new ArgumentException($"Tham số sort: '{sort}' không hợp lệ ({string.Join(", ", SortKeys)}).", "sort");
@@ -76,7 +77,7 @@ public sealed partial class CoverageQueries
             throw new ArgumentException("Tham số below: phải là một tỉ lệ phần trăm từ 0 đến 1000.", "below");
 
         using var c = db.Open();
-        var legacyOnly = parentLevel == District || level == District;
+        var legacyOnly = parentLevel == Levels.District || level == Levels.District;
         var snapshot = Resolve(c, request.Parent, parentLevel, request.SnapshotId, legacyOnly ? ReferenceData.SystemLegacy : null);
         var goals = targets.For(level);
         var raw = c.Query<MartRow>(MartRow.Sql, new

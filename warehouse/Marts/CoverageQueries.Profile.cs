@@ -1,10 +1,12 @@
 using Dapper;
 using DuckDB.NET.Data;
+using HoSoSucKhoe.Warehouse.Reference;
+using HoSoSucKhoe.Warehouse.Snapshots;
 
 namespace HoSoSucKhoe.Warehouse.Marts;
 
 /// <summary>A unit in a snapshot: the subject of the profile reports.</summary>
-public sealed record KpiUnit(KpiSnapshot Snapshot, string Level, string Code, string Name);
+public sealed record KpiUnit(LoadedSnapshot Snapshot, string Level, string Code, string Name);
 
 /// <summary>One priority group (HCMC plan 3160/KH-UBND) over records linked: its records, how many are managed,
 /// and its share of records linked. Coverage uses the group's age core (group 1: 50+, group 2: 0–14, group 3:
@@ -203,7 +205,7 @@ public sealed partial class CoverageQueries
     CoverageRow CoverageOf(KpiUnit unit)
     {
         var sid = unit.Snapshot.SnapshotId;
-        if (unit.Level != Commune) return Children(new CoverageRequest(unit.Code) { SnapshotId = sid }).Total;
+        if (unit.Level != Levels.Commune) return Children(new CoverageRequest(unit.Code) { SnapshotId = sid }).Total;
         string province;
         using (var c = db.Open())
             province = c.QuerySingle<string>(

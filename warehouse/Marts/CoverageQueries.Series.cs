@@ -104,11 +104,11 @@ public sealed partial class CoverageQueries
         if (codeSystem is not null and not (ReferenceData.System2025 or ReferenceData.SystemLegacy))
             throw new ArgumentException($"Tham số codeSystem: '{codeSystem}' không hợp lệ (2025 hoặc legacy).", nameof(codeSystem));
         using var c = db.Open();
-        var latest = Resolve(c, code, level, null, level == District ? ReferenceData.SystemLegacy : codeSystem);
+        var latest = Resolve(c, code, level, null, level == Levels.District ? ReferenceData.SystemLegacy : codeSystem);
         var cs = latest.CodeSystem;
         var args = new { level, code, cs };
         var raw = c.Query<SeriesRaw>(SeriesRaw.Direct, args).ToList();
-        if (cs == ReferenceData.System2025 && level != District)
+        if (cs == ReferenceData.System2025 && level != Levels.District)
             raw.AddRange(c.Query<SeriesRaw>(SeriesRaw.Bridge, args));
         var goals = targets.For(level);
         var name = c.QueryFirstOrDefault<string>("""

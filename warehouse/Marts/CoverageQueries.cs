@@ -1,11 +1,12 @@
 using Dapper;
 using DuckDB.NET.Data;
 using HoSoSucKhoe.Warehouse.Reference;
+using HoSoSucKhoe.Warehouse.Snapshots;
 
 namespace HoSoSucKhoe.Warehouse.Marts;
 
-/// <summary>The snapshot a figure is "as of".</summary>
-public sealed record KpiSnapshot(string SnapshotId, string ProvinceCode, DateOnly AsOf, string CodeSystem)
+/// <summary>Mart-aware snapshot lookups: the snapshots that have figures for a unit.</summary>
+static class MartSnapshot
 {
     internal const string Select = """
         SELECT snapshot_id AS SnapshotId, province_code AS ProvinceCode, as_of AS AsOf, code_system AS CodeSystem
@@ -35,9 +36,6 @@ public sealed record KpiSnapshot(string SnapshotId, string ProvinceCode, DateOnl
 /// </summary>
 public sealed partial class CoverageQueries(WarehouseDb db, CoverageTargets? targets = null)
 {
-    public const string Commune = "commune";
-    public const string District = "district";
-    public const string Province = "province";
 
     readonly CoverageTargets targets = targets ?? new CoverageTargets();
     readonly WarehouseDb db = Ensured(db);
@@ -49,18 +47,18 @@ public sealed partial class CoverageQueries(WarehouseDb db, CoverageTargets? tar
 
     /// <summary>The level a unit code denotes by its length.</summary>
     internal static string LevelOf(string code, string parameter = "unit") =>
-        code.All(char.IsAsciiDigit) ? code.Length switch { 2 => Province, 3 => District, 5 => Commune, _ => Bad(code, parameter) } : Bad(code, parameter);
+        code.All(char.IsAsciiDigit) ? code.Length switch { 2 => Levels.Province, 3 => Levels.District, 5 => Levels.Commune, _ => Bad(code, parameter) } : Bad(code, parameter);
 
     static string Bad(string code, string parameter) =>
         throw new ArgumentException($"Tham số {parameter}: mã đơn vị '{code}' phải gồm 2 chữ số (tỉnh), 3 (huyện cũ) hoặc 5 (xã).", parameter);
 
     /// <summary>Resolves the snapshot for a unit: the given one (which must contain the unit), or the latest that
     /// contains it within the allowed code systems.</summary>
-    static KpiSnapshot Resolve(DuckDBConnection c, string code, string level, string? snapshotId, string? codeSystem = null)
+    static LoadedSnapshot Resolve(DuckDBConnection c, string code, string level, string? snapshotId, string? codeSystem = null)
     {
         if (snapshotId is not null)
         {
-            var s = c.QuerySingleOrDefault<KpiSnapshot>(KpiSnapshot.ById, new { sid = snapshotId })
+            var s = c.QuerySingleOrDefault<LoadedSnapshot>(MartSnapshot.ById, new { sid = snapshotId })
                 ?? throw KpiNotFoundException.Snapshot(snapshotId);
             var has = c.ExecuteScalar<long>(
                 "SELECT count(*) FROM mart_unit_kpi WHERE snapshot_id = $sid AND level = $level AND unit_code = $code",
@@ -70,11 +68,11 @@ public sealed partial class CoverageQueries(WarehouseDb db, CoverageTargets? tar
         }
         var cs1 = codeSystem ?? ReferenceData.System2025;
         var cs2 = codeSystem ?? ReferenceData.SystemLegacy;
-        return c.QuerySingleOrDefault<KpiSnapshot>(KpiSnapshot.LatestWithUnit, new { level, code, cs1, cs2 })
+        return c.QuerySingleOrDefault<LoadedSnapshot>(MartSnapshot.LatestWithUnit, new { level, code, cs1, cs2 })
             ?? throw KpiNotFoundException.Unit(code, null);
     }
 
-    static object Args(KpiSnapshot s) => new { sid = s.SnapshotId, cs = s.CodeSystem, yr = s.AsOf.Year };
+    static object Args(LoadedSnapshot s) => new { sid = s.SnapshotId, cs = s.CodeSystem, yr = s.AsOf.Year };
 
     /// <summary>Chosen denominator year per commune of the snapshot (latest year ≤ year(as_of) of the snapshot's
     /// code system) and the population rows of that year. Needs $sid, $cs, $yr and a <c>communes(unit_code)</c> CTE.</summary>

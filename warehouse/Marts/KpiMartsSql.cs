@@ -1,12 +1,18 @@
+using HoSoSucKhoe.Warehouse.Loading;
+
 namespace HoSoSucKhoe.Warehouse.Marts;
 
 /// <summary>
 /// Fact tables → marts for one snapshot ($sid, $asof, $cs, $province). Runs on the loader's staging connection:
 /// warehouse tables are <c>wh.main.*</c>, the working table <c>kpi_cells</c> is TEMP (the one catalog a
-/// transaction that writes the warehouse may also write). Rules: docs/definitions.md; flag bits: DqFlags.cs.
+/// transaction that writes the warehouse may also write). Rules: docs/definitions.md; flag bits: <see cref="RecordDq"/>, <see cref="EncounterDq"/>, <see cref="LabDq"/>.
 /// </summary>
 static class KpiMartsSql
 {
+    /// <summary>Implausible measurements of an encounter (blood pressure, height, weight), not the visit after death.</summary>
+    const EncounterDq EncounterMeasured = EncounterDq.ImplausibleSystolic | EncounterDq.ImplausibleDiastolic
+        | EncounterDq.ImplausibleHeight | EncounterDq.ImplausibleWeight;
+
     /// <summary>Every record-level numerator of <c>mart_unit_kpi</c> as a filter over one record, in table order
     /// (<c>unknown_ward</c> and the encounter/lab counts are handled apart).</summary>
     static readonly (string Column, string Where)[] RecordMeasures =
@@ -26,15 +32,15 @@ static class KpiMartsSql
         ("complete_blood_group", "linked AND c_blood"),
         ("complete_underlying_conditions", "linked AND c_under"),
         ("complete_all", "linked AND c_admin AND vaccination_recorded AND history_recorded AND c_anthro AND c_blood AND c_under"),
-        ("duplicate_citizen", "dq_flags & 1 <> 0"),
-        ("probable_duplicate", "dq_flags & 256 <> 0"),
-        ("missing_citizen_adult", "dq_flags & 2 <> 0"),
-        ("malformed_citizen", "dq_flags & 512 <> 0"),
-        ("missing_insurance", "dq_flags & 4 <> 0"),
+        ("duplicate_citizen", $"dq_flags & {RecordDq.DuplicateCitizenId:D} <> 0"),
+        ("probable_duplicate", $"dq_flags & {RecordDq.ProbableDuplicate:D} <> 0"),
+        ("missing_citizen_adult", $"dq_flags & {RecordDq.MissingCitizenIdAdult:D} <> 0"),
+        ("malformed_citizen", $"dq_flags & {RecordDq.MalformedCitizenId:D} <> 0"),
+        ("missing_insurance", $"dq_flags & {RecordDq.MissingInsurance:D} <> 0"),
         ("missing_phone", "NOT has_phone"),
-        ("visit_after_death", "dq_flags & 128 <> 0"),
-        ("implausible_birth", "dq_flags & 64 <> 0"),
-        ("implausible_record_anthropometrics", "dq_flags & 48 <> 0"),
+        ("visit_after_death", $"dq_flags & {RecordDq.VisitAfterDeath:D} <> 0"),
+        ("implausible_birth", $"dq_flags & {RecordDq.ImplausibleBirth:D} <> 0"),
+        ("implausible_record_anthropometrics", $"dq_flags & {RecordDq.ImplausibleHeight | RecordDq.ImplausibleWeight:D} <> 0"),
     ];
 
     /// <summary>Sums of per-record encounter and lab counts.</summary>
@@ -60,14 +66,14 @@ static class KpiMartsSql
         CREATE OR REPLACE TEMP TABLE kpi_cells AS
         WITH enc AS (
             SELECT record_id,
-                   count(*) FILTER (WHERE dq_flags & 15 <> 0) AS implausible_encounters,
+                   count(*) FILTER (WHERE dq_flags & {EncounterMeasured:D} <> 0) AS implausible_encounters,
                    bool_or((has_htn_code OR has_dm_code) AND visit_date <= $asof) AS ncd_code
             FROM wh.main.fact_encounter
-            WHERE snapshot_id = $sid AND (dq_flags & 15 <> 0 OR has_htn_code OR has_dm_code)
+            WHERE snapshot_id = $sid AND (dq_flags & {EncounterMeasured:D} <> 0 OR has_htn_code OR has_dm_code)
             GROUP BY record_id),
         lab AS (
             SELECT record_id,
-                   count(*) FILTER (WHERE dq_flags & 4 <> 0) AS implausible_labs,
+                   count(*) FILTER (WHERE dq_flags & {LabDq.Implausible:D} <> 0) AS implausible_labs,
                    count(*) FILTER (WHERE parse_status = 'unparseable') AS unparseable_labs,
                    count(*) FILTER (WHERE parse_status = 'unknown_unit') AS unknown_unit_labs
             FROM wh.main.fact_lab
@@ -84,8 +90,8 @@ static class KpiMartsSql
                        OR coalesce(r.hx_cardiovascular, false) OR coalesce(enc.ncd_code, false) AS g1,
                    NOT g1 AND (coalesce(r.pregnant, false) OR r.age_years < 16) AS g2,
                    r.citizen_id_kind IN (9, 12) AND r.name_key IS NOT NULL AND r.birth_date IS NOT NULL
-                       AND r.dq_flags & 8 = 0 AND (r.insurance_key IS NOT NULL OR r.has_phone) AS c_admin,
-                   r.height_cm IS NOT NULL AND r.weight_kg IS NOT NULL AND r.dq_flags & 48 = 0 AS c_anthro,
+                       AND r.dq_flags & {RecordDq.UnknownWard:D} = 0 AND (r.insurance_key IS NOT NULL OR r.has_phone) AS c_admin,
+                   r.height_cm IS NOT NULL AND r.weight_kg IS NOT NULL AND r.dq_flags & {RecordDq.ImplausibleHeight | RecordDq.ImplausibleWeight:D} = 0 AS c_anthro,
                    nullif(trim(r.abo_group), '') IS NOT NULL AND nullif(trim(r.rh), '') IS NOT NULL AS c_blood,
                    r.hx_hypertension IS NOT NULL AND r.hx_diabetes IS NOT NULL AND r.hx_cardiovascular IS NOT NULL AS c_under,
                    coalesce(enc.implausible_encounters, 0) AS implausible_encounters,
@@ -99,7 +105,7 @@ static class KpiMartsSql
         SELECT ward_code, age_band, sex,
                {string.Join(",\n       ", RecordMeasures.Select(m => $"count(*) FILTER (WHERE {m.Where}) AS {m.Column}"))},
                {string.Join(", ", EventMeasures.Select(c => $"sum({c})::BIGINT AS {c}"))},
-               count(*) FILTER (WHERE dq_flags & 8 <> 0) AS unknown_ward
+               count(*) FILTER (WHERE dq_flags & {RecordDq.UnknownWard:D} <> 0) AS unknown_ward
         FROM r
         GROUP BY ward_code, age_band, sex
         """;

@@ -1,9 +1,10 @@
-using HoSoSucKhoe.Models.Pipeline;
 using HoSoSucKhoe.Api.Access;
 using HoSoSucKhoe.Api.ApiDocument;
 using HoSoSucKhoe.Api.Caching;
 using HoSoSucKhoe.Api.Errors;
 using HoSoSucKhoe.Api.Tables;
+using HoSoSucKhoe.Models.Pipeline;
+using HoSoSucKhoe.Models.Ncd;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Loading;
 using HoSoSucKhoe.Warehouse.Snapshots;
@@ -43,7 +44,7 @@ public static class AdminEndpoints
         var group = app.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(AccessEndpoints.AdminPolicy);
 
         group.MapPost("/loads", async (LoadRequest request, WarehouseDb db, IOptions<WarehouseOptions> options, LoadGate gate,
-            WarehouseVersion version, IOutputCacheStore cache, CancellationToken ct) =>
+            WarehouseVersion version, IOutputCacheStore cache, RiskModels models, ILogger<LoadRequest> log, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(request.Folder)) throw Problems.Missing("folder");
             InsideImportRoot(options.Value, "folder", request.Folder);
@@ -68,7 +69,11 @@ public static class AdminEndpoints
             finally
             {
                 // Earlier folders of a batch stay committed when a later one is rejected: evict for them too.
-                if (results.Any(r => r.Outcome != LoadOutcome.AlreadyLoaded)) await version.ChangedAsync(cache, CancellationToken.None);
+                if (results.Any(r => r.Outcome != LoadOutcome.AlreadyLoaded))
+                {
+                    await version.ChangedAsync(cache, CancellationToken.None);
+                    _ = models.RefreshInBackground(e => log.LogWarning(e, "Risk model refresh after a load failed"));
+                }
             }
             return new LoadResponse(results);
         }).WithSummary("Nạp một ảnh chụp (hoặc mọi ảnh chụp trong các thư mục con) từ thư mục trên máy chủ; chỉ quản trị viên.");

@@ -3,10 +3,13 @@ using HoSoSucKhoe.Api.Access;
 using HoSoSucKhoe.Api.ApiDocument;
 using HoSoSucKhoe.Api.Caching;
 using HoSoSucKhoe.Api.Errors;
+using HoSoSucKhoe.Api.Requests;
 using HoSoSucKhoe.Api.Tables;
 using HoSoSucKhoe.Models.Ncd;
+using HoSoSucKhoe.Reports.Tables;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Reference;
+using HoSoSucKhoe.Warehouse.Snapshots;
 using Microsoft.AspNetCore.OutputCaching;
 
 namespace HoSoSucKhoe.Api.Features.Ncd;
@@ -39,12 +42,14 @@ public static class NcdEndpoints
         var cached = app.MapGroup("/api/ncd").WithTags("Ncd").WithWarehouseCache();
         var live = app.MapGroup("/api/ncd").WithTags("Ncd");
 
-        cached.MapGet("/measures", () => Measure.All.Select(m => new MeasureInfo(m.Key, m.Name, m.DenominatorName)).ToArray())
+        cached.MapGet("/measures", () => new Table<MeasureInfo>([.. Measure.All.Select(m => new MeasureInfo(m.Key, m.Name, m.DenominatorName))], "chi-so"))
             .WithSummary("Các chỉ số tỷ lệ hiện mắc có thể yêu cầu, với mẫu số của từng chỉ số.");
 
-        cached.MapGet("/cascade", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? snapshot, string? unit, CancellationToken ct) =>
+        cached.MapGet("/cascade", async ([AsParameters] NcdParameters p, WarehouseDb db, SnapshotCatalog catalog, UnitScope scope,
+            QueryGate gate, Caller caller, CancellationToken ct) =>
         {
-            var s = Snapshot(db, scope, caller, snapshot);
+            var unit = p.ValidUnit();
+            var s = catalog.Resolve(caller.ScopeProvince, p.Snapshot);
             var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
             var rows = data.Cascades().Where(r => Sees(scope, caller, s, r.Level, r.UnitCode) && (unit is null || r.UnitCode == unit))
                 .Select(r => r.View(suppress: !caller.MaySeeNamesOf(r.UnitCode))).ToList();
@@ -52,10 +57,12 @@ public static class NcdEndpoints
             return Exportable(new CascadeResponse(Burden.VisitBiasNote, data.Anchors(), rows));
         }).WithSummary("Chuỗi chăm sóc tăng huyết áp và đái tháo đường (sàng lọc → mắc → chẩn đoán → điều trị → kiểm soát) và chỉ số chương trình theo tháng, theo tỉnh và xã, mẫu số ghi rõ.");
 
-        cached.MapGet("/cascade/series", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? unit, CancellationToken ct) =>
+        cached.MapGet("/cascade/series", async ([AsParameters] NcdParameters p, WarehouseDb db, SnapshotCatalog catalog, UnitScope scope,
+            QueryGate gate, Caller caller, CancellationToken ct) =>
         {
+            var unit = p.ValidUnit();
             var rows = new List<CascadeView>();
-            foreach (var s in Visible(db, scope, caller))
+            foreach (var s in catalog.VisibleTo(caller.ScopeProvince))
             {
                 var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
                 var code = unit ?? (caller.ScopeCommune ?? s.ProvinceCode);
@@ -65,11 +72,12 @@ public static class NcdEndpoints
             return Exportable(new CascadeResponse(Burden.VisitBiasNote, [], rows));
         }).WithSummary("Chuỗi chăm sóc của một đơn vị (mặc định: tỉnh) qua các ảnh chụp.");
 
-        cached.MapGet("/prevalence", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? measure, string? snapshot,
-            string? sex, string? ages, string? unit, CancellationToken ct) =>
+        cached.MapGet("/prevalence", async ([AsParameters] NcdParameters p, WarehouseDb db, SnapshotCatalog catalog, UnitScope scope,
+            QueryGate gate, Caller caller, CancellationToken ct) =>
         {
-            var (m, sx, g) = Parse(measure, sex, ages);
-            var s = Snapshot(db, scope, caller, snapshot);
+            var (m, sx, g) = p.ValidEstimate();
+            var unit = p.ValidUnit();
+            var s = catalog.Resolve(caller.ScopeProvince, p.Snapshot);
             var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
             var rows = data.Prevalence(m, sx, g).Where(r => Sees(scope, caller, s, r.Level, r.UnitCode) && (unit is null || r.UnitCode == unit))
                 .Select(r => caller.MaySeeNamesOf(r.UnitCode) ? r : Burden.Suppress(r)).ToList();
@@ -77,12 +85,13 @@ public static class NcdEndpoints
             return Exportable(new PrevalenceResponse(m.Key, m.Name, m.DenominatorName, sx, g.Label, MethodText, Burden.VisitBiasNote, data.Anchors(), rows));
         }).WithSummary("Tỷ lệ hiện mắc thô và chuẩn hoá tuổi (KTC 95 %), theo giới và nhóm tuổi (18+, STEPS, 5 năm), tỉnh và xã, kèm giá trị làm trơn Bayes thực nghiệm và mốc STEPS.");
 
-        cached.MapGet("/prevalence/series", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? measure,
-            string? sex, string? ages, string? unit, CancellationToken ct) =>
+        cached.MapGet("/prevalence/series", async ([AsParameters] NcdParameters p, WarehouseDb db, SnapshotCatalog catalog, UnitScope scope,
+            QueryGate gate, Caller caller, CancellationToken ct) =>
         {
-            var (m, sx, g) = Parse(measure, sex, ages);
+            var (m, sx, g) = p.ValidEstimate();
+            var unit = p.ValidUnit();
             var rows = new List<PrevalenceEstimate>();
-            foreach (var s in Visible(db, scope, caller))
+            foreach (var s in catalog.VisibleTo(caller.ScopeProvince))
             {
                 var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
                 var code = unit ?? (caller.ScopeCommune ?? s.ProvinceCode);
@@ -92,63 +101,72 @@ public static class NcdEndpoints
             return Exportable(new PrevalenceResponse(m.Key, m.Name, m.DenominatorName, sx, g.Label, MethodText, Burden.VisitBiasNote, [], rows));
         }).WithSummary("Tỷ lệ hiện mắc của một đơn vị (mặc định: tỉnh) qua các ảnh chụp.");
 
-        cached.MapGet("/anchors", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? snapshot, CancellationToken ct) =>
+        cached.MapGet("/anchors", async ([AsParameters] NcdParameters p, WarehouseDb db, SnapshotCatalog catalog, QueryGate gate,
+            Caller caller, CancellationToken ct) =>
         {
-            var s = Snapshot(db, scope, caller, snapshot);
+            var s = catalog.Resolve(caller.ScopeProvince, p.Snapshot);
             if (caller.ScopeCommune is not null) throw Problems.Forbidden();
             var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
-            return new AnchorsResponse(s.SnapshotId, s.AsOf, Burden.VisitBiasNote, data.Anchors());
+            return new Report<AnchorsResponse>(new AnchorsResponse(s.SnapshotId, s.AsOf, Burden.VisitBiasNote, data.Anchors()), "moc-steps",
+                r => Csv.Of(r.Anchors, [("snapshotId", r.SnapshotId), ("asOf", r.AsOf)]));
         }).WithSummary("Tỷ lệ tính từ hồ sơ của tỉnh đặt cạnh các mốc điều tra STEPS (2015: HA cao 18,9 % ở 18–69 tuổi; 2020: tăng huyết áp 28,3 %, tăng đường huyết 6,96 % ở 25–64 tuổi).");
 
-        cached.MapGet("/comorbidity", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? snapshot, string? unit, CancellationToken ct) =>
+        cached.MapGet("/comorbidity", async ([AsParameters] NcdParameters p, WarehouseDb db, SnapshotCatalog catalog, UnitScope scope,
+            QueryGate gate, Caller caller, CancellationToken ct) =>
         {
-            var s = Snapshot(db, scope, caller, snapshot);
-            var code = unit ?? caller.ScopeCommune ?? s.ProvinceCode;
-            var level = code == s.ProvinceCode ? "province" : "commune";
+            var s = catalog.Resolve(caller.ScopeProvince, p.Snapshot);
+            var code = p.ValidUnit() ?? caller.ScopeCommune ?? s.ProvinceCode;
+            var level = code == s.ProvinceCode ? Levels.Province : Levels.Commune;
             if (!Sees(scope, caller, s, level, code)) throw Problems.Forbidden();
             var table = await gate.RunAsync(() =>
             {
-                NcdData.Load(db, s);
                 using var c = db.Open();
-                return Comorbidity.Compute(c, s.SnapshotId, code, level == "province" ? null : code);
+                return Comorbidity.Compute(c, s.SnapshotId, code, level == Levels.Province ? null : code);
             }, ct);
-            return caller.MaySeeNamesOf(code) ? table : Comorbidity.Suppress(table);
+            return new Report<ComorbidityTable>(caller.MaySeeNamesOf(code) ? table : Comorbidity.Suppress(table), $"dong-mac-{code}",
+                t => Csv.Of(t.Rows));
         }).WithSummary("Đồng mắc tăng huyết áp × đái tháo đường × thừa cân/béo phì (BMI ≥ 25), số quan sát so với số kỳ vọng nếu độc lập.");
 
-        cached.MapGet("/clusters", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string? snapshot, int? k, CancellationToken ct) =>
+        cached.MapGet("/clusters", async ([AsParameters] NcdParameters p, WarehouseDb db, SnapshotCatalog catalog, UnitScope scope,
+            QueryGate gate, Caller caller, CancellationToken ct) =>
         {
-            var s = Snapshot(db, scope, caller, snapshot);
+            var s = catalog.Resolve(caller.ScopeProvince, p.Snapshot);
             if (caller.ScopeCommune is not null || !scope.Allows(caller, s.CodeSystem, s.ProvinceCode)) throw Problems.Forbidden();
-            if (k is < 2 or > 8) throw Problems.BadParameter("k", k.ToString(), "cần một số nguyên từ 2 đến 8");
-            return await gate.RunAsync(() =>
+            var k = p.ValidK();
+            var result = await gate.RunAsync(() =>
             {
                 var data = NcdData.Load(db, s);
-                return Clusters.Compute(s, data.Cells, data.CommuneNames, k ?? 4);
+                return Clusters.Compute(s, data.Cells, data.CommuneNames, k);
             }, ct);
+            return new Report<ClusterResult>(result, $"nhom-xa-{s.SnapshotId}", ClustersCsv);
         }).WithSummary("Nhóm các xã theo mô hình bệnh (K-means trên tỷ lệ chuẩn hoá và tỷ lệ trong chuỗi chăm sóc), mỗi nhóm mô tả bằng lời.");
 
-        cached.MapGet("/model", async (WarehouseDb db, QueryGate gate, Caller caller, CancellationToken ct) =>
+        cached.MapGet("/model", async (RiskModels models, CancellationToken ct) =>
         {
-            var card = await gate.RunAsync(() => RiskModel.Current(db), ct);
-            return card ?? throw new ProblemException(StatusCodes.Status404NotFound, "Chưa có mô hình",
+            await models.Ready.WaitAsync(ct);
+            var card = models.Latest() ?? throw new ProblemException(StatusCodes.Status404NotFound, "Chưa có mô hình",
                 "Kho cần ít nhất hai ảnh chụp ở hai thời điểm để huấn luyện mô hình nguy cơ.");
+            return new Report<ModelCard>(card, "mo-hinh-nguy-co", c => new FlatTable(
+                ["modelId", "version", "model", "auc", "brier", "decile", "n", "meanPredicted", "observed"],
+                new[] { c.Model, c.Baseline }.SelectMany(m => m.Calibration.Select(b =>
+                    (IReadOnlyList<object?>)[c.ModelId, c.Version, m.Name, m.Auc, m.Brier, b.Decile, b.N, b.MeanPredicted, b.Observed]))));
         }).WithSummary("Thẻ mô hình nguy cơ: phiên bản, ảnh chụp huấn luyện/kiểm tra, AUC và hiệu chuẩn theo thập phân vị so với mô hình tuổi/giới.");
 
-        live.MapPost("/model/train", async (WarehouseDb db, QueryGate gate, IOutputCacheStore cache, CancellationToken ct) =>
+        live.MapPost("/model/train", async (RiskModels models, QueryGate gate, WarehouseVersion version, IOutputCacheStore cache, CancellationToken ct) =>
         {
-            var card = await gate.RunAsync(() => RiskModel.Train(db), ct);
-            await cache.EvictByTagAsync(WarehouseVersion.CacheTag, ct);
+            var card = await gate.RunAsync(models.Train, ct);
+            await version.ChangedAsync(cache, ct);
             return card ?? throw new ProblemException(StatusCodes.Status409Conflict, "Chưa đủ dữ liệu",
                 "Kho cần ít nhất hai ảnh chụp ở hai thời điểm để huấn luyện mô hình nguy cơ.");
         }).RequireAuthorization(AccessEndpoints.AdminPolicy).WithSummary("Huấn luyện lại mô hình nguy cơ từ lịch sử của kho; chỉ quản trị viên.");
 
-        live.MapGet("/linelists/{kind}", async (WarehouseDb db, UnitScope scope, QueryGate gate, Caller caller, string kind, string? unit,
-            string? snapshot, int? limit, CancellationToken ct) =>
+        live.MapGet("/linelists/{kind}", async (string kind, [AsParameters] NcdParameters p, WarehouseDb db, SnapshotCatalog catalog,
+            UnitScope scope, QueryGate gate, RiskModels models, Caller caller, CancellationToken ct) =>
         {
             if (!LineLists.Kinds.ContainsKey(kind)) throw Problems.OneOf("kind", kind, LineLists.Kinds.Keys);
-            if (string.IsNullOrWhiteSpace(unit)) throw Problems.Missing("unit");
-            if (limit is < 1 or > 5000) throw Problems.BadParameter("limit", limit.ToString(), "cần một số nguyên từ 1 đến 5000");
-            var s = Snapshot(db, scope, caller, snapshot);
+            var unit = Parameters.Required("unit", p.Unit);
+            var limit = p.ValidLimit(500, 5000);
+            var s = catalog.Resolve(caller.ScopeProvince, p.Snapshot);
             if (!caller.MaySeeNamesOf(unit) || !scope.Allows(caller, s.CodeSystem, unit))
             {
                 using var c = db.Open();
@@ -156,70 +174,53 @@ public static class NcdEndpoints
                 throw new ProblemException(StatusCodes.Status403Forbidden, Problems.ForbiddenTitle,
                     "Danh sách có họ tên và số điện thoại chỉ dành cho cán bộ của chính xã đó; lần truy cập này đã được ghi nhật ký.");
             }
-            return await gate.RunAsync(() =>
+            ModelCard? card = null;
+            if (kind == "risk")
             {
-                NcdData.Load(db, s);
-                var card = kind == "risk" ? RiskModel.EnsureScores(db, s)
-                    ?? throw new ProblemException(StatusCodes.Status409Conflict, "Chưa có mô hình nguy cơ",
-                        "Kho cần ít nhất hai ảnh chụp ở hai thời điểm để huấn luyện mô hình nguy cơ.") : null;
+                await models.Ready.WaitAsync(ct);
+                card = models.Latest() is { } latest && models.HasScores(s, latest) ? latest
+                    : throw new ProblemException(StatusCodes.Status409Conflict, "Chưa có mô hình nguy cơ",
+                        "Kho cần ít nhất hai ảnh chụp ở hai thời điểm để huấn luyện mô hình nguy cơ; điểm nguy cơ được tính sau mỗi lần nạp.");
+            }
+            var list = await gate.RunAsync(() =>
+            {
                 using var c = db.Open();
-                var list = LineLists.Query(c, s, kind, unit, identified: true, limit ?? 500, card?.ModelId);
+                var list = LineLists.Query(c, s, kind, unit, identified: true, limit, card?.ModelId);
                 LineLists.Audit(c, caller.Name, caller.Role, unit, s.SnapshotId, kind, list.Rows.Count, true, "granted");
                 return list;
             }, ct);
+            return new Report<LineList>(list, $"danh-sach-{kind}-{unit}", l => Csv.Of(l.Rows, [("snapshotId", l.SnapshotId), ("wardCode", l.WardCode)]));
         }).WithSummary("Danh sách tiếp cận của một xã (priority | followup | risk), có họ tên và số điện thoại; chỉ cán bộ của xã đó; mọi lần truy cập được ghi nhật ký.");
 
-        live.MapGet("/audit", (WarehouseDb db, int? limit) =>
+        live.MapGet("/audit", ([AsParameters] NcdParameters p, WarehouseDb db) =>
         {
+            var limit = p.ValidLimit(200, 10_000);
             using var c = db.Open();
-            return c.Query<AuditRow>("""
-                SELECT audit_id AS AuditId, accessed_at AS At, user_name AS UserName, role AS Role, unit_code AS UnitCode, snapshot_id AS SnapshotId,
-                       list_kind AS ListKind, row_count AS Rows, identified AS Identified, outcome AS Outcome
+            return new Table<AuditRow>([.. c.Query<AuditRow>("""
+                SELECT audit_id, accessed_at AS at, user_name, role, unit_code, snapshot_id, list_kind, row_count AS rows, identified, outcome
                 FROM ncd_audit ORDER BY accessed_at DESC LIMIT $limit
-                """, new { limit = Math.Clamp(limit ?? 200, 1, 10_000) }).ToArray();
+                """, new { limit })], "nhat-ky-truy-cap");
         }).RequireAuthorization(AccessEndpoints.AdminPolicy).WithSummary("Nhật ký truy cập danh sách tiếp cận; chỉ quản trị viên.");
     }
 
-    static (Measure, string, AgeGroup) Parse(string? measure, string? sex, string? ages)
-    {
-        var m = Measure.Find(measure ?? "htn_screened") ?? throw Problems.OneOf("measure", measure, Measure.All.Select(x => x.Key));
-        var sx = sex ?? "all";
-        if (!Burden.Sexes.Contains(sx)) throw Problems.OneOf("sex", sex, Burden.Sexes);
-        var label = ages ?? "18+";
-        var g = AgeStandard.Groups.FirstOrDefault(x => x.Label == label) ?? throw Problems.OneOf("ages", ages, AgeStandard.Groups.Select(x => x.Label));
-        return (m, sx, g);
-    }
-
-    /// <summary>Snapshots whose province the caller may see, oldest first.</summary>
-    static List<SnapshotInfo> Visible(WarehouseDb db, UnitScope scope, Caller caller)
-    {
-        // The province of a commune officer comes from the map: commune codes do not start with the province code.
-        string[] provinces = caller.IsNational ? []
-            : caller.ScopeCommune is { } commune ? scope.Footprint(ReferenceData.System2025, commune).Provinces : [caller.Scope!];
-        using var c = db.Open();
-        return SnapshotInfo.All(c)
-            .Where(s => caller.IsNational || scope.Footprint(s.CodeSystem, s.ProvinceCode).Provinces.Intersect(provinces).Any()).ToList();
-    }
-
-    static SnapshotInfo Snapshot(WarehouseDb db, UnitScope scope, Caller caller, string? id)
-    {
-        var visible = Visible(db, scope, caller);
-        if (id is null) return visible.LastOrDefault() ?? throw Problems.SnapshotNotFound(null);
-        return visible.FirstOrDefault(s => s.SnapshotId == id) ?? throw Problems.SnapshotNotFound(id);
-    }
-
     /// <summary>The province row for callers scoped to the province or above; commune rows within the scope.</summary>
-    static bool Sees(UnitScope scope, Caller caller, SnapshotInfo s, string level, string code) =>
-        level == "province" ? caller.ScopeCommune is null && scope.Allows(caller, s.CodeSystem, code) : scope.Allows(caller, s.CodeSystem, code);
+    static bool Sees(UnitScope scope, Caller caller, LoadedSnapshot s, string level, string code) =>
+        level == Levels.Province ? caller.ScopeCommune is null && scope.Allows(caller, s.CodeSystem, code) : scope.Allows(caller, s.CodeSystem, code);
 
     /// <summary>JSON as is; CSV (<c>?format=csv</c>) one estimate per row, for epidemiologists' own analysis.</summary>
     static Report<PrevalenceResponse> Exportable(PrevalenceResponse r) => new(r, $"ty-le-hien-mac-{r.Measure}", b => Csv.Of(b.Rows));
 
     /// <summary>CSV: one row per unit × cascade (hypertension, diabetes, programme) × step, with its denominator.</summary>
-    static Report<CascadeResponse> Exportable(CascadeResponse r) => new(r, "chuoi-cham-soc", b => new CsvTable(
+    static Report<CascadeResponse> Exportable(CascadeResponse r) => new(r, "chuoi-cham-soc", b => new FlatTable(
         ["snapshotId", "asOf", "level", "unitCode", "unitName", "cascade", "step", "name", "count", "denominator", "denominatorName", "share", "suppressed"],
         b.Rows.SelectMany(v => new[] { ("hypertension", v.Hypertension), ("diabetes", v.Diabetes), ("programme", v.Programme) }
             .SelectMany(c => c.Item2.Select(step => (IReadOnlyList<object?>)
                 [v.SnapshotId, v.AsOf, v.Level, v.UnitCode, v.UnitName, c.Item1, step.Key, step.Name, step.Count, step.Denominator,
                  step.DenominatorName, step.Share, step.Suppressed])))));
+
+    /// <summary>CSV: one row per commune with its cluster and one column per feature.</summary>
+    static FlatTable ClustersCsv(ClusterResult r) => new(
+        ["snapshotId", "asOf", "k", "unitCode", "unitName", "cluster", "reason", .. r.Features.Select(f => f.Key)],
+        r.Communes.Select(c => (IReadOnlyList<object?>)[r.SnapshotId, r.AsOf, r.K, c.UnitCode, c.UnitName, c.Cluster, c.Reason,
+            .. r.Features.Select(f => c.Values is { } v && v.TryGetValue(f.Key, out var x) ? (object?)x : null)]));
 }

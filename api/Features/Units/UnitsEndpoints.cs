@@ -2,6 +2,7 @@ using Dapper;
 using HoSoSucKhoe.Api.ApiDocument;
 using HoSoSucKhoe.Api.Caching;
 using HoSoSucKhoe.Api.Errors;
+using HoSoSucKhoe.Api.Requests;
 using HoSoSucKhoe.Api.Tables;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Reference;
@@ -62,24 +63,25 @@ public sealed record BridgeRow(string OldCode, string OldName, string? OldDistri
 public static class UnitsEndpoints
 {
     static readonly string[] Systems = [ReferenceData.System2025, ReferenceData.SystemLegacy];
-    static readonly string[] Levels = ["province", "district", "commune"];
+    static readonly string[] LevelNames = [Levels.Province, Levels.District, Levels.Commune];
 
     public static void MapUnits(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/units").WithTags("Units").WithWarehouseCache();
 
-        group.MapGet("/", (WarehouseDb db, string? q, string? system, string? level, string? parent, DateOnly? on, int? limit) =>
+        group.MapGet("/", (WarehouseDb db, string? q, string? system, string? level, string? parent, string? on, string? limit) =>
         {
             var folded = Text.Fold(q);
-            var rows = Query(db, System(system, null), Level(level), parent, null, folded, on, Limit(limit));
+            var rows = Query(db, System(system, null), Level(level), parent, null, folded, Parameters.Date("on", on), Parameters.Int("limit", limit, 1, 500) ?? 20);
             return new Table<UnitRow>(rows, "don-vi");
         }).WithSummary("Tìm đơn vị theo tên (có hoặc không dấu) hoặc mã; lọc theo hệ mã, cấp, đơn vị cha và ngày hiệu lực.");
 
-        group.MapGet("/{code}", (WarehouseDb db, string code, string? system, DateOnly? on) =>
+        group.MapGet("/{code}", (WarehouseDb db, string code, string? system, string? on) =>
         {
             var cs = System(system, ReferenceData.System2025)!;
-            var rows = Query(db, cs, null, null, code, "", on, 1);
-            return rows.Count == 1 ? TableRow(rows[0], $"don-vi-{code}") : throw NotFound(db, cs, code, on);
+            var date = Parameters.Date("on", on);
+            var rows = Query(db, cs, null, null, code, "", date, 1);
+            return rows.Count == 1 ? TableRow(rows[0], $"don-vi-{code}") : throw NotFound(db, cs, code, date);
         }).WithSummary("Một đơn vị với tên và loại có hiệu lực vào ngày 'on' (mặc định hôm nay).");
 
         group.MapGet("/{code}/history", (WarehouseDb db, string code, string? system) =>
@@ -94,11 +96,12 @@ public static class UnitsEndpoints
             return rows.Count > 0 ? new Table<UnitRow>(rows, $"lich-su-{code}") : throw Problems.UnitNotFound(cs, code);
         }).WithSummary("Mọi phiên bản tên/loại của một đơn vị theo thời gian.");
 
-        group.MapGet("/{code}/children", (WarehouseDb db, string code, string? system, DateOnly? on) =>
+        group.MapGet("/{code}/children", (WarehouseDb db, string code, string? system, string? on) =>
         {
             var cs = System(system, ReferenceData.System2025)!;
-            if (Query(db, cs, null, null, code, "", on, 1).Count == 0) throw NotFound(db, cs, code, on);
-            return new Table<UnitRow>(Query(db, cs, null, code, null, "", on, 10_000), $"don-vi-con-{code}");
+            var date = Parameters.Date("on", on);
+            if (Query(db, cs, null, null, code, "", date, 1).Count == 0) throw NotFound(db, cs, code, date);
+            return new Table<UnitRow>(Query(db, cs, null, code, null, "", date, 10_000), $"don-vi-con-{code}");
         }).WithSummary("Các đơn vị trực thuộc (tỉnh → xã; hệ mã cũ: tỉnh → huyện → xã).");
 
         group.MapGet("/{code}/bridge", (WarehouseDb db, string code, string? system) =>
@@ -137,8 +140,5 @@ public static class UnitsEndpoints
         value is null ? fallback : Systems.Contains(value) ? value : throw Problems.OneOf("system", value, Systems);
 
     static string? Level(string? value) =>
-        value is null || Levels.Contains(value) ? value : throw Problems.OneOf("level", value, Levels);
-
-    static int Limit(int? value) =>
-        value switch { null => 20, >= 1 and <= 500 => value.Value, _ => throw Problems.BadParameter("limit", value.ToString(), "cần một số nguyên từ 1 đến 500") };
+        value is null || LevelNames.Contains(value) ? value : throw Problems.OneOf("level", value, LevelNames);
 }
