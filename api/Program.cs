@@ -10,7 +10,6 @@ using HoSoSucKhoe.Api.Features.Coverage;
 using HoSoSucKhoe.Api.Features.Ncd;
 using HoSoSucKhoe.Api.Features.Snapshots;
 using HoSoSucKhoe.Api.Features.Units;
-using HoSoSucKhoe.Api.Tables;
 using HoSoSucKhoe.Models.Pipeline;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Marts;

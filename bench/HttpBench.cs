@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace HoSoSucKhoe.Bench;
 
@@ -16,7 +15,7 @@ public sealed record LatencyStats(string Mode, int Requests, int Concurrency, do
 public sealed record HttpBenchResult(string Path, LatencyStats Cached, LatencyStats Uncached);
 
 /// <summary>
-/// The commune-coverage endpoint under a bounded load on 127.0.0.1 (issue 3 §3): the real server (Program.Create) on
+/// The commune-coverage endpoint under a bounded load on 127.0.0.1: the real server (Program.Create) on
 /// Kestrel at a free port over an existing warehouse, run twice — output cache on (every request after the first is
 /// a hit), then off (<c>Cache:Enabled=false</c>: every request runs the query) — with an HttpClient on the same machine.
 /// </summary>

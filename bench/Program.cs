@@ -25,7 +25,7 @@ static class BenchProgram
 
         if (verb is "all" or "kpi")
         {
-            Console.WriteLine("\n== KPI marts (issue 3 §3) ==");
+            Console.WriteLine("\n== KPI marts ==");
             using (var db = new WarehouseDb(settings.Warehouse))
             {
                 var snapshot = LoadBench.SnapshotId(settings);
@@ -46,7 +46,7 @@ static class BenchProgram
 
         if (verb is "all" or "ncd")
         {
-            Console.WriteLine("\n== NCD estimates and risk model (issue 4) ==");
+            Console.WriteLine("\n== NCD estimates and risk model ==");
             // The risk model needs history: three monthly ~1M-person snapshots in their own warehouse.
             var history = settings with { Dir = settings.Dir + "-history" };
             LoadBench.EnsureHistory(history, new DateOnly(2025, 7, 1), new DateOnly(2025, 9, 1));

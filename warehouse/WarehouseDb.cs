@@ -9,7 +9,7 @@ namespace HoSoSucKhoe.Warehouse;
 /// The warehouse file, ATTACHed as <c>wh</c> to one in-memory DuckDB instance that lives as long as this object.
 /// Every connection is a <see cref="DuckDBConnection.Duplicate"/> of the root, so readers and the loader share one
 /// instance (one writer, many readers, MVCC), and Arrow scan views live in the in-memory catalog, never in the
-/// file (a view left in a file database crashes the next open: FIELD-NOTES.md).
+/// file (a view left in a file database crashes the next open: docs/performance.md).
 /// </summary>
 public sealed class WarehouseDb : IDisposable
 {

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using HoSoSucKhoe.Api.Errors;
-using HoSoSucKhoe.Warehouse.Reference;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 

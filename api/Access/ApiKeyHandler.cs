@@ -1,10 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using HoSoSucKhoe.Api.ApiDocument;
-using HoSoSucKhoe.Api.Caching;
 using HoSoSucKhoe.Api.Errors;
-using HoSoSucKhoe.Api.Tables;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 

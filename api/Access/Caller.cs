@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using HoSoSucKhoe.Api.Errors;
 
 namespace HoSoSucKhoe.Api.Access;
 
@@ -34,7 +33,7 @@ public sealed record Caller(string Name, string Role, string? Scope, string? Sco
     /// <summary>The commune of a commune officer (null for every other role).</summary>
     public string? ScopeCommune => Role == Roles.CommuneOfficer ? Scope : null;
 
-    /// <summary>Names and phone numbers of a commune's line list: only that commune's own officer (DOMAIN.md §4).</summary>
+    /// <summary>Names and phone numbers of a commune's line list: only that commune's own officer (docs/definitions.md, "Line lists").</summary>
     public bool MaySeeNamesOf(string communeCode) => Role == Roles.CommuneOfficer && Scope == communeCode;
 
     /// <summary>What two callers must share to be served the same cached response.</summary>

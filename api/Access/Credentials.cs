@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using HoSoSucKhoe.Api.Errors;
 using HoSoSucKhoe.Warehouse.Reference;
 using Microsoft.Extensions.Options;
 

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Dapper;
 using HoSoSucKhoe.Api.Access;
-using HoSoSucKhoe.Api.Errors;
 using HoSoSucKhoe.Api.Tables;
 using HoSoSucKhoe.Warehouse;
 using Microsoft.AspNetCore.OutputCaching;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dapper;
 using HoSoSucKhoe.Models.Pipeline;
 using HoSoSucKhoe.Synthetic;
 using HoSoSucKhoe.Warehouse;

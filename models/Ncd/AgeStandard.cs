@@ -1,7 +1,7 @@
 namespace HoSoSucKhoe.Models.Ncd;
 
 /// <summary>
-/// WHO World Standard Population 2000–2025 (DOMAIN.md §3) over the adult bands of ncd_cell. Band 15 holds only the
+/// WHO World Standard Population 2000–2025 (docs/models.md) over the adult bands of ncd_cell. Band 15 holds only the
 /// 18- and 19-year-olds and gets 2/5 of the WHO 15–19 weight; band 80 (80+) gets 80–84 … 100+. Weights are rescaled to
 /// sum to 1 over whichever bands an estimate uses.
 /// </summary>

@@ -1,4 +1,3 @@
-using HoSoSucKhoe.Warehouse.Reference;
 using HoSoSucKhoe.Warehouse.Snapshots;
 using Microsoft.ML;
 using Microsoft.ML.Data;

@@ -13,7 +13,7 @@ public sealed record LineListRow(int Rank, string RecordId, string? FullName, st
 public sealed record LineList(string Kind, string Title, string SnapshotId, DateOnly AsOf, string WardCode, bool Identified,
     int Total, IReadOnlyList<LineListRow> Rows, string? ModelId, string Criteria);
 
-/// <summary>Outreach lists per commune (DOMAIN.md §4, docs/definitions.md "Line lists").</summary>
+/// <summary>Outreach lists per commune (docs/definitions.md, "Line lists").</summary>
 public static class LineLists
 {
     public static readonly IReadOnlyDictionary<string, string> Kinds = new Dictionary<string, string>

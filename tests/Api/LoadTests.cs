@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using HoSoSucKhoe.Api;
 using HoSoSucKhoe.Api.Features.Admin;
 using HoSoSucKhoe.Models.Pipeline;
 using HoSoSucKhoe.Tests.Support;

@@ -1,5 +1,4 @@
 using HoSoSucKhoe.Tests.Support;
-using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Marts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

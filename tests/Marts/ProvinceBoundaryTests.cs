@@ -1,4 +1,3 @@
-using HoSoSucKhoe.Api;
 using HoSoSucKhoe.Models.Pipeline;
 using HoSoSucKhoe.Tests.Support;
 using HoSoSucKhoe.Warehouse;

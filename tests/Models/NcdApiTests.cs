@@ -1,8 +1,6 @@
 using System.Text.Json;
-using Dapper;
 using HoSoSucKhoe.Tests.Api;
 using HoSoSucKhoe.Tests.Support;
-using HoSoSucKhoe.Warehouse;
 using Xunit.Abstractions;
 
 namespace HoSoSucKhoe.Tests.Models;

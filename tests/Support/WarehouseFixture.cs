@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
-using HoSoSucKhoe.Api;
 using HoSoSucKhoe.Models.Pipeline;
 using HoSoSucKhoe.Synthetic;
 using HoSoSucKhoe.Warehouse;

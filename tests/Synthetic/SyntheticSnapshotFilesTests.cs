@@ -112,7 +112,7 @@ public sealed class SyntheticSnapshotFilesTests(SyntheticProvinceFixture fx)
     [Fact]
     public void ArrowSchemasHaveTheContractNamesTypesAndNullability()
     {
-        // name:type, "?" = nullable — transcribed from SNAPSHOT-FORMAT.md
+        // name:type, "?" = nullable — transcribed from docs/snapshot-format.md
         var expected = new Dictionary<string, string>
         {
             ["persons.arrow"] = "record_id:utf8 citizen_id:utf8? insurance_id:utf8? full_name:utf8? birth_year:int16 birth_date:date32? "

@@ -8,7 +8,7 @@ using DuckDB.NET.Data;
 namespace HoSoSucKhoe.Warehouse.Loading;
 
 /// <summary>
-/// Hands an Arrow IPC file to DuckDB through the C Data Interface (the fastest path measured here: FIELD-NOTES.md).
+/// Hands an Arrow IPC file to DuckDB through the C Data Interface (the fastest path measured here: docs/performance.md).
 /// The view is registered on a connection whose default catalog is the in-memory database, read once, dropped.
 /// </summary>
 static unsafe class ArrowScan

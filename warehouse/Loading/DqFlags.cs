@@ -1,6 +1,6 @@
 namespace HoSoSucKhoe.Warehouse.Loading;
 
-/// <summary>Data-quality defects on fact_record.dq_flags (DOMAIN.md §2). Flagged rows are loaded, never dropped.</summary>
+/// <summary>Data-quality defects on fact_record.dq_flags (docs/definitions.md, "Data quality"). Flagged rows are loaded, never dropped.</summary>
 [Flags]
 public enum RecordDq
 {

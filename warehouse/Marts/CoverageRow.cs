@@ -5,7 +5,7 @@ namespace HoSoSucKhoe.Warehouse.Marts;
 public sealed record TargetGap(string Key, double Percent, int Year, long? Gap, bool? Meets);
 
 /// <summary>
-/// One row of the official appendix (Bắc Từ Liêm layout, DOMAIN §2): (3) population, (4) records linked,
+/// One row of the official appendix (Bắc Từ Liêm layout, docs/definitions.md): (3) population, (4) records linked,
 /// (5) examined, (6) managed, (7) coverage % = (6)/(3) × 100 rounded half away from zero to 2 decimals,
 /// uncapped (<see cref="Over100"/> flags managed &gt; population). <see cref="Population"/> and
 /// <see cref="CoveragePct"/> are null when the unit has no denominator. <see cref="Approximate"/> marks figures

@@ -15,7 +15,7 @@ public sealed record CoverageTarget
 }
 
 /// <summary>
-/// Coverage targets (DOMAIN §2: "targets are configuration, per year and level"), bound from the "Coverage"
+/// Coverage targets (configuration per year and level, docs/definitions.md), bound from the "Coverage"
 /// section: <c>Coverage:Targets:0:Percent = 90</c>, <c>Coverage:Targets:0:Year = 2025</c>, optional
 /// <c>Coverage:Targets:0:Level</c>. Without configured targets: 90 % by 2025 and 95 % by 2030 (Kon Tum, MoH 2955/QĐ-BYT).
 /// </summary>

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text;
 
 namespace HoSoSucKhoe.Warehouse.Reference;
@@ -15,8 +14,8 @@ public sealed record BridgeLink(string OldCode, string NewCode, string Link, dou
 public sealed record CommunePopulation(string WardCode, int Year, long Population);
 
 /// <summary>
-/// Compact reference files derived from ../shared/data/adminunits by tools/refdata/derive.py and embedded in
-/// this assembly, so the product never needs ../shared at run time. Sources and licences: THIRD-PARTY-NOTICES.md.
+/// Compact reference files derived by tools/refdata/derive.py (docs/reference-data.md) and embedded in
+/// this assembly, so the product needs nothing outside itself at run time. Sources and licences: THIRD-PARTY-NOTICES.md.
 /// </summary>
 public sealed class ReferenceData
 {

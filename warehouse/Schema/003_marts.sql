@@ -1,4 +1,4 @@
--- KPI marts (issue 3 §1). Idempotent: run at every open. Built by warehouse/Marts/KpiMarts.cs inside each
+-- KPI marts (docs/definitions.md). Idempotent: run at every open. Built by warehouse/Marts/KpiMarts.cs inside each
 -- snapshot's load transaction, so they commit or roll back with the snapshot.
 -- Only NUMERATORS are stored. Denominators are joined from fact_population at query time
 -- (docs/definitions.md), so a later population load changes coverage without reloading snapshots.

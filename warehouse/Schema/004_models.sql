@@ -1,4 +1,4 @@
--- Hypertension and diabetes (issue 4): case status per adult, counts per cell, model registry, scores, audit.
+-- Hypertension and diabetes (docs/models.md): case status per adult, counts per cell, model registry, scores, audit.
 -- Idempotent: run at every open after 001–003. Definitions: docs/definitions.md; methods: docs/models.md.
 -- No primary keys on the per-person tables: DuckDB's index upkeep made the load step ~10× slower; (snapshot_id,
 -- record_id) uniqueness follows from fact_record's, and each snapshot's rows are deleted before they are written.
@@ -88,7 +88,7 @@ CREATE TABLE IF NOT EXISTS ncd_risk_score (
   score       FLOAT NOT NULL
 );
 
--- Every line-list access: who, when, which unit, how many rows (DOMAIN.md §4).
+-- Every line-list access: who, when, which unit, how many rows (docs/definitions.md, "Line lists").
 CREATE TABLE IF NOT EXISTS ncd_audit (
   audit_id    UUID PRIMARY KEY DEFAULT uuid(),
   accessed_at TIMESTAMP NOT NULL,

@@ -3,7 +3,7 @@ using Apache.Arrow.Types;
 
 namespace HoSoSucKhoe.Warehouse.Snapshots;
 
-/// <summary>One column of the hssk-snapshot/1 contract (../shared/SNAPSHOT-FORMAT.md).</summary>
+/// <summary>One column of the hssk-snapshot/1 contract (docs/snapshot-format.md).</summary>
 public sealed record ContractColumn(string Name, ArrowTypeId Type, bool Nullable)
 {
     /// <summary>The Arrow type a writer of the contract uses (timestamps in seconds, no time zone).</summary>

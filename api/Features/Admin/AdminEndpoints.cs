@@ -1,8 +1,6 @@
 using HoSoSucKhoe.Api.Access;
-using HoSoSucKhoe.Api.ApiDocument;
 using HoSoSucKhoe.Api.Caching;
 using HoSoSucKhoe.Api.Errors;
-using HoSoSucKhoe.Api.Tables;
 using HoSoSucKhoe.Models.Pipeline;
 using HoSoSucKhoe.Models.Ncd;
 using HoSoSucKhoe.Warehouse;

@@ -1,11 +1,8 @@
-using System.Globalization;
 using HoSoSucKhoe.Api.Access;
-using HoSoSucKhoe.Api.ApiDocument;
 using HoSoSucKhoe.Api.Caching;
 using HoSoSucKhoe.Api.Errors;
 using HoSoSucKhoe.Api.Tables;
 using HoSoSucKhoe.Reports.Tables;
-using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Marts;
 using HoSoSucKhoe.Warehouse.Reference;
 using HoSoSucKhoe.Warehouse.Snapshots;
@@ -13,8 +10,8 @@ using Microsoft.Extensions.Options;
 
 namespace HoSoSucKhoe.Api.Features.Coverage;
 
-/// <summary>Coverage KPIs (issue 3 §1) read through <see cref="CoverageQueries"/>, inside the caller's scope, at most two
-/// uncached queries at a time.</summary>
+/// <summary>Coverage KPIs (docs/definitions.md) read through <see cref="CoverageQueries"/>, inside the caller's scope, with
+/// uncached queries bounded by the <see cref="QueryGate"/>.</summary>
 public static class CoverageEndpoints
 {
     public static void MapCoverage(this IEndpointRouteBuilder app)

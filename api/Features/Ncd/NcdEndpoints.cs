@@ -1,6 +1,5 @@
 using Dapper;
 using HoSoSucKhoe.Api.Access;
-using HoSoSucKhoe.Api.ApiDocument;
 using HoSoSucKhoe.Api.Caching;
 using HoSoSucKhoe.Api.Errors;
 using HoSoSucKhoe.Api.Requests;
