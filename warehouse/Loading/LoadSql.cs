@@ -61,11 +61,17 @@ static class LoadSql
 
     public static readonly string Encounters = $"""
         INSERT INTO wh.main.fact_encounter
-        WITH icd AS (
+        WITH icd_codes AS (
+            -- the three-character category of every ';'-separated code, matched against dim_icd_group
             SELECT icd_main, icd_other,
-                   regexp_matches(coalesce(icd_main, '') || ';' || coalesce(icd_other, ''), '(^|;)\s*I1[0-5]') AS htn,
-                   regexp_matches(coalesce(icd_main, '') || ';' || coalesce(icd_other, ''), '(^|;)\s*E1[0-4]') AS dm
-            FROM (SELECT DISTINCT icd_main, icd_other FROM stage_encounters))
+                   list_transform(string_split(coalesce(icd_main, '') || ';' || coalesce(icd_other, ''), ';'),
+                                  x -> left(regexp_replace(x, '^\s+', ''), 3)) AS codes
+            FROM (SELECT DISTINCT icd_main, icd_other FROM stage_encounters)),
+        icd AS (
+            SELECT icd_main, icd_other,
+                   list_has_any(codes, (SELECT list(icd3) FROM wh.main.dim_icd_group WHERE group_code = 'hypertension')) AS htn,
+                   list_has_any(codes, (SELECT list(icd3) FROM wh.main.dim_icd_group WHERE group_code = 'diabetes')) AS dm
+            FROM icd_codes)
         SELECT $sid, e.encounter_id, e.record_id, e.facility_code, e.visit_time::TIMESTAMP, e.visit_time::DATE, e.kind,
                e.icd_main, e.icd_other, icd.htn, icd.dm,
                e.systolic, e.diastolic, e.height_cm, e.weight_kg, e.waist_cm,

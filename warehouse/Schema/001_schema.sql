@@ -31,15 +31,8 @@ CREATE TABLE IF NOT EXISTS dim_unit_bridge (
   PRIMARY KEY (old_code, new_code)
 );
 
-CREATE TABLE IF NOT EXISTS dim_date (
-  date_key   DATE PRIMARY KEY,
-  year       SMALLINT NOT NULL,
-  quarter    TINYINT NOT NULL,
-  month      TINYINT NOT NULL,
-  day        TINYINT NOT NULL,
-  iso_week   TINYINT NOT NULL,
-  month_start DATE NOT NULL
-);
+-- dim_date was seeded but never read: dropped.
+DROP TABLE IF EXISTS dim_date;
 
 CREATE TABLE IF NOT EXISTS dim_facility (
   facility_code VARCHAR PRIMARY KEY,
@@ -47,7 +40,8 @@ CREATE TABLE IF NOT EXISTS dim_facility (
   first_seen_snapshot VARCHAR NOT NULL
 );
 
--- ICD-10 three-character categories the models interpret.
+-- ICD-10 three-character categories: the loader sets has_htn_code / has_dm_code from the hypertension and diabetes
+-- groups; the others document the codes the NCD notes refer to.
 CREATE TABLE IF NOT EXISTS dim_icd_group (
   icd3        VARCHAR PRIMARY KEY,  -- 'I10'
   group_code  VARCHAR NOT NULL,     -- 'hypertension' | 'diabetes' | 'cardiovascular' | 'cerebrovascular' | 'ckd'

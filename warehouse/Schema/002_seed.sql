@@ -1,9 +1,4 @@
 -- Static dimensions. Idempotent.
-INSERT OR REPLACE INTO dim_date
-SELECT d::DATE, year(d), quarter(d), month(d), day(d), weekofyear(d), date_trunc('month', d)::DATE
-FROM generate_series(DATE '2000-01-01', DATE '2035-12-31', INTERVAL 1 DAY) t(d)
-WHERE (SELECT count(*) FROM dim_date) = 0;
-
 INSERT OR REPLACE INTO dim_icd_group VALUES
   ('I10', 'hypertension', 'Tăng huyết áp vô căn'),
   ('I11', 'hypertension', 'Bệnh tim do tăng huyết áp'),
