@@ -20,6 +20,9 @@ public sealed class WarehouseDb : IDisposable
 
     public string Path { get; }
 
+    /// <summary>One load at a time on this warehouse (a second one is refused at once, not queued).</summary>
+    internal SemaphoreSlim Writer { get; } = new(1, 1);
+
     public WarehouseDb(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
@@ -91,7 +94,11 @@ public sealed class WarehouseDb : IDisposable
         return new StreamReader(stream).ReadToEnd();
     }
 
-    public void Dispose() => root.Dispose();
+    public void Dispose()
+    {
+        root.Dispose();
+        Writer.Dispose();
+    }
 }
 
 /// <summary>The warehouse file is locked by another process (a running server or load).</summary>

@@ -24,7 +24,6 @@ public delegate void AfterLoadStep(DuckDBConnection connection, Manifest manifes
 /// </summary>
 public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, IEnumerable<AfterLoadStep>? afterLoad = null)
 {
-    static readonly ConcurrentDictionary<string, SemaphoreSlim> Locks = new();
     static readonly System.Globalization.CultureInfo Vi = System.Globalization.CultureInfo.GetCultureInfo("vi-VN");
 
     /// <summary>Unknown ward codes above this share reject the snapshot (a probable code-system error); below it
@@ -39,7 +38,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
 
     public LoadResult Load(string folder, bool replace = false, IProgress<string>? progress = null)
     {
-        var gate = Locks.GetOrAdd(db.Path, _ => new SemaphoreSlim(1, 1));
+        var gate = db.Writer;
         if (!gate.Wait(0))
             throw new SnapshotRejectedException(Manifest.FileName, null, null,
                 "một lần nạp khác đang chạy trên kho dữ liệu này; hãy đợi nó xong rồi thử lại.",
