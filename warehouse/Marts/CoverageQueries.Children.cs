@@ -68,13 +68,13 @@ public sealed partial class CoverageQueries
         var parentLevel = LevelOf(request.Parent, "parent");
         var level = request.Level.ToLowerInvariant();
         if (parentLevel == Levels.Commune)
-            throw new ArgumentException($"Tham số parent: xã '{request.Parent}' không có đơn vị con; dùng mã tỉnh (2 chữ số) hoặc huyện cũ (3 chữ số).", "parent");
+            throw new ArgumentException($"Tham số parent: xã '{request.Parent}' không có đơn vị con; dùng mã tỉnh (2 chữ số) hoặc huyện cũ (3 chữ số).");
         if (level is not (Levels.Commune or Levels.District) || (level == Levels.District && parentLevel != Levels.Province))
-            throw new ArgumentException($"Tham số level: '{request.Level}' không hợp lệ (commune; district cho tỉnh ở ảnh chụp mã cũ).", "level");
+            throw new ArgumentException($"Tham số level: '{request.Level}' không hợp lệ (commune; district cho tỉnh ở ảnh chụp mã cũ).");
         if (request.Sort is { } sort && !SortKeys.Contains(sort.ToLowerInvariant()))
-            throw new ArgumentException($"Tham số sort: '{sort}' không hợp lệ ({string.Join(", ", SortKeys)}).", "sort");
+            throw new ArgumentException($"Tham số sort: '{sort}' không hợp lệ ({string.Join(", ", SortKeys)}).");
         if (request.Below is < 0 or > 1000 || request.Below is double.NaN)
-            throw new ArgumentException("Tham số below: phải là một tỉ lệ phần trăm từ 0 đến 1000.", "below");
+            throw new ArgumentException("Tham số below: phải là một tỉ lệ phần trăm từ 0 đến 1000.");
 
         using var c = db.Open();
         var legacyOnly = parentLevel == Levels.District || level == Levels.District;

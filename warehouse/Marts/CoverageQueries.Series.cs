@@ -102,7 +102,7 @@ public sealed partial class CoverageQueries
     {
         var level = LevelOf(code);
         if (codeSystem is not null and not (ReferenceData.System2025 or ReferenceData.SystemLegacy))
-            throw new ArgumentException($"Tham số codeSystem: '{codeSystem}' không hợp lệ (2025 hoặc legacy).", nameof(codeSystem));
+            throw new ArgumentException($"Tham số codeSystem: '{codeSystem}' không hợp lệ (2025 hoặc legacy).");
         using var c = db.Open();
         var latest = Resolve(c, code, level, null, level == Levels.District ? ReferenceData.SystemLegacy : codeSystem);
         var cs = latest.CodeSystem;

@@ -50,7 +50,7 @@ public sealed partial class CoverageQueries(WarehouseDb db, CoverageTargets? tar
         code.All(char.IsAsciiDigit) ? code.Length switch { 2 => Levels.Province, 3 => Levels.District, 5 => Levels.Commune, _ => Bad(code, parameter) } : Bad(code, parameter);
 
     static string Bad(string code, string parameter) =>
-        throw new ArgumentException($"Tham số {parameter}: mã đơn vị '{code}' phải gồm 2 chữ số (tỉnh), 3 (huyện cũ) hoặc 5 (xã).", parameter);
+        throw new ArgumentException($"Tham số {parameter}: mã đơn vị '{code}' phải gồm 2 chữ số (tỉnh), 3 (huyện cũ) hoặc 5 (xã).");
 
     /// <summary>Resolves the snapshot for a unit: the given one (which must contain the unit), or the latest that
     /// contains it within the allowed code systems.</summary>

@@ -32,6 +32,9 @@ public sealed class ChildrenParameters
         };
         var parent = Parameters.UnitCode("parent", Parameters.Required("parent", Parent),
             "cần mã tỉnh (2 chữ số) hoặc mã huyện cũ (3 chữ số)", 2, 3);
+        if (level == Levels.District && parent.Length == 3)
+            throw Errors.Problems.BadParameter("parent", parent,
+                $"một huyện cũ không có huyện con; các xã cũ của huyện ở /api/coverage/communes?parent={parent}");
         var sort = Parameters.OneOf("sort", Sort, SortKeys);
         var desc = Parameters.Bool("desc", Desc);
         var below = Parameters.Double("below", Below, 0, 1000, "cần một tỉ lệ phần trăm từ 0 đến 1000");
