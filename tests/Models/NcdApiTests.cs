@@ -86,6 +86,7 @@ public sealed class NcdApiTests(WarehouseFixture fixture, ITestOutputHelper outp
         output.WriteLine($"model card {card.GetProperty("modelId").GetString()}: AUC {auc:0.000} vs {baseline:0.000}");
         Assert.True(card.GetProperty("outOfTime").GetBoolean());
         Assert.True(auc > baseline);
+        Assert.StartsWith($"LightGBM (ML.NET {ModelCardTests.PinnedVersion("Microsoft.ML")}), ", card.GetProperty("trainer").GetString());
 
         var risk = await api.As(ApiFactory.OfficerA).JsonAsync($"/api/ncd/linelists/risk?unit={api.CommuneA}");
         Assert.Equal(card.GetProperty("modelId").GetString(), risk.GetProperty("modelId").GetString());
