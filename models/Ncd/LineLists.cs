@@ -128,21 +128,24 @@ public static class LineLists
 
     static string Reason(string kind, Row r) => kind switch
     {
-        "priority" => $"Nhóm ưu tiên {r.PriorityGroup}: " + string.Join(", ",
+        "priority" => string.Create(Vietnamese.Culture, $"Nhóm ưu tiên {r.PriorityGroup}: ") + string.Join(", ",
             new[] { r.Verified == false ? "hồ sơ chưa được xác thực" : null, r.Examined == false ? "chưa được khám tạo lập hồ sơ" : null }.OfType<string>()),
         "followup" => string.Join(", ", new[]
         {
             r.Uncontrolled ? "chưa kiểm soát ở lần đo gần nhất" : null,
-            r.Missed ? (r.LastVisit is { } v ? $"không tái khám từ {v:dd/MM/yyyy}" : "chưa có lượt khám nào") : null,
+            r.Missed ? (r.LastVisit is { } v ? string.Create(Vietnamese.Culture, $"không tái khám từ {v:dd/MM/yyyy}") : "chưa có lượt khám nào") : null,
         }.OfType<string>()),
-        _ => $"Điểm nguy cơ {r.RiskScore:0.00}, chưa đo huyết áp hay xét nghiệm đường huyết trong 12 tháng",
+        _ => RiskReason(r.RiskScore),
     };
 
-    static string Criteria(string kind) => kind switch
+    internal static string RiskReason(double? score) =>
+        string.Create(Vietnamese.Culture, $"Điểm nguy cơ {score:0.00}, chưa đo huyết áp hay xét nghiệm đường huyết trong 12 tháng");
+
+    internal static string Criteria(string kind) => kind switch
     {
         "priority" => "Hồ sơ còn hiệu lực của xã, thuộc nhóm ưu tiên 1 (≥ 50 tuổi hoặc có tiền sử/mã bệnh tăng huyết áp, đái tháo đường, tim mạch) hoặc nhóm 2 (mang thai, dưới 16 tuổi), chưa xác thực hoặc chưa khám. Thứ tự: nhóm 1 trước, chưa khám trước, tuổi cao trước.",
         "followup" => "Người ≥ 18 tuổi đã chẩn đoán tăng huyết áp hoặc đái tháo đường, không có lượt khám trong 3 tháng hoặc chỉ số gần nhất chưa đạt (HA ≥ 140/90; HbA1c ≥ 7 % hoặc đường huyết đói ≥ 7,0 mmol/L). Thứ tự: cả hai lý do trước, rồi chưa kiểm soát (HA tâm thu cao trước), rồi bỏ tái khám lâu nhất.",
-        _ => $"Người ≥ 18 tuổi chưa chẩn đoán, không đo huyết áp và không xét nghiệm đường huyết trong 12 tháng, điểm nguy cơ thuộc {HighRiskShare:P0} cao nhất của tỉnh. Thứ tự: điểm cao trước.",
+        _ => string.Create(Vietnamese.Culture, $"Người ≥ 18 tuổi chưa chẩn đoán, không đo huyết áp và không xét nghiệm đường huyết trong 12 tháng, điểm nguy cơ thuộc {HighRiskShare:P0} cao nhất của tỉnh. Thứ tự: điểm cao trước."),
     };
 
     /// <summary>Writes one audit row (also for refused requests, with outcome 'denied').</summary>

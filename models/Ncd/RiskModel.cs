@@ -137,7 +137,7 @@ public static class RiskModel
             "1 nếu tại ảnh chụp nhãn người đó đã được chẩn đoán tăng huyết áp hoặc đái tháo đường, hoặc có lần đo huyết áp ≥ 140/90 hoặc đường huyết đói ≥ 7,0 mmol/L / HbA1c ≥ 6,5 % trong khoảng (ngày đặc trưng, ngày nhãn]; người không còn trong ảnh chụp nhãn bị loại.",
             split.OutOfTime,
             Part(split.TrainFeatures, split.TrainLabel, train), Part(split.TestFeatures, split.TestLabel, test),
-            $"LightGBM (ML.NET {MlNetVersion}), {options.NumberOfIterations} cây, {options.NumberOfLeaves} lá, tốc độ học {options.LearningRate}",
+            TrainerText(options),
             RiskRow.FeatureNames, modelMetrics, baselineMetrics,
             [
                 "Nhãn chỉ thấy những gì được ghi vào hồ sơ: người không đi khám thì không thể 'được phát hiện', nên điểm nguy cơ đo cả nguy cơ bệnh lẫn khả năng tiếp cận dịch vụ.",
@@ -159,6 +159,9 @@ public static class RiskModel
         Loaded[id] = model;
         return card;
     }
+
+    internal static string TrainerText(LightGbmBinaryTrainer.Options options) => string.Create(Vietnamese.Culture,
+        $"LightGBM (ML.NET {MlNetVersion}), {options.NumberOfIterations:N0} cây, {options.NumberOfLeaves:N0} lá, tốc độ học {options.LearningRate}");
 
     static SplitPart Part(SnapshotInfo f, SnapshotInfo l, List<RiskRow> rows) =>
         new(f.SnapshotId, f.AsOf, l.SnapshotId, l.AsOf, l.AsOf.DayNumber - f.AsOf.DayNumber, rows.Count, rows.Count(r => r.Label));

@@ -92,6 +92,11 @@ public sealed class NcdApiTests(WarehouseFixture fixture, ITestOutputHelper outp
         Assert.Equal(card.GetProperty("modelId").GetString(), risk.GetProperty("modelId").GetString());
         var scores = risk.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("riskScore").GetDouble()).ToList();
         Assert.Equal(scores.OrderDescending(), scores);
+        // The product writes 0,46, never 0.46, whatever culture the server runs under.
+        var vi = System.Globalization.CultureInfo.GetCultureInfo("vi-VN");
+        Assert.All(risk.GetProperty("rows").EnumerateArray(), r => Assert.StartsWith(
+            string.Create(vi, $"Điểm nguy cơ {r.GetProperty("riskScore").GetDouble():0.00}, "), r.GetProperty("reason").GetString()));
+        Assert.Contains("20%", risk.GetProperty("criteria").GetString());
     }
 
     [Fact]
