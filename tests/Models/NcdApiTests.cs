@@ -72,6 +72,13 @@ public sealed class NcdApiTests(WarehouseFixture fixture, ITestOutputHelper outp
         Assert.Equal(2, entries.Count(a => a.GetProperty("outcome").GetString() == "granted" && a.GetProperty("userName").GetString() == "Cán bộ xã A"));
         Assert.Contains(entries, a => a.GetProperty("listKind").GetString() == "followup" && a.GetProperty("rows").GetInt32() == rows.GetArrayLength());
         Assert.Equal(4, entries.Count(a => a.GetProperty("outcome").GetString() == "denied"));
+        // Times carry Vietnam's offset, and the instant is the request's (not the server's wall clock read as another zone).
+        Assert.All(entries, a =>
+        {
+            var at = a.GetProperty("at").GetString()!;
+            Assert.EndsWith("+07:00", at);
+            Assert.InRange(DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow);
+        });
 
         using var notAdmin = await api.As(ApiFactory.Epidemiologist).GetAsync("/api/ncd/audit");
         await notAdmin.ProblemAsync(403);

@@ -1,4 +1,3 @@
-using Dapper;
 using HoSoSucKhoe.Api.Access;
 using HoSoSucKhoe.Api.ApiDocument;
 using HoSoSucKhoe.Api.Caching;
@@ -21,9 +20,6 @@ public sealed record CascadeResponse(string Note, IReadOnlyList<AnchorComparison
 public sealed record AnchorsResponse(string SnapshotId, DateOnly AsOf, string Note, IReadOnlyList<AnchorComparison> Anchors);
 
 public sealed record MeasureInfo(string Key, string Name, string Denominator);
-
-public sealed record AuditRow(Guid AuditId, DateTime At, string UserName, string Role, string UnitCode, string SnapshotId,
-    string ListKind, int Rows, bool Identified, string Outcome);
 
 /// <summary>Hypertension and diabetes: cascades, prevalence, comorbidity, clusters, risk model, outreach line lists.</summary>
 public static class NcdEndpoints
@@ -172,11 +168,7 @@ public static class NcdEndpoints
         live.MapGet("/audit", (WarehouseDb db, int? limit) =>
         {
             using var c = db.Open();
-            return c.Query<AuditRow>("""
-                SELECT audit_id AS AuditId, accessed_at AS At, user_name AS UserName, role AS Role, unit_code AS UnitCode, snapshot_id AS SnapshotId,
-                       list_kind AS ListKind, row_count AS Rows, identified AS Identified, outcome AS Outcome
-                FROM ncd_audit ORDER BY accessed_at DESC LIMIT $limit
-                """, new { limit = Math.Clamp(limit ?? 200, 1, 10_000) }).ToArray();
+            return LineLists.AuditLog(c, Math.Clamp(limit ?? 200, 1, 10_000));
         }).RequireAuthorization(AccessEndpoints.AdminPolicy).WithSummary("Nhật ký truy cập danh sách tiếp cận; chỉ quản trị viên.");
     }
 
