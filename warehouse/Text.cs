@@ -3,9 +3,14 @@ using System.Text;
 
 namespace HoSoSucKhoe.Warehouse;
 
-/// <summary>Vietnamese text folding for search and matching.</summary>
+/// <summary>Vietnamese text folding for search and matching, and the order names are listed in.</summary>
 public static class Text
 {
+    /// <summary>Vietnamese alphabetical order (ICU's vi collation): ă, â, đ, ê, ô, ơ, ư are letters of their own after
+    /// a, a/ă, d, e, o, o/ô, u, and tones only break ties, so Ba Vì &lt; Dương Nội &lt; Đông Anh. Folding first (as search
+    /// does) would put Đông Anh before Dương Nội. DuckDB's <c>COLLATE vi</c> is the same ICU collation.</summary>
+    public static readonly StringComparer VietnameseOrder = StringComparer.Create(CultureInfo.GetCultureInfo("vi-VN"), ignoreCase: false);
+
     // Folded form of every character below U+2000 (Latin, Latin Extended, Vietnamese precomposed letters), computed
     // once: the loader folds a name per record, and Unicode decomposition per call cost more than the HMACs.
     static readonly char[] Table = BuildTable();

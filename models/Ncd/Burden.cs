@@ -38,7 +38,12 @@ public sealed record PrevalenceEstimate(
     string AgeGroup, string AgeScheme, int? Cases, int? Denominator,
     double? Crude, double? CrudeLo, double? CrudeHi,
     double? Standardised, double? StandardisedLo, double? StandardisedHi, int BandsWithoutData,
-    double? Smoothed, double? SmoothedLo, double? SmoothedHi, double? Shrinkage, bool Suppressed);
+    double? Smoothed, double? SmoothedLo, double? SmoothedHi, double? Shrinkage, bool Suppressed)
+{
+    /// <summary>The between-commune variance τ² the smoothing used (communes only; 0 when the communes differ no more than
+    /// sampling alone would make them, see docs/models.md).</summary>
+    public double? BetweenVariance { get; init; }
+}
 
 /// <summary>Crude, age-standardised and smoothed prevalence from ncd_cell (docs/models.md, "Burden").</summary>
 public static class Burden
@@ -73,20 +78,24 @@ public static class Burden
         var communes = communeNames.Keys.Union(byWard.Keys).Order(StringComparer.Ordinal)
             .Select(code => (Code: code, Raw: Compute(byWard.GetValueOrDefault(code) ?? [], m, group, province))).ToList();
 
-        // Method-of-moments between-commune variance of the headline value around the province value.
-        var informative = communes.Where(x => x.Raw.Headline is not null && x.Raw.PriorVariance > 0).ToList();
-        var tau2 = informative.Count < 3 || province.Headline is not { } p0 ? (double?)null
-            : Math.Max(0, informative.Average(x => Math.Pow(x.Raw.Headline!.Value - p0, 2)) - informative.Average(x => x.Raw.PriorVariance));
+        var informative = communes.Where(x => x.Raw.Headline is not null && x.Raw.PriorVariance > 0)
+            .Select(x => (x.Raw.Headline!.Value, x.Raw.PriorVariance)).ToList();
+        var moments = province.Headline is { } centre ? Moments(informative, centre) : null;
         foreach (var (code, raw) in communes)
         {
             Smooth? smooth = null;
-            if (tau2 is { } t && province.Headline is { } p)
+            if (moments is { } mm && province.Headline is { } p)
             {
-                if (raw.Headline is not { } h || raw.PriorVariance <= 0) smooth = new(p, 1);
+                var t = mm.Tau2;
+                if (raw.Headline is not { } h || raw.PriorVariance <= 0) smooth = new(p, 1, Math.Sqrt(province.PriorVariance), t);
                 else
                 {
-                    var b = t + raw.PriorVariance == 0 ? 1 : raw.PriorVariance / (raw.PriorVariance + t);
-                    smooth = new(b * p + (1 - b) * h, b, Math.Sqrt((1 - b) * raw.PriorVariance));
+                    var b = raw.PriorVariance / (raw.PriorVariance + t);
+                    // Morris (1983): the posterior variance with τ² and the prior mean estimated, not known. Without the
+                    // last two terms a commune with B = 1 would get a zero-width interval at the province's value.
+                    var variance = (1 - b) * raw.PriorVariance + b * b * province.PriorVariance
+                        + 2.0 / Math.Max(1, mm.Communes - 3) * b * b * (h - p) * (h - p);
+                    smooth = new(b * p + (1 - b) * h, b, Math.Sqrt(variance), t);
                 }
             }
             rows.Add(Row(s, m, Levels.Commune, code, communeNames.GetValueOrDefault(code) ?? code, sex, group, raw, smooth));
@@ -94,7 +103,20 @@ public static class Burden
         return rows;
     }
 
-    sealed record Smooth(double Value, double Shrinkage, double Sd = 0);
+    /// <summary>The moments behind τ²: k communes, their mean squared deviation from the province value and their mean
+    /// sampling variance. E[(hᵢ − p)²] = τ² + vᵢ, so τ² = mean (hᵢ − p)² − mean vᵢ, floored at 0.</summary>
+    internal sealed record BetweenCommuneMoments(int Communes, double MeanSquaredDeviation, double MeanSamplingVariance)
+    {
+        public double Tau2 => Math.Max(0, MeanSquaredDeviation - MeanSamplingVariance);
+    }
+
+    /// <summary>Method-of-moments between-commune variance of the headline values around the province value; null with
+    /// fewer than 3 communes (no spread to speak of).</summary>
+    internal static BetweenCommuneMoments? Moments(IReadOnlyList<(double Value, double Variance)> communes, double centre) =>
+        communes.Count < 3 ? null
+            : new(communes.Count, communes.Average(x => (x.Value - centre) * (x.Value - centre)), communes.Average(x => x.Variance));
+
+    sealed record Smooth(double Value, double Shrinkage, double Sd, double Tau2);
 
     sealed record Raw(int Cases, int Denominator, double? Crude, (double Lo, double Hi)? CrudeCi, double? Asr, (double Lo, double Hi)? AsrCi,
         int BandsWithoutData, double PriorVariance, Dictionary<int, double> BandRates)
@@ -134,8 +156,11 @@ public static class Burden
             asr = y;
             asrCi = Stats.FayFeuer(y, v, wSum / present.Count);   // Tiwari et al. (2006): mean wᵢ/nᵢ
         }
+        // Sampling variance of the headline value under the prior's band rates (the province's own rates for the
+        // province itself, so that the prior mean's uncertainty can enter the posterior).
+        prior ??= new Raw(cases, den, crude, crudeCi, asr, asrCi, 0, 0, rates);
         double priorVariance = 0;
-        if (prior is not null && den > 0)
+        if (den > 0)
         {
             if (group.Bands.Length > 1)
                 foreach (var (b, (_, n)) in present)
@@ -160,7 +185,7 @@ public static class Burden
         }
         return new PrevalenceEstimate(s.SnapshotId, s.AsOf, m.Key, level, code, name, sex, g.Label, g.Scheme, r.Cases, r.Denominator,
             r.Crude, r.CrudeCi?.Lo, r.CrudeCi?.Hi, r.Asr, r.AsrCi?.Lo, r.AsrCi?.Hi, r.BandsWithoutData,
-            sm?.Value, smLo, smHi, sm?.Shrinkage, false);
+            sm?.Value, smLo, smHi, sm?.Shrinkage, false) { BetweenVariance = sm?.Tau2 };
     }
 
     /// <summary>Small-count suppression for viewers without line-list rights: a count of 1–4 in the numerator or

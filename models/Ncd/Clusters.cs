@@ -61,7 +61,7 @@ public static class Clusters
                 htn.TreatedOfDiagnosed.Value, htn.ControlledOfTreated.Value, dm.DiagnosedOfAffected.Value,
             ];
             if (htn.Screened < MinScreened || v.Any(x => x is null))
-                communes.Add(new(code, names.GetValueOrDefault(code) ?? code, null, null, $"chưa đủ dữ liệu (dưới {MinScreened} người được đo huyết áp hoặc thiếu chỉ số)"));
+                communes.Add(new(code, names.GetValueOrDefault(code) ?? code, null, null, string.Create(Vietnamese.Culture, $"chưa đủ dữ liệu (dưới {MinScreened:N0} người được đo huyết áp hoặc thiếu chỉ số)")));
             else
                 values[code] = v.Select(x => x!.Value).ToArray();
         }
@@ -109,15 +109,15 @@ public static class Clusters
                 communes.Add(new(c, names.GetValueOrDefault(c) ?? c, null, null, "quá ít xã đủ dữ liệu để phân nhóm"));
         return new ClusterResult(s.SnapshotId, s.AsOf, profiles.Count, features, profiles,
             communes.OrderBy(c => c.UnitCode, StringComparer.Ordinal).ToList(),
-            $"K-means (ML.NET, khởi tạo k-means++, k = {profiles.Count}) trên điểm z của {d} chỉ số; xã có dưới {MinScreened} người được đo huyết áp không được phân nhóm.",
+            string.Create(Vietnamese.Culture, $"K-means (ML.NET, khởi tạo k-means++, k = {profiles.Count}) trên điểm z của {d} chỉ số; xã có dưới {MinScreened:N0} người được đo huyết áp không được phân nhóm."),
             Burden.VisitBiasNote);
     }
 
-    static string Describe(int cluster, int n, IReadOnlyDictionary<string, double> z)
+    internal static string Describe(int cluster, int n, IReadOnlyDictionary<string, double> z)
     {
         var parts = Spec.Select(f => (f, Z: z[f.Key])).Where(x => Math.Abs(x.Z) >= 0.5).OrderByDescending(x => Math.Abs(x.Z)).Take(3)
             .Select(x => x.Z > 0 ? x.f.High : x.f.Low).ToList();
         var body = parts.Count == 0 ? "các chỉ số gần mức trung bình của các xã trong tỉnh" : string.Join(", ", parts);
-        return $"Nhóm {cluster} ({n} xã): {body}.";
+        return string.Create(Vietnamese.Culture, $"Nhóm {cluster} ({n:N0} xã): {body}.");
     }
 }

@@ -10,6 +10,10 @@ public sealed record LineListRow(int Rank, string RecordId, string? FullName, st
     int? PriorityGroup, bool? Verified, bool? Examined, bool? HtnDiagnosed, bool? DmDiagnosed, DateOnly? LastVisit,
     int? LastSystolic, int? LastDiastolic, double? LastHba1c, double? LastFpg, double? RiskScore);
 
+/// <summary>One line-list request in the audit log. <see cref="At"/> carries Vietnam's offset (+07:00).</summary>
+public sealed record AuditRow(Guid AuditId, DateTimeOffset At, string UserName, string Role, string UnitCode, string SnapshotId,
+    string ListKind, int Rows, bool Identified, string Outcome);
+
 public sealed record LineList(string Kind, string Title, string SnapshotId, DateOnly AsOf, string WardCode, bool Identified,
     int Total, IReadOnlyList<LineListRow> Rows, string? ModelId, string Criteria);
 
@@ -130,27 +134,49 @@ public static class LineLists
 
     static string Reason(string kind, Row r) => kind switch
     {
-        "priority" => $"Nhóm ưu tiên {r.PriorityGroup}: " + string.Join(", ",
+        "priority" => string.Create(Vietnamese.Culture, $"Nhóm ưu tiên {r.PriorityGroup}: ") + string.Join(", ",
             new[] { r.Verified == false ? "hồ sơ chưa được xác thực" : null, r.Examined == false ? "chưa được khám tạo lập hồ sơ" : null }.OfType<string>()),
         "followup" => string.Join(", ", new[]
         {
             r.Uncontrolled ? "chưa kiểm soát ở lần đo gần nhất" : null,
-            r.Missed ? (r.LastVisit is { } v ? $"không tái khám từ {v:dd/MM/yyyy}" : "chưa có lượt khám nào") : null,
+            r.Missed ? (r.LastVisit is { } v ? string.Create(Vietnamese.Culture, $"không tái khám từ {v:dd/MM/yyyy}") : "chưa có lượt khám nào") : null,
         }.OfType<string>()),
-        _ => $"Điểm nguy cơ {r.RiskScore:0.00}, chưa đo huyết áp hay xét nghiệm đường huyết trong 12 tháng",
+        _ => RiskReason(r.RiskScore),
     };
 
-    static string Criteria(string kind) => kind switch
+    internal static string RiskReason(double? score) =>
+        string.Create(Vietnamese.Culture, $"Điểm nguy cơ {score:0.00}, chưa đo huyết áp hay xét nghiệm đường huyết trong 12 tháng");
+
+    internal static string Criteria(string kind) => kind switch
     {
         "priority" => "Hồ sơ còn hiệu lực của xã, thuộc nhóm ưu tiên 1 (≥ 50 tuổi hoặc có tiền sử/mã bệnh tăng huyết áp, đái tháo đường, tim mạch) hoặc nhóm 2 (mang thai, dưới 16 tuổi), chưa xác thực hoặc chưa khám. Thứ tự: nhóm 1 trước, chưa khám trước, tuổi cao trước.",
         "followup" => "Người ≥ 18 tuổi đã chẩn đoán tăng huyết áp hoặc đái tháo đường, không có lượt khám trong 3 tháng hoặc chỉ số gần nhất chưa đạt (HA ≥ 140/90; HbA1c ≥ 7 % hoặc đường huyết đói ≥ 7,0 mmol/L). Thứ tự: cả hai lý do trước, rồi chưa kiểm soát (HA tâm thu cao trước), rồi bỏ tái khám lâu nhất.",
-        _ => $"Người ≥ 18 tuổi chưa chẩn đoán, không đo huyết áp và không xét nghiệm đường huyết trong 12 tháng, điểm nguy cơ thuộc {HighRiskShare:P0} cao nhất của tỉnh. Thứ tự: điểm cao trước.",
+        _ => string.Create(Vietnamese.Culture, $"Người ≥ 18 tuổi chưa chẩn đoán, không đo huyết áp và không xét nghiệm đường huyết trong 12 tháng, điểm nguy cơ thuộc {HighRiskShare:P0} cao nhất của tỉnh. Thứ tự: điểm cao trước."),
     };
 
-    /// <summary>Writes one audit row (also for refused requests, with outcome 'denied').</summary>
+    /// <summary>Vietnam's offset from UTC: fixed, the country has not observed daylight saving time since 1975 (and
+    /// a fixed offset needs no time-zone database on the server).</summary>
+    public static readonly TimeSpan VietnamOffset = TimeSpan.FromHours(7);
+
+    /// <summary>Writes one audit row (also for refused requests, with outcome 'denied'). accessed_at holds UTC: DuckDB's
+    /// now()::TIMESTAMP would hold the wall time of whatever zone the server runs in, with nothing saying which.</summary>
     public static void Audit(IDbConnection c, string user, string role, string unit, string snapshotId, string kind, int rows, bool identified, string outcome) =>
         c.Execute("""
             INSERT INTO ncd_audit (accessed_at, user_name, role, unit_code, snapshot_id, list_kind, row_count, identified, outcome)
-            VALUES (now()::TIMESTAMP, $user, $role, $unit, $sid, $kind, $rows, $identified, $outcome)
-            """, new { user, role, unit, sid = snapshotId, kind, rows, identified, outcome });
+            VALUES ($at, $user, $role, $unit, $sid, $kind, $rows, $identified, $outcome)
+            """, new { at = DateTime.UtcNow, user, role, unit, sid = snapshotId, kind, rows, identified, outcome });
+
+    /// <summary>The latest audit rows, newest first, times in Vietnam's offset.</summary>
+    public static List<AuditRow> AuditLog(IDbConnection c, int limit) =>
+        c.Query<StoredAudit>("""
+            SELECT audit_id AS AuditId, accessed_at AS At, user_name AS UserName, role AS Role, unit_code AS UnitCode, snapshot_id AS SnapshotId,
+                   list_kind AS ListKind, row_count AS Rows, identified AS Identified, outcome AS Outcome
+            FROM ncd_audit ORDER BY accessed_at DESC LIMIT $limit
+            """, new { limit })
+            .Select(r => new AuditRow(r.AuditId, new DateTimeOffset(DateTime.SpecifyKind(r.At, DateTimeKind.Utc)).ToOffset(VietnamOffset),
+                r.UserName, r.Role, r.UnitCode, r.SnapshotId, r.ListKind, r.Rows, r.Identified, r.Outcome))
+            .ToList();
+
+    sealed record StoredAudit(Guid AuditId, DateTime At, string UserName, string Role, string UnitCode, string SnapshotId,
+        string ListKind, int Rows, bool Identified, string Outcome);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Text.Json;
 using Dapper;
 using DuckDB.NET.Data;
@@ -30,6 +31,12 @@ public sealed record ModelCard(
 public static class RiskModel
 {
     public const string Version = "1.0";
+
+    /// <summary>The ML.NET release the model was trained with, read from the loaded assembly: its AssemblyVersion is
+    /// 1.0.0.0 in every release, the informational version is the package's ("5.0.1+commit").</summary>
+    public static string MlNetVersion { get; } =
+        typeof(MLContext).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? typeof(MLContext).Assembly.GetName().Version?.ToString() ?? "?";
     const int Seed = 20250701;
     const int MaxTrainRows = 400_000;
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -124,7 +131,7 @@ public static class RiskModel
             "1 nếu tại ảnh chụp nhãn người đó đã được chẩn đoán tăng huyết áp hoặc đái tháo đường, hoặc có lần đo huyết áp ≥ 140/90 hoặc đường huyết đói ≥ 7,0 mmol/L / HbA1c ≥ 6,5 % trong khoảng (ngày đặc trưng, ngày nhãn]; người không còn trong ảnh chụp nhãn bị loại.",
             split.OutOfTime,
             Part(split.TrainFeatures, split.TrainLabel, train), Part(split.TestFeatures, split.TestLabel, test),
-            $"LightGBM (ML.NET {typeof(MLContext).Assembly.GetName().Version}), {options.NumberOfIterations} cây, {options.NumberOfLeaves} lá, tốc độ học {options.LearningRate}",
+            TrainerText(options),
             RiskRow.FeatureNames, modelMetrics, baselineMetrics,
             [
                 "Nhãn chỉ thấy những gì được ghi vào hồ sơ: người không đi khám thì không thể 'được phát hiện', nên điểm nguy cơ đo cả nguy cơ bệnh lẫn khả năng tiếp cận dịch vụ.",
@@ -145,6 +152,9 @@ public static class RiskModel
         });
         return (card, model);
     }
+
+    internal static string TrainerText(LightGbmBinaryTrainer.Options options) => string.Create(Vietnamese.Culture,
+        $"LightGBM (ML.NET {MlNetVersion}), {options.NumberOfIterations:N0} cây, {options.NumberOfLeaves:N0} lá, tốc độ học {options.LearningRate}");
 
     static SplitPart Part(LoadedSnapshot f, LoadedSnapshot l, List<RiskRow> rows) =>
         new(f.SnapshotId, f.AsOf, l.SnapshotId, l.AsOf, l.AsOf.DayNumber - f.AsOf.DayNumber, rows.Count, rows.Count(r => r.Label));

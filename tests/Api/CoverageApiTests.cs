@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using HoSoSucKhoe.Tests.Support;
+using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Marts;
 
 namespace HoSoSucKhoe.Tests.Api;
@@ -30,6 +31,21 @@ public sealed class CoverageApiTests(WarehouseFixture fixture) : IDisposable
         var total = json.GetProperty("total");
         Assert.Equal("province", total.GetProperty("level").GetString());
         Assert.Equal(total.GetProperty("managed").GetInt64(), rows.Sum(r => r.GetProperty("managed").GetInt64()));
+    }
+
+    [Fact]
+    public async Task SortByNameFollowsTheVietnameseAlphabetBothWays()
+    {
+        async Task<List<string>> Names(string desc) =>
+            (await Leadership.JsonAsync($"/api/coverage/communes?parent={api.Province}&sort=name&desc={desc}"))
+            .GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("name").GetString()!).ToList();
+        var names = await Names("false");
+        Assert.Equal(names.Order(Text.VietnameseOrder), names);
+        // Lạng Sơn: a < ă < â, so Vạn Linh, Văn Lãng, Văn Quan, Vân Nham (folded: Văn Lãng, Vạn Linh, Vân Nham, Văn Quan).
+        Assert.Equal(["Xã Vạn Linh", "Xã Văn Lãng", "Xã Văn Quan", "Xã Vân Nham"], 
+            names.Where(n => n is "Xã Vạn Linh" or "Xã Văn Lãng" or "Xã Văn Quan" or "Xã Vân Nham"));
+        var descending = await Names("true");
+        Assert.Equal(names.AsEnumerable().Reverse(), descending);
     }
 
     [Fact]

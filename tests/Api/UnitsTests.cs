@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HoSoSucKhoe.Tests.Support;
+using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Reference;
 
 namespace HoSoSucKhoe.Tests.Api;
@@ -25,6 +26,16 @@ public sealed class UnitsTests(WarehouseFixture fixture) : IDisposable
         Assert.Equal("Bạch Mai", first.GetProperty("name").GetString());
         Assert.Equal("00292", first.GetProperty("code").GetString());
         Assert.Equal("Phường Bạch Mai", first.GetProperty("fullName").GetString());
+    }
+
+    [Fact]
+    public async Task ChildrenAreListedInVietnameseAlphabeticalOrder()
+    {
+        var names = (await Officer.JsonAsync("/api/units/01/children")).EnumerateArray().Select(r => r.GetProperty("name").GetString()!).ToList();
+        Assert.Equal(names.Order(Text.VietnameseOrder), names);
+        // Đ is a letter after D, not a D with a stroke: Ba Vì, Dương Nội, Đông Anh (folding would give Đông Anh first).
+        int At(string name) => names.IndexOf(name) is >= 0 and var i ? i : throw new Xunit.Sdk.XunitException($"{name} not listed");
+        Assert.True(At("Ba Vì") < At("Dương Nội") && At("Dương Nội") < At("Đông Anh"));
     }
 
     [Fact]

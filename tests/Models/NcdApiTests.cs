@@ -70,6 +70,13 @@ public sealed class NcdApiTests(WarehouseFixture fixture, ITestOutputHelper outp
         Assert.Equal(2, entries.Count(a => a.GetProperty("outcome").GetString() == "granted" && a.GetProperty("userName").GetString() == "Cán bộ xã A"));
         Assert.Contains(entries, a => a.GetProperty("listKind").GetString() == "followup" && a.GetProperty("rows").GetInt32() == rows.GetArrayLength());
         Assert.Equal(4, entries.Count(a => a.GetProperty("outcome").GetString() == "denied"));
+        // Times carry Vietnam's offset, and the instant is the request's (not the server's wall clock read as another zone).
+        Assert.All(entries, a =>
+        {
+            var at = a.GetProperty("at").GetString()!;
+            Assert.EndsWith("+07:00", at);
+            Assert.InRange(DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow);
+        });
 
         using var notAdmin = await api.As(ApiFactory.Epidemiologist).GetAsync("/api/ncd/audit");
         await notAdmin.ProblemAsync(403);
@@ -84,11 +91,17 @@ public sealed class NcdApiTests(WarehouseFixture fixture, ITestOutputHelper outp
         output.WriteLine($"model card {card.GetProperty("modelId").GetString()}: AUC {auc:0.000} vs {baseline:0.000}");
         Assert.True(card.GetProperty("outOfTime").GetBoolean());
         Assert.True(auc > baseline);
+        Assert.StartsWith($"LightGBM (ML.NET {ModelCardTests.PinnedVersion("Microsoft.ML")}), ", card.GetProperty("trainer").GetString());
 
         var risk = await api.As(ApiFactory.OfficerA).JsonAsync($"/api/ncd/linelists/risk?unit={api.CommuneA}");
         Assert.Equal(card.GetProperty("modelId").GetString(), risk.GetProperty("modelId").GetString());
         var scores = risk.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("riskScore").GetDouble()).ToList();
         Assert.Equal(scores.OrderDescending(), scores);
+        // The product writes 0,46, never 0.46, whatever culture the server runs under.
+        var vi = System.Globalization.CultureInfo.GetCultureInfo("vi-VN");
+        Assert.All(risk.GetProperty("rows").EnumerateArray(), r => Assert.StartsWith(
+            string.Create(vi, $"Điểm nguy cơ {r.GetProperty("riskScore").GetDouble():0.00}, "), r.GetProperty("reason").GetString()));
+        Assert.Contains("20%", risk.GetProperty("criteria").GetString());
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public sealed partial class CoverageQueries
         if (request.Over100 is { } over) rows = rows.Where(r => r.Over100 == over);
         rows = (request.Sort?.ToLowerInvariant() ?? "code") switch
         {
-            "name" => Order(rows, r => Text.Fold(r.Name), request.Descending),
+            "name" => Order(rows, r => r.Name, request.Descending, Text.VietnameseOrder),
             "population" => Order(rows, r => r.Population, request.Descending),
             "records_linked" => Order(rows, r => r.RecordsLinked, request.Descending),
             "examined" => Order(rows, r => r.Examined, request.Descending),
@@ -108,10 +108,10 @@ public sealed partial class CoverageQueries
         CoverageMath.Row(r.Level, r.Code, r.Name, r.Population, r.RecordsLinked, r.Examined, r.Managed, false, goals);
 
     /// <summary>Rows without a value (no denominator) go last in either direction; ties by code.</summary>
-    static IEnumerable<CoverageRow> Order<T>(IEnumerable<CoverageRow> rows, Func<CoverageRow, T> key, bool descending)
+    static IEnumerable<CoverageRow> Order<T>(IEnumerable<CoverageRow> rows, Func<CoverageRow, T> key, bool descending, IComparer<T>? comparer = null)
     {
         var withValue = rows.Where(r => key(r) is not null);
-        var ordered = descending ? withValue.OrderByDescending(key) : withValue.OrderBy(key);
+        var ordered = descending ? withValue.OrderByDescending(key, comparer) : withValue.OrderBy(key, comparer);
         return ordered.ThenBy(r => r.Code, StringComparer.Ordinal).Concat(rows.Where(r => key(r) is null).OrderBy(r => r.Code, StringComparer.Ordinal));
     }
 }

@@ -1,4 +1,3 @@
-using Dapper;
 using HoSoSucKhoe.Api.Access;
 using HoSoSucKhoe.Api.Caching;
 using HoSoSucKhoe.Api.Errors;
@@ -24,16 +23,13 @@ public sealed record AnchorsResponse(string SnapshotId, DateOnly AsOf, string No
 
 public sealed record MeasureInfo(string Key, string Name, string Denominator);
 
-public sealed record AuditRow(Guid AuditId, DateTime At, string UserName, string Role, string UnitCode, string SnapshotId,
-    string ListKind, int Rows, bool Identified, string Outcome);
-
 /// <summary>Hypertension and diabetes: cascades, prevalence, comorbidity, clusters, risk model, outreach line lists.</summary>
 public static class NcdEndpoints
 {
     static readonly Methods MethodText = new(
         "Tỷ lệ thô với khoảng tin cậy 95 % Wilson.",
         "Chuẩn hoá tuổi trực tiếp theo dân số chuẩn WHO 2000–2025 (nhóm 18–19 nhận 2/5 trọng số nhóm 15–19; 80+ gộp), trọng số chia lại trên các nhóm tuổi có số liệu; khoảng tin cậy 95 % gamma Fay–Feuer.",
-        "Bayes thực nghiệm (chuẩn–chuẩn, phương sai giữa các xã ước lượng bằng phương pháp mômen) kéo về giá trị của tỉnh; cả giá trị gốc và giá trị làm trơn đều được trình bày.",
+        "Bayes thực nghiệm (chuẩn–chuẩn, phương sai giữa các xã ước lượng bằng phương pháp mômen) kéo về giá trị của tỉnh; cả giá trị gốc và giá trị làm trơn đều được trình bày. Khi các xã không chênh lệch nhau hơn mức dao động do cỡ mẫu, phương sai giữa các xã (betweenVariance) bằng 0 và mọi xã nhận giá trị của tỉnh (shrinkage = 1); khoảng tin cậy 95 % của giá trị làm trơn tính cả sai số của giá trị tỉnh (Morris 1983).",
         "Với người không có quyền xem danh sách của xã: số đếm từ 1 đến 4 (và các tỷ lệ suy ra từ chúng) bị ẩn.");
 
     public static void MapNcd(this IEndpointRouteBuilder app)
@@ -195,10 +191,7 @@ public static class NcdEndpoints
         {
             var limit = p.ValidLimit(200, 10_000);
             using var c = db.Open();
-            return new Table<AuditRow>([.. c.Query<AuditRow>("""
-                SELECT audit_id, accessed_at AS at, user_name, role, unit_code, snapshot_id, list_kind, row_count AS rows, identified, outcome
-                FROM ncd_audit ORDER BY accessed_at DESC LIMIT $limit
-                """, new { limit })], "nhat-ky-truy-cap");
+            return new Table<AuditRow>(LineLists.AuditLog(c, limit), "nhat-ky-truy-cap");
         }).RequireAuthorization(AccessEndpoints.AdminPolicy).WithSummary("Nhật ký truy cập danh sách tiếp cận; chỉ quản trị viên.");
     }
 

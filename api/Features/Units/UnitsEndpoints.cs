@@ -30,7 +30,7 @@ public sealed record UnitRow(string CodeSystem, string Level, string Code, strin
         WHERE (NOT $strict OR valid_to IS NULL OR $on < valid_to)
           AND ($q = '' OR contains(name_ascii, $q) OR contains(full_ascii, $q) OR starts_with(code, $q))
         ORDER BY (name_ascii = $q OR full_ascii = $q OR code = $q) DESC, starts_with(name_ascii, $q) DESC,
-                 code_system, CASE level WHEN 'province' THEN 0 WHEN 'district' THEN 1 ELSE 2 END, name_ascii, code
+                 code_system, CASE level WHEN 'province' THEN 0 WHEN 'district' THEN 1 ELSE 2 END, name COLLATE vi, code
         LIMIT $limit
         """;
 }
