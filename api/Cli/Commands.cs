@@ -82,11 +82,13 @@ public static class Commands
         var key = Environment.GetEnvironmentVariable(KeyVariable);
         if (string.IsNullOrWhiteSpace(key))
             throw new CliUsageException($"Thiếu khoá bí danh hoá: đặt biến môi trường {KeyVariable} (ít nhất 16 ký tự) trước khi nạp. Không nạp dữ liệu thật khi chưa có khoá.");
+        // A folder of snapshot folders loads each of them, as the admin API does.
+        var folders = a.Positional.SelectMany(SnapshotFolders.In).Distinct().ToList();
         // Every manifest is checked before the warehouse is opened: a bad folder must not even create the file.
-        foreach (var folder in a.Positional) Manifest.Read(folder);
+        foreach (var folder in folders) Manifest.Read(folder);
         using var warehouse = new WarehouseDb(db);
         var loader = Pipeline.Loader(warehouse, new Pseudonymiser(key));
-        foreach (var r in loader.LoadAll(a.Positional, replace, new LineProgress(output)))
+        foreach (var r in loader.LoadAll(folders, replace, new LineProgress(output)))
             output.WriteLine(r.Outcome switch
             {
                 LoadOutcome.AlreadyLoaded => $"{r.SnapshotId}: đã có trong kho với cùng nội dung, bỏ qua.",

@@ -53,9 +53,9 @@ public static class AdminEndpoints
             {
                 await gate.RunAsync(() =>
                 {
-                    var folders = SnapshotFolders(request.Folder);
+                    var folders = SnapshotFolders.In(request.Folder);
                     var loader = Pipeline.Loader(db, pseudonymiser, options.Value.UnknownWardTolerance);
-                    foreach (var folder in folders) results.Add(loader.Load(folder, request.Replace));
+                    foreach (var snapshot in folders) results.Add(loader.Load(snapshot, request.Replace));
                     return results;
                 });
             }
@@ -106,17 +106,5 @@ public static class AdminEndpoints
         var full = Path.GetFullPath(path);
         if (!(full + Path.DirectorySeparatorChar).StartsWith(root, StringComparison.Ordinal))
             throw Problems.BadParameter(parameter, path, $"đường dẫn phải nằm trong thư mục nhập dữ liệu {root}");
-    }
-
-    /// <summary>The folder itself when it holds a manifest; else its sub-folders that do; else the folder (the loader then
-    /// explains what is missing).</summary>
-    static List<string> SnapshotFolders(string folder)
-    {
-        if (File.Exists(Path.Combine(folder, Manifest.FileName)) || !Directory.Exists(folder)) return [folder];
-        var children = Directory.GetDirectories(folder).Where(d => File.Exists(Path.Combine(d, Manifest.FileName)))
-            .Select(d => (Folder: d, Manifest: Manifest.Read(d)))
-            .OrderBy(x => x.Manifest.AsOf).ThenBy(x => x.Manifest.SnapshotId, StringComparer.Ordinal)
-            .Select(x => x.Folder).ToList();
-        return children.Count > 0 ? children : [folder];
     }
 }
