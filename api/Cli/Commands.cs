@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Loading;
+using HoSoSucKhoe.Warehouse.Reference;
 using HoSoSucKhoe.Warehouse.Snapshots;
 using HoSoSucKhoe.Synthetic;
 
@@ -105,7 +106,9 @@ public static class Commands
         if (!File.Exists(a.Positional[0])) throw new CliUsageException($"Lệnh population: không có tệp '{a.Positional[0]}'.");
         using var warehouse = new WarehouseDb(db);
         var r = PopulationLoader.Load(warehouse, a.Positional[0]);
-        output.WriteLine(string.Create(Vi, $"Đã nạp {r.Rows:N0} dòng mẫu số dân số cho {r.Units:N0} đơn vị (tổng {r.People:N0} người)."));
+        var groups = r.Groups.Select(g => string.Create(Vi,
+            $"hệ mã {(g.CodeSystem == ReferenceData.SystemLegacy ? "cũ" : g.CodeSystem)}, năm {g.Year}: {g.Units:N0} đơn vị, {g.People:N0} người"));
+        output.WriteLine(string.Create(Vi, $"Đã nạp {r.Rows:N0} dòng mẫu số dân số: {string.Join("; ", groups)}."));
         return 0;
     }
 
