@@ -15,10 +15,12 @@ using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Marts;
 
 // Verbs (generate, load, population, snapshots, coverage) run and exit; "serve" or nothing starts the server.
-if (args.Length > 0 && !args[0].StartsWith('-') && args[0] != "serve")
-    return Commands.Run(args, Console.Out, Console.Error);
+// Relative paths mean paths in the caller's folder, not api/ where dotnet run starts us (Cli/CallerDirectory.cs).
+var (callerDirectory, arguments) = CallerDirectory.Take(args);
+if (arguments.Length > 0 && !arguments[0].StartsWith('-') && arguments[0] != "serve")
+    return Commands.Run(arguments, Console.Out, Console.Error, callerDirectory);
 
-var app = Program.Create(ServeArguments.Translate(args), Console.Out);
+var app = Program.Create(ServeArguments.Translate(arguments, callerDirectory), Console.Out);
 try
 {
     // Open the warehouse now, not at the first request: a locked or unreadable file is reported before serving,

@@ -27,20 +27,24 @@ public static class Commands
           coverage --db <tệp> --parent <mã đơn vị> [--snapshot <mã>] [--format csv|json]
           serve --db <tệp> [--urls <url>]
 
+        Đường dẫn tương đối tính từ thư mục bạn đang đứng khi gõ lệnh.
         Khoá bí danh hoá cho lệnh load: biến môi trường HSSK_PSEUDONYM_KEY (ít nhất 16 ký tự).
         """;
 
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <param name="directory">The caller's folder, against which relative paths resolve (default: the working directory).</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, string? directory = null)
     {
+        CliArgs Args(bool positionalPaths = false, params string[] switches) =>
+            new(args[1..], directory ?? Environment.CurrentDirectory, positionalPaths, switches);
         try
         {
             return args[0] switch
             {
-                "generate" => Generate(new CliArgs(args[1..]), output),
-                "load" => Load(new CliArgs(args[1..], "--replace"), output),
-                "population" => Population(new CliArgs(args[1..]), output),
-                "snapshots" => Snapshots(new CliArgs(args[1..]), output),
-                "coverage" => CoverageCommand.Run(new CliArgs(args[1..]), output),
+                "generate" => Generate(Args(), output),
+                "load" => Load(Args(positionalPaths: true, "--replace"), output),
+                "population" => Population(Args(positionalPaths: true), output),
+                "snapshots" => Snapshots(Args(), output),
+                "coverage" => CoverageCommand.Run(Args(), output),
                 "help" or "--help" or "-h" => Print(output, Usage),
                 _ => throw new CliUsageException($"Lệnh '{args[0]}' không tồn tại.\n\n{Usage}"),
             };
