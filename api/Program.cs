@@ -20,7 +20,10 @@ var (callerDirectory, arguments) = CallerDirectory.Take(args);
 if (arguments.Length > 0 && !arguments[0].StartsWith('-') && arguments[0] != "serve")
     return Commands.Run(arguments, Console.Out, Console.Error, callerDirectory);
 
-var app = Program.Create(ServeArguments.Translate(arguments, callerDirectory), Console.Out);
+string[] serve;
+try { serve = ServeArguments.Translate(arguments, callerDirectory); }
+catch (CliUsageException e) { Console.Error.WriteLine(e.Message); return 2; }
+var app = Program.Create(serve, Console.Out);
 try
 {
     // Open the warehouse now, not at the first request: a locked or unreadable file is reported before serving,

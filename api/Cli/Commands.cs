@@ -25,7 +25,7 @@ public static class Commands
           population <tệp csv> --db <tệp>
           snapshots --db <tệp>
           coverage --db <tệp> --parent <mã đơn vị> [--snapshot <mã>] [--format csv|json]
-          serve --db <tệp> [--urls <url>]
+          serve --db <tệp> [--create] [--urls <url>]   (--create: tạo kho trống nếu chưa có tệp)
 
         Đường dẫn tương đối tính từ thư mục bạn đang đứng khi gõ lệnh.
         Khoá bí danh hoá cho lệnh load: biến môi trường HSSK_PSEUDONYM_KEY (ít nhất 16 ký tự).

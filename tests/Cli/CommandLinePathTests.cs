@@ -74,5 +74,21 @@ public sealed class CommandLinePathTests : IDisposable
         var found = DotnetRun(dir, "snapshots", "--db", "here.duckdb");
         Assert.True(found.Code == 0, found.Err);
         Assert.Contains("(kho chưa có ảnh chụp nào)", found.Out);
+
+        var serve = DotnetRun(dir, "serve", "--db", "typo.duckdb", "--urls", "http://127.0.0.1:0");
+        Assert.Equal(2, serve.Code);
+        Assert.Contains($"'{Path.Combine(dir, "typo.duckdb")}'", serve.Err);
+        Assert.Contains("--create", serve.Err);
+        Assert.False(File.Exists(Path.Combine(dir, "typo.duckdb")));
+    }
+
+    [Fact]
+    public void ServeRefusesAMissingWarehouseUnlessAskedToCreateIt()
+    {
+        var e = Assert.Throws<CliUsageException>(() => ServeArguments.Translate(["serve", "--db", "new.duckdb"], dir));
+        Assert.Equal($"Tham số --db: không có tệp kho dữ liệu '{Path.Combine(dir, "new.duckdb")}'. Kiểm tra lại đường dẫn, hoặc thêm --create để tạo một kho trống mới ở đó.", e.Message);
+        Assert.Equal(["--Warehouse:Path=" + Path.Combine(dir, "new.duckdb"), "--urls", "http://127.0.0.1:5080"],
+            ServeArguments.Translate(["serve", "--db", "new.duckdb", "--create", "--urls", "http://127.0.0.1:5080"], dir));
+        Assert.Throws<CliUsageException>(() => ServeArguments.Translate(["serve", "--create"], dir));
     }
 }
