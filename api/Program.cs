@@ -4,6 +4,7 @@ using HoSoSucKhoe.Api.Cli;
 using HoSoSucKhoe.Api.Access;
 using HoSoSucKhoe.Api.Features.Admin;
 using HoSoSucKhoe.Api.Features.Coverage;
+using HoSoSucKhoe.Api.Features.Home;
 using HoSoSucKhoe.Api.ApiDocument;
 using HoSoSucKhoe.Api.Caching;
 using HoSoSucKhoe.Api.Errors;
@@ -49,7 +50,8 @@ public partial class Program
     {
         var builder = WebApplication.CreateBuilder(args);
         IReadOnlyList<Credential> demoKeys = [];
-        if (string.IsNullOrEmpty(builder.Configuration["Warehouse:Path"]))
+        var demo = string.IsNullOrEmpty(builder.Configuration["Warehouse:Path"]);
+        if (demo)
         {
             DemoWarehouse.EnsureCreated(console);
             builder.Configuration["Warehouse:Path"] = DemoWarehouse.DatabasePath;
@@ -76,6 +78,7 @@ public partial class Program
         app.UseOutputCache();
         app.MapOpenApi().AllowAnonymous();
 
+        app.MapHome(demo ? DemoWarehouse.Options.ProvinceCode : null);   // what this is, how to send a key (Features/Home)
         app.MapAccess();
         app.MapUnits();
         app.MapSnapshots();
@@ -83,7 +86,7 @@ public partial class Program
         app.MapNcd();
         app.MapAdmin();
 
-        app.Lifetime.ApplicationStarted.Register(() => DemoCredentials.Print(console, demoKeys,
+        if (demo) app.Lifetime.ApplicationStarted.Register(() => DemoCredentials.Print(console, demoKeys,
             app.Urls.FirstOrDefault() ?? "http://localhost:5000", $"/api/coverage/communes?parent={DemoWarehouse.Options.ProvinceCode}&sort=coverage_pct"));
         return app;
     }

@@ -32,18 +32,24 @@ public static class DemoCredentials
         return list;
     }
 
+    /// <summary>The demo's start-up text: where to go next, and the keys when the demo made them.</summary>
     public static void Print(TextWriter output, IReadOnlyList<Credential> credentials, string baseUrl, string examplePath)
     {
-        if (credentials.Count == 0) return;
+        var origin = baseUrl.TrimEnd('/');
         lock (output)
         {
             output.WriteLine();
-            output.WriteLine("Khoá truy cập demo (tạo ngẫu nhiên mỗi lần khởi động; đặt Access:Credentials trong cấu hình để dùng khoá cố định):");
-            foreach (var c in credentials)
-                output.WriteLine($"  {c.Role,-16} {c.Key}  {c.Name}{(c.Scope is null ? "" : $", phạm vi {c.Scope}")}");
-            output.WriteLine("Ví dụ:");
-            output.WriteLine($"  curl -H \"X-Api-Key: {credentials[0].Key}\" \"{baseUrl.TrimEnd('/')}{examplePath}\"");
-            output.WriteLine($"  (hoặc -H \"Authorization: Bearer <khoá>\"; tài liệu OpenAPI: {baseUrl.TrimEnd('/')}/openapi/v1.json)");
+            if (credentials.Count > 0)
+            {
+                output.WriteLine("Khoá truy cập demo (tạo ngẫu nhiên mỗi lần khởi động; đặt Access:Credentials trong cấu hình để dùng khoá cố định):");
+                foreach (var c in credentials)
+                    output.WriteLine($"  {c.Role,-16} {c.Key}  {c.Name}{(c.Scope is null ? "" : $", phạm vi {c.Scope}")}");
+                output.WriteLine("Ví dụ:");
+                output.WriteLine($"  curl -H \"X-Api-Key: {credentials[0].Key}\" \"{origin}{examplePath}\"");
+                output.WriteLine("  (hoặc -H \"Authorization: Bearer <khoá>\")");
+            }
+            output.WriteLine($"Bắt đầu từ trang giới thiệu: {origin}/");
+            output.WriteLine($"Tài liệu API (OpenAPI, không cần khoá): {origin}/openapi/v1.json");
             output.WriteLine();
         }
     }
