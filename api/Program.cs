@@ -45,19 +45,23 @@ return 0;
 /// <summary>The server. Public for WebApplicationFactory in the tests and for the benchmark (api/Bench).</summary>
 public partial class Program
 {
-    /// <summary>Builds the app; with no Warehouse:Path it creates the demo warehouse and demo keys.</summary>
-    public static WebApplication Create(string[] args, TextWriter console)
+    /// <summary>Builds the app; with no Warehouse:Path it serves the demo (api/demo/, created at the first start).</summary>
+    public static WebApplication Create(string[] args, TextWriter console) =>
+        Create(args, console, new DemoWarehouse(DemoWarehouse.DefaultFolder));
+
+    /// <summary>As <see cref="Create(string[], TextWriter)"/> with the demo in another folder (tests).</summary>
+    internal static WebApplication Create(string[] args, TextWriter console, DemoWarehouse demoWarehouse)
     {
         var builder = WebApplication.CreateBuilder(args);
         IReadOnlyList<Credential> demoKeys = [];
-        var demo = string.IsNullOrEmpty(builder.Configuration["Warehouse:Path"]);
-        if (demo)
+        var demo = string.IsNullOrEmpty(builder.Configuration["Warehouse:Path"]) ? demoWarehouse : null;
+        if (demo is not null)
         {
-            DemoWarehouse.EnsureCreated(console);
-            builder.Configuration["Warehouse:Path"] = DemoWarehouse.DatabasePath;
-            builder.Configuration["Warehouse:PseudonymKey"] ??= DemoWarehouse.Key();
-            builder.Configuration["Warehouse:ImportRoot"] ??= DemoWarehouse.Folder;
-            demoKeys = DemoCredentials.AddTo(builder.Configuration, DemoWarehouse.Options.ProvinceCode);
+            demo.EnsureCreated(console);
+            builder.Configuration["Warehouse:Path"] = demo.DatabasePath;
+            builder.Configuration["Warehouse:PseudonymKey"] ??= demo.Key();
+            builder.Configuration["Warehouse:ImportRoot"] ??= demo.Folder;
+            demoKeys = DemoCredentials.AddTo(builder.Configuration, demo);
         }
 
         builder.Services.AddWarehouse();
@@ -78,7 +82,7 @@ public partial class Program
         app.UseOutputCache();
         app.MapOpenApi().AllowAnonymous();
 
-        app.MapHome(demo ? DemoWarehouse.Options.ProvinceCode : null);   // what this is, how to send a key (Features/Home)
+        app.MapHome(demo?.Options.ProvinceCode);   // what this is, how to send a key (Features/Home)
         app.MapAccess();
         app.MapUnits();
         app.MapSnapshots();
@@ -86,8 +90,9 @@ public partial class Program
         app.MapNcd();
         app.MapAdmin();
 
-        if (demo) app.Lifetime.ApplicationStarted.Register(() => DemoCredentials.Print(console, demoKeys,
-            app.Urls.FirstOrDefault() ?? "http://localhost:5000", $"/api/coverage/communes?parent={DemoWarehouse.Options.ProvinceCode}&sort=coverage_pct"));
+        if (demo is not null) app.Lifetime.ApplicationStarted.Register(() => DemoCredentials.Print(console, demoKeys,
+            app.Urls.FirstOrDefault() ?? "http://localhost:5000", $"/api/coverage/communes?parent={demo.Options.ProvinceCode}&sort=coverage_pct",
+            demo.CredentialsPath));
         return app;
     }
 }
