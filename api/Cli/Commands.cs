@@ -73,7 +73,8 @@ public static class Commands
             a.Required("--out"),
             a.Optional("--seed") is { } s ? ParseInt(s, "--seed") : 20250701);
         a.NoOthers();
-        var folders = SyntheticProvince.Generate(options, new LineProgress(output));
+        IReadOnlyList<string> folders;
+        using (var progress = new LineProgress(output)) folders = SyntheticProvince.Generate(options, progress);
         output.WriteLine($"Đã tạo {folders.Count} ảnh chụp trong {Path.GetFullPath(options.OutDir)} (kèm truth.json và population.csv).");
         return 0;
     }
@@ -93,7 +94,9 @@ public static class Commands
         foreach (var folder in folders) Manifest.Read(folder);
         using var warehouse = new WarehouseDb(db);
         var loader = Pipeline.Loader(warehouse, new Pseudonymiser(key));
-        foreach (var r in loader.LoadAll(folders, replace, new LineProgress(output)))
+        IReadOnlyList<LoadResult> results;
+        using (var progress = new LineProgress(output)) results = loader.LoadAll(folders, replace, progress);
+        foreach (var r in results)
             output.WriteLine(r.Outcome switch
             {
                 LoadOutcome.AlreadyLoaded => $"{r.SnapshotId}: đã có trong kho với cùng nội dung, bỏ qua.",

@@ -40,13 +40,15 @@ public sealed class DemoWarehouse(string folder)
         if (File.Exists(DatabasePath)) return;
         log.WriteLine(string.Create(System.Globalization.CultureInfo.GetCultureInfo("vi-VN"),
             $"Chưa có kho demo: tạo tỉnh mẫu Hà Nội (tỉ lệ {Options.Scale:P1}) và nạp vào {Path.GetFullPath(DatabasePath)}…"));
-        var folders = SyntheticProvince.Generate(Options, new LineProgress(log));
+        IReadOnlyList<string> folders;
+        using (var progress = new LineProgress(log)) folders = SyntheticProvince.Generate(Options, progress);
         var building = DatabasePath + ".building";
         File.Delete(building);
         using (var db = new WarehouseDb(building))
+        using (var progress = new LineProgress(log))
         {
             PopulationLoader.Load(db, Path.Combine(Options.OutDir, "population.csv"));
-            Pipeline.Loader(db, new Pseudonymiser(Key())).LoadAll(folders, replace: false, new LineProgress(log));
+            Pipeline.Loader(db, new Pseudonymiser(Key())).LoadAll(folders, replace: false, progress);
         }
         File.Move(building, DatabasePath);
         log.WriteLine("Kho demo đã sẵn sàng.");
