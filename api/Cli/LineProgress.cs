@@ -73,7 +73,7 @@ sealed class LineProgress : IProgress<ProgressUpdate>, IDisposable
         written = now;
         if (!terminal)
         {
-            output.WriteLine(fraction is null ? value.Text : $"{value.Text} ({Status(now)})");
+            output.WriteLine(fraction is null or >= 1 ? value.Text : $"{value.Text} ({Status(now)})");
             return;
         }
         var line = fraction is null ? value.Text : $"{Bar()} {Status(now)} · {value.Text}";

@@ -35,6 +35,20 @@ public sealed class LineProgressTests
     }
 
     [Fact]
+    public void TheJobsLastReportIsWrittenAtOnceAndPlain()
+    {
+        var clock = new FakeTimeProvider();
+        var output = new StringWriter();
+        using (var progress = new LineProgress(output, terminal: false, clock))
+        {
+            progress.Report(new ProgressUpdate("Bắt đầu", 0));
+            clock.Advance(TimeSpan.FromSeconds(1));
+            progress.Report(new ProgressUpdate("Xong: 10 ảnh chụp", 1));
+            Assert.Equal(["Bắt đầu (0%)", "Xong: 10 ảnh chụp"], output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        }
+    }
+
+    [Fact]
     public void TerminalGetsOneLineRedrawnWithABarAndTheTimeLeft()
     {
         var clock = new FakeTimeProvider();

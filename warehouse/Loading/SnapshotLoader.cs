@@ -112,7 +112,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
         var result = new LoadResult(manifest.SnapshotId, existing is null ? LoadOutcome.Loaded : LoadOutcome.Replaced,
             counts[SnapshotContract.Persons.Name], counts[SnapshotContract.Encounters.Name],
             counts[SnapshotContract.Labs.Name], counts[SnapshotContract.Medications.Name], total.Elapsed.TotalSeconds, stages);
-        progress?.Report(new ProgressUpdate(string.Create(Vi, $"  xong trong {result.Seconds:N1} giây."), 1));
+        progress?.Report(new ProgressUpdate(string.Create(Vi, $"  xong ảnh chụp {manifest.SnapshotId} trong {result.Seconds:N1} giây."), 1));
         return result;
     }
 
