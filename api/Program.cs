@@ -7,6 +7,7 @@ using HoSoSucKhoe.Api.Demo;
 using HoSoSucKhoe.Api.Errors;
 using HoSoSucKhoe.Api.Features.Admin;
 using HoSoSucKhoe.Api.Features.Coverage;
+using HoSoSucKhoe.Api.Features.Home;
 using HoSoSucKhoe.Api.Features.Ncd;
 using HoSoSucKhoe.Api.Features.Snapshots;
 using HoSoSucKhoe.Api.Features.Units;
@@ -15,10 +16,15 @@ using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Marts;
 
 // Verbs (generate, load, population, snapshots, coverage) run and exit; "serve" or nothing starts the server.
-if (args.Length > 0 && !args[0].StartsWith('-') && args[0] != "serve")
-    return Commands.Run(args, Console.Out, Console.Error);
+// Relative paths mean paths in the caller's folder, not api/ where dotnet run starts us (Cli/CallerDirectory.cs).
+var (callerDirectory, arguments) = CallerDirectory.Take(args);
+if (arguments.Length > 0 && !arguments[0].StartsWith('-') && arguments[0] != "serve")
+    return Commands.Run(arguments, Console.Out, Console.Error, callerDirectory);
 
-var app = Program.Create(ServeArguments.Translate(args), Console.Out);
+string[] serve;
+try { serve = ServeArguments.Translate(arguments, callerDirectory); }
+catch (CliUsageException e) { Console.Error.WriteLine(e.Message); return 2; }
+var app = Program.Create(serve, Console.Out);
 try
 {
     // Open the warehouse now, not at the first request: a locked or unreadable file is reported before serving,
@@ -36,18 +42,23 @@ return 0;
 /// <summary>The server. Public for WebApplicationFactory in the tests and for the benchmark (api/Bench).</summary>
 public partial class Program
 {
-    /// <summary>Builds the app; with no Warehouse:Path it creates the demo warehouse and demo keys.</summary>
-    public static WebApplication Create(string[] args, TextWriter console)
+    /// <summary>Builds the app; with no Warehouse:Path it serves the demo (api/demo/, created at the first start).</summary>
+    public static WebApplication Create(string[] args, TextWriter console) =>
+        Create(args, console, new DemoWarehouse(DemoWarehouse.DefaultFolder));
+
+    /// <summary>As <see cref="Create(string[], TextWriter)"/> with the demo in another folder (tests).</summary>
+    internal static WebApplication Create(string[] args, TextWriter console, DemoWarehouse demoWarehouse)
     {
         var builder = WebApplication.CreateBuilder(args);
         IReadOnlyList<Credential> demoKeys = [];
-        if (string.IsNullOrEmpty(builder.Configuration["Warehouse:Path"]))
+        var demo = string.IsNullOrEmpty(builder.Configuration["Warehouse:Path"]) ? demoWarehouse : null;
+        if (demo is not null)
         {
-            DemoWarehouse.EnsureCreated(console);
-            builder.Configuration["Warehouse:Path"] = DemoWarehouse.DatabasePath;
-            builder.Configuration["Warehouse:PseudonymKey"] ??= DemoWarehouse.Key();
-            builder.Configuration["Warehouse:ImportRoot"] ??= DemoWarehouse.Folder;
-            demoKeys = DemoCredentials.AddTo(builder.Configuration, DemoWarehouse.Options.ProvinceCode);
+            demo.EnsureCreated(console);
+            builder.Configuration["Warehouse:Path"] = demo.DatabasePath;
+            builder.Configuration["Warehouse:PseudonymKey"] ??= demo.Key();
+            builder.Configuration["Warehouse:ImportRoot"] ??= demo.Folder;
+            demoKeys = DemoCredentials.AddTo(builder.Configuration, demo);
         }
 
         builder.Services.AddModels();          // the warehouse, caught up at open; snapshot catalog; risk model (models/Pipeline)
@@ -69,6 +80,7 @@ public partial class Program
         app.UseOutputCache();
         app.MapOpenApi().AllowAnonymous();
 
+        app.MapHome(demo?.Options.ProvinceCode);   // what this is, how to send a key (Features/Home)
         app.MapAccess();
         app.MapUnits();
         app.MapSnapshots();
@@ -76,8 +88,9 @@ public partial class Program
         app.MapNcd();
         app.MapAdmin();
 
-        app.Lifetime.ApplicationStarted.Register(() => DemoCredentials.Print(console, demoKeys,
-            app.Urls.FirstOrDefault() ?? "http://localhost:5000", $"/api/coverage/communes?parent={DemoWarehouse.Options.ProvinceCode}&sort=coverage_pct"));
+        if (demo is not null) app.Lifetime.ApplicationStarted.Register(() => DemoCredentials.Print(console, demoKeys,
+            app.Urls.FirstOrDefault() ?? "http://localhost:5000", $"/api/coverage/communes?parent={demo.Options.ProvinceCode}&sort=coverage_pct",
+            demo.CredentialsPath));
         return app;
     }
 }

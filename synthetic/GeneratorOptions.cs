@@ -4,7 +4,7 @@ using HoSoSucKhoe.Warehouse.Reference;
 namespace HoSoSucKhoe.Synthetic;
 
 /// <summary>
-/// Options of <see cref="SyntheticProvince.Generate"/>: a 2025 province code, the fraction of its real population
+/// Options of <see cref="SyntheticProvince"/>.Generate: a 2025 province code, the fraction of its real population
 /// to simulate, the first and last month (one snapshot at the end of each), the output folder and the seed.
 /// </summary>
 public sealed record GeneratorOptions(string ProvinceCode, double Scale, DateOnly From, DateOnly To, string OutDir, int Seed = 20250701)

@@ -1,3 +1,5 @@
+using HoSoSucKhoe.Warehouse;
+
 namespace HoSoSucKhoe.Synthetic;
 
 /// <summary>
@@ -16,7 +18,7 @@ internal sealed class SimulatedPopulation
 
     public static SimulatedPopulation Build(
         ProvinceFrame frame, CommuneProfile[] profiles, double scale, GeneratorRates rates, byte[] legacyProvinces,
-        IProgress<string>? progress)
+        IProgress<ProgressUpdate>? progress)
     {
         var n = frame.Communes.Length;
         var known = frame.Population.Where(p => p is not null).Select(p => p!.Value).Order().ToArray();
@@ -63,7 +65,7 @@ internal sealed class SimulatedPopulation
             personStart += persons[c].Length;
         }
         recordStart[n] = r;
-        progress?.Report(string.Create(VietnameseText.Culture, $"Đã mô phỏng {allPersons.Length:N0} người, {allRecords.Length:N0} hồ sơ tiềm năng."));
+        progress?.Report(new ProgressUpdate(string.Create(VietnameseText.Culture, $"Đã mô phỏng {allPersons.Length:N0} người, {allRecords.Length:N0} hồ sơ tiềm năng."), 0));
 
         return new SimulatedPopulation
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Reference;
 
 namespace HoSoSucKhoe.Synthetic;
@@ -16,7 +17,12 @@ public static class SyntheticProvince
     /// OutDir, named by snapshot_id, plus OutDir/truth.json and OutDir/population.csv. Returns the snapshot folders
     /// in as_of order.
     /// </summary>
-    public static IReadOnlyList<string> Generate(GeneratorOptions options, IProgress<string>? progress = null)
+    public static IReadOnlyList<string> Generate(GeneratorOptions options, IProgress<string> progress) =>
+        Generate(options, ProgressUpdate.TextOnly(progress));
+
+    /// <inheritdoc cref="Generate(GeneratorOptions, IProgress{string})"/>
+    /// <remarks>Progress fractions count each snapshot as an equal share, by records written.</remarks>
+    public static IReadOnlyList<string> Generate(GeneratorOptions options, IProgress<ProgressUpdate>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var reference = ReferenceData.Load();
@@ -35,20 +41,21 @@ public static class SyntheticProvince
 
         var folders = new List<string>();
         var truths = new List<SnapshotTruth>();
-        foreach (var asOf in options.SnapshotDates())
+        var dates = options.SnapshotDates();
+        foreach (var asOf in dates)
         {
             var ctx = SnapshotContext.Create(reference, population, frame, profiles, rates, asOf);
-            var (folder, truth) = WriteSnapshot(ctx, options.OutDir, options.Seed, progress);
+            var (folder, truth) = WriteSnapshot(ctx, options.OutDir, options.Seed, ProgressUpdate.Part(progress, folders.Count, dates.Count));
             folders.Add(folder);
             truths.Add(truth);
         }
         new TruthWriter(frame, denominators).Write(
             Path.Combine(options.OutDir, "truth.json"), json => Parameters(json, options, rates, population), truths);
-        progress?.Report(string.Create(VietnameseText.Culture, $"Xong: {folders.Count} ảnh chụp trong {options.OutDir}"));
+        progress?.Report(new ProgressUpdate(string.Create(VietnameseText.Culture, $"Xong: {folders.Count} ảnh chụp trong {options.OutDir}"), 1));
         return folders;
     }
 
-    static (string Folder, SnapshotTruth Truth) WriteSnapshot(SnapshotContext ctx, string outDir, int seed, IProgress<string>? progress)
+    static (string Folder, SnapshotTruth Truth) WriteSnapshot(SnapshotContext ctx, string outDir, int seed, IProgress<ProgressUpdate>? progress)
     {
         var pop = ctx.Population;
         var communes = ctx.Frame.Communes.Length;
@@ -81,7 +88,8 @@ public static class SyntheticProvince
                 unknown += output.UnknownWardRecords;
                 done += output.Persons.TotalRows;
             }
-            progress?.Report(string.Create(VietnameseText.Culture, $"Đang tạo ảnh chụp {ctx.SnapshotId}: {done:N0}/{total:N0} hồ sơ"));
+            progress?.Report(new ProgressUpdate(string.Create(VietnameseText.Culture, $"Đang tạo ảnh chụp {ctx.SnapshotId}: {done:N0}/{total:N0} hồ sơ"),
+                total == 0 ? 1 : (double)done / total));
         }
         var (folder, rows) = writer.Finish(ctx.SnapshotId, ctx.ProvinceCode, ctx.AsOf, ctx.CodeSystem,
             $"HoSoSucKhoe synthetic generator seed {seed}");

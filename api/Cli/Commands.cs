@@ -24,22 +24,26 @@ public static class Commands
           population <tệp csv> --db <tệp>
           snapshots --db <tệp>
           coverage --db <tệp> --parent <mã đơn vị> [--snapshot <mã>] [--format csv|json]
-          serve --db <tệp> [--urls <url>]
+          serve --db <tệp> [--create] [--urls <url>]   (--create: tạo kho trống nếu chưa có tệp)
 
+        Đường dẫn tương đối tính từ thư mục bạn đang đứng khi gõ lệnh.
         Khoá bí danh hoá cho lệnh load: biến môi trường HSSK_PSEUDONYM_KEY (ít nhất 16 ký tự).
         """;
 
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <param name="directory">The caller's folder, against which relative paths resolve (default: the working directory).</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, string? directory = null)
     {
+        CliArgs Args(bool positionalPaths = false, params string[] switches) =>
+            new(args[1..], directory ?? Environment.CurrentDirectory, positionalPaths, switches);
         try
         {
             return args[0] switch
             {
-                "generate" => Generate(new CliArgs(args[1..]), output),
-                "load" => Load(new CliArgs(args[1..], "--replace"), output),
-                "population" => Population(new CliArgs(args[1..]), output),
-                "snapshots" => Snapshots(new CliArgs(args[1..]), output),
-                "coverage" => CoverageCommand.Run(new CliArgs(args[1..]), output),
+                "generate" => Generate(Args(), output),
+                "load" => Load(Args(positionalPaths: true, "--replace"), output),
+                "population" => Population(Args(positionalPaths: true), output),
+                "snapshots" => Snapshots(Args(), output),
+                "coverage" => CoverageCommand.Run(Args(), output),
                 "help" or "--help" or "-h" => Print(output, Usage),
                 _ => throw new CliUsageException($"Lệnh '{args[0]}' không tồn tại.\n\n{Usage}"),
             };
@@ -68,7 +72,8 @@ public static class Commands
             a.Required("--out"),
             a.Optional("--seed") is { } s ? ParseInt(s, "--seed") : 20250701);
         a.NoOthers();
-        var folders = SyntheticProvince.Generate(options, new LineProgress(output));
+        IReadOnlyList<string> folders;
+        using (var progress = new LineProgress(output)) folders = SyntheticProvince.Generate(options, progress);
         output.WriteLine($"Đã tạo {folders.Count} ảnh chụp trong {Path.GetFullPath(options.OutDir)} (kèm truth.json và population.csv).");
         return 0;
     }
@@ -82,11 +87,15 @@ public static class Commands
         var key = Environment.GetEnvironmentVariable(KeyVariable);
         if (string.IsNullOrWhiteSpace(key))
             throw new CliUsageException($"Thiếu khoá bí danh hoá: đặt biến môi trường {KeyVariable} (ít nhất 16 ký tự) trước khi nạp. Không nạp dữ liệu thật khi chưa có khoá.");
+        // A folder of snapshot folders loads each of them, as the admin API does.
+        var folders = a.Positional.SelectMany(SnapshotFolders.In).Distinct().ToList();
         // Every manifest is checked before the warehouse is opened: a bad folder must not even create the file.
-        foreach (var folder in a.Positional) Manifest.Read(folder);
+        foreach (var folder in folders) Manifest.Read(folder);
         using var warehouse = new WarehouseDb(db);
         var loader = Pipeline.Loader(warehouse, new Pseudonymiser(key));
-        foreach (var r in loader.LoadAll(a.Positional, replace, new LineProgress(output)))
+        IReadOnlyList<LoadResult> results;
+        using (var progress = new LineProgress(output)) results = loader.LoadAll(folders, replace, progress);
+        foreach (var r in results)
             output.WriteLine(r.Outcome switch
             {
                 LoadOutcome.AlreadyLoaded => $"{r.SnapshotId}: đã có trong kho với cùng nội dung, bỏ qua.",
@@ -103,7 +112,9 @@ public static class Commands
         if (!File.Exists(a.Positional[0])) throw new CliUsageException($"Lệnh population: không có tệp '{a.Positional[0]}'.");
         using var warehouse = new WarehouseDb(db);
         var r = PopulationLoader.Load(warehouse, a.Positional[0]);
-        output.WriteLine(string.Create(Vi, $"Đã nạp {r.Rows:N0} dòng mẫu số dân số cho {r.Units:N0} đơn vị (tổng {r.People:N0} người)."));
+        var groups = r.Groups.Select(g => string.Create(Vi,
+            $"hệ mã {(g.CodeSystem == ReferenceData.SystemLegacy ? "cũ" : g.CodeSystem)}, năm {g.Year}: {g.Units:N0} đơn vị, {g.People:N0} người"));
+        output.WriteLine(string.Create(Vi, $"Đã nạp {r.Rows:N0} dòng mẫu số dân số: {string.Join("; ", groups)}."));
         return 0;
     }
 

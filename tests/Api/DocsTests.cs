@@ -14,10 +14,10 @@ public sealed class DocsTests
         Assert.True(start >= 0, "README lost its paragraph on the demo's first run");
         var paragraph = readme[start..readme.IndexOf("\n\n", start, StringComparison.Ordinal)];
         // The generator writes population.csv and truth.json into its output folder, with the snapshots.
-        var snapshots = $"`api/{DemoWarehouse.Options.OutDir.Replace('\\', '/')}/`";
+        var snapshots = $"`api/{new DemoWarehouse(DemoWarehouse.DefaultFolder).Options.OutDir.Replace('\\', '/')}/`";
         Assert.Contains(snapshots, paragraph);
         Assert.True(paragraph.IndexOf("`population.csv`", StringComparison.Ordinal) > paragraph.IndexOf(snapshots, StringComparison.Ordinal));
         Assert.Contains("`truth.json`", paragraph);
-        Assert.Contains($"`api/{DemoWarehouse.DatabasePath.Replace('\\', '/')}`", paragraph);
+        Assert.Contains($"`api/{new DemoWarehouse(DemoWarehouse.DefaultFolder).DatabasePath.Replace('\\', '/')}`", paragraph);
     }
 }

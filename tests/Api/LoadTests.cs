@@ -141,6 +141,31 @@ public sealed class LoadTests(WarehouseFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task WithAnImportRootRelativePathsMeanPathsInsideIt()
+    {
+        var inbox = fixture.NewFolder("inbox");
+        using var guarded = new ApiFactory(fixture, ("Warehouse:ImportRoot", inbox));
+        var admin = guarded.As(ApiFactory.Admin);
+        new TinySnapshot { SnapshotId = "01-2026-08-31", AsOf = "2026-08-31" }.Write(Path.Combine(inbox, "august"));
+        using (var loaded = await admin.PostJsonAsync("/api/admin/loads", new { folder = "august" }))
+        {
+            var body = await loaded.Content.ReadAsStringAsync();
+            Assert.True(loaded.StatusCode == HttpStatusCode.OK, body);
+            Assert.Equal("01-2026-08-31", JsonDocument.Parse(body).RootElement.GetProperty("results")[0].GetProperty("snapshotId").GetString());
+        }
+        var commune = guarded.CommuneA;
+        File.WriteAllText(Path.Combine(inbox, "population.csv"), $"ward_code,year,population\n{commune},2026,1000\n");
+        using (var population = await admin.PostJsonAsync("/api/admin/population", new { path = "./population.csv" }))
+            Assert.True(population.StatusCode == HttpStatusCode.OK, await population.Content.ReadAsStringAsync());
+
+        var outside = Path.GetFileName(Tiny("01-2026-09-30", "2026-09-30"));  // a sibling of the inbox
+        using (var escape = await admin.PostJsonAsync("/api/admin/loads", new { folder = Path.Combine("..", outside) }))
+            Assert.Contains("Tham số 'folder'", (await escape.ProblemAsync(400)).Detail);
+        using (var deeper = await admin.PostJsonAsync("/api/admin/population", new { path = "august/../../population.csv" }))
+            Assert.Contains("Tham số 'path'", (await deeper.ProblemAsync(400)).Detail);
+    }
+
+    [Fact]
     public async Task WithAnImportRootAdminLoadsFromElsewhereAreRefusedNamingTheParameter()
     {
         var inbox = fixture.NewFolder("inbox");

@@ -278,7 +278,7 @@ public sealed class LoaderTests : IDisposable
         {
             refused ??= Assert.Throws<SnapshotRejectedException>(() => Loader().Load(second));
         });
-        Loader().Load(first, progress: progress);
+        Loader().Load(first, false, progress);
         Assert.NotNull(refused);
         Assert.Contains("đang chạy", refused!.Message);
         using var c = db.Open();

@@ -5,7 +5,12 @@ using HoSoSucKhoe.Warehouse.Snapshots;
 
 namespace HoSoSucKhoe.Warehouse.Loading;
 
-public sealed record PopulationLoadResult(int Rows, int Units, long People);
+/// <summary>What a population file loaded: totals, and per (code system, year) since adding a legacy year's people to a
+/// 2025 year's counts the same people twice.</summary>
+public sealed record PopulationLoadResult(int Rows, int Units, long People, IReadOnlyList<PopulationLoadGroup> Groups);
+
+/// <summary>Units and people of one code system and year in a population file (people summed over age bands and sexes).</summary>
+public sealed record PopulationLoadGroup(string CodeSystem, short Year, int Units, long People);
 
 /// <summary>
 /// Official denominators: <c>ward_code,year,population[,permanent_population][,age_band,sex]</c>. Rows with
@@ -44,6 +49,10 @@ public static class PopulationLoader
             if (string.IsNullOrWhiteSpace(lines[i])) continue;
             var line = i + 1;
             var cells = ReferenceData.SplitCsv(lines[i]);
+            // A row with more (or fewer) cells than the header is a shifted row: reading it by position would load a wrong number.
+            if (cells.Count != header.Count)
+                throw new SnapshotRejectedException(name, null, line, $"dòng có {cells.Count} cột trong khi dòng tiêu đề có {header.Count} cột.",
+                    $"row has {cells.Count} fields, header has {header.Count}");
             string Cell(string c) => Col(c) is var k and >= 0 && k < cells.Count ? cells[k].Trim() : "";
             var ward = Cell("ward_code");
             if (!short.TryParse(Cell("year"), NumberStyles.None, CultureInfo.InvariantCulture, out var year) || year is < 1990 or > 2100)
@@ -88,6 +97,9 @@ public static class PopulationLoader
         // Denominators change published figures: readers (HTTP Last-Modified) take this as a change time too.
         conn.Execute("INSERT OR REPLACE INTO wh_meta VALUES ('population_loaded_at', strftime(now()::TIMESTAMP, '%Y-%m-%d %H:%M:%S.%f'))", transaction: tx);
         tx.Commit();
-        return new PopulationLoadResult(rows.Count, rows.Select(r => (r.CodeSystem, r.Ward)).Distinct().Count(), rows.Sum(r => r.Population));
+        var groups = rows.GroupBy(r => (r.CodeSystem, r.Year)).OrderByDescending(g => g.Key.Year).ThenBy(g => g.Key.CodeSystem, StringComparer.Ordinal)
+            .Select(g => new PopulationLoadGroup(g.Key.CodeSystem, g.Key.Year, g.Select(r => r.Ward).Distinct().Count(), g.Sum(r => r.Population)))
+            .ToList();
+        return new PopulationLoadResult(rows.Count, rows.Select(r => (r.CodeSystem, r.Ward)).Distinct().Count(), rows.Sum(r => r.Population), groups);
     }
 }

@@ -30,13 +30,20 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
     /// they are loaded and flagged as data quality.</summary>
     public double UnknownWardTolerance { get; init; } = 0.02;
 
-    /// <summary>Loads several folders in order of as_of.</summary>
-    public IReadOnlyList<LoadResult> LoadAll(IEnumerable<string> folders, bool replace, IProgress<string>? progress = null) =>
-        folders.Select(f => (Folder: f, Manifest: Manifest.Read(f)))
-            .OrderBy(x => x.Manifest.AsOf).ThenBy(x => x.Manifest.SnapshotId, StringComparer.Ordinal)
-            .Select(x => Load(x.Folder, replace, progress)).ToList();
+    /// <summary>Loads several folders in order of as_of; progress fractions count each snapshot as an equal share.</summary>
+    public IReadOnlyList<LoadResult> LoadAll(IEnumerable<string> folders, bool replace, IProgress<ProgressUpdate>? progress = null)
+    {
+        var ordered = folders.Select(f => (Folder: f, Manifest: Manifest.Read(f)))
+            .OrderBy(x => x.Manifest.AsOf).ThenBy(x => x.Manifest.SnapshotId, StringComparer.Ordinal).ToList();
+        return ordered.Select((x, i) => Load(x.Folder, replace, ProgressUpdate.Part(progress, i, ordered.Count))).ToList();
+    }
 
-    public LoadResult Load(string folder, bool replace = false, IProgress<string>? progress = null)
+    public IReadOnlyList<LoadResult> LoadAll(IEnumerable<string> folders, bool replace, IProgress<string> progress) =>
+        LoadAll(folders, replace, ProgressUpdate.TextOnly(progress));
+
+    public LoadResult Load(string folder, bool replace, IProgress<string> progress) => Load(folder, replace, ProgressUpdate.TextOnly(progress));
+
+    public LoadResult Load(string folder, bool replace = false, IProgress<ProgressUpdate>? progress = null)
     {
         var gate = db.Writer;
         if (!gate.Wait(0))
@@ -53,12 +60,16 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
         }
     }
 
-    LoadResult LoadLocked(string folder, bool replace, IProgress<string>? progress)
+    LoadResult LoadLocked(string folder, bool replace, IProgress<ProgressUpdate>? progress)
     {
         var total = Stopwatch.StartNew();
         var stages = new Dictionary<string, double>();
         var manifest = Manifest.Read(folder);
-        progress?.Report($"Ảnh chụp {manifest.SnapshotId} (ngày {manifest.AsOf:dd/MM/yyyy}, hệ mã {manifest.AdminCodes}): kiểm tra tệp…");
+        // Fractions within the snapshot: a step per staged file, one for the write.
+        var steps = SnapshotContract.Files.Count + 2.0;
+        var step = 0;
+        void Report(string text) => progress?.Report(new ProgressUpdate(text, step++ / steps));
+        Report($"Ảnh chụp {manifest.SnapshotId} (ngày {manifest.AsOf:dd/MM/yyyy}, hệ mã {manifest.AdminCodes}): kiểm tra tệp…");
 
         using var conn = db.OpenStaging();
         CheckKey(conn);
@@ -81,7 +92,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
             foreach (var file in SnapshotContract.Files)
             {
                 sw.Restart();
-                progress?.Report(string.Create(Vi, $"  đọc {file.Name} ({manifest.File(file.Name).Rows:N0} dòng)…"));
+                Report(string.Create(Vi, $"  đọc {file.Name} ({manifest.File(file.Name).Rows:N0} dòng)…"));
                 counts[file.Name] = Stage(conn, folder, file, manifest);
                 stages["stage " + file.Name] = sw.Elapsed.TotalSeconds;
             }
@@ -89,7 +100,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
             Validate(conn, manifest);
             stages["validate"] = sw.Elapsed.TotalSeconds;
 
-            progress?.Report("  ghi vào kho (một giao dịch)…");
+            Report("  ghi vào kho (một giao dịch)…");
             Commit(conn, manifest, existing is not null, counts, total, stages);
         }
         finally
@@ -100,7 +111,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
         var result = new LoadResult(manifest.SnapshotId, existing is null ? LoadOutcome.Loaded : LoadOutcome.Replaced,
             counts[SnapshotContract.Persons.Name], counts[SnapshotContract.Encounters.Name],
             counts[SnapshotContract.Labs.Name], counts[SnapshotContract.Medications.Name], total.Elapsed.TotalSeconds, stages);
-        progress?.Report(string.Create(Vi, $"  xong trong {result.Seconds:N1} giây."));
+        progress?.Report(new ProgressUpdate(string.Create(Vi, $"  xong ảnh chụp {manifest.SnapshotId} trong {result.Seconds:N1} giây."), 1));
         return result;
     }
 

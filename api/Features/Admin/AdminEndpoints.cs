@@ -45,16 +45,16 @@ public static class AdminEndpoints
             WarehouseVersion version, IOutputCacheStore cache, RiskModels models, ILogger<LoadRequest> log, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(request.Folder)) throw Problems.Missing("folder");
-            InsideImportRoot(options.Value, "folder", request.Folder);
+            var folder = ServerPath(options.Value, "folder", request.Folder);
             var pseudonymiser = RequireKey(options.Value);
             var results = new List<LoadResult>();
             try
             {
                 await gate.RunAsync(() =>
                 {
-                    var folders = SnapshotFolders(request.Folder);
+                    var folders = SnapshotFolders.In(folder);
                     var loader = Pipeline.Loader(db, pseudonymiser, options.Value.UnknownWardTolerance);
-                    foreach (var folder in folders) results.Add(loader.Load(folder, request.Replace));
+                    foreach (var snapshot in folders) results.Add(loader.Load(snapshot, request.Replace));
                     return results;
                 });
             }
@@ -80,11 +80,11 @@ public static class AdminEndpoints
             WarehouseVersion version, IOutputCacheStore cache) =>
         {
             if (string.IsNullOrWhiteSpace(request.Path)) throw Problems.Missing("path");
-            InsideImportRoot(options.Value, "path", request.Path);
+            var path = ServerPath(options.Value, "path", request.Path);
             PopulationLoadResult result;
             try
             {
-                result = await gate.RunAsync(() => PopulationLoader.Load(db, request.Path));
+                result = await gate.RunAsync(() => PopulationLoader.Load(db, path));
             }
             catch (SnapshotRejectedException e)
             {
@@ -101,25 +101,18 @@ public static class AdminEndpoints
         catch (InvalidOperationException e) { throw Problems.Conflict(e.Message); }
     }
 
-    /// <summary>With <c>Warehouse:ImportRoot</c> set, a path outside it (after resolving <c>..</c>) is refused.</summary>
-    static void InsideImportRoot(WarehouseOptions options, string parameter, string path)
+    /// <summary>
+    /// The server path an admin request names. With <c>Warehouse:ImportRoot</c> set, a relative path means a path in
+    /// that folder, and a path outside it (after resolving <c>..</c>) is refused; without it, paths are the server's.
+    /// </summary>
+    static string ServerPath(WarehouseOptions options, string parameter, string path)
     {
-        if (string.IsNullOrWhiteSpace(options.ImportRoot)) return;
-        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.ImportRoot)) + Path.DirectorySeparatorChar;
-        var full = Path.GetFullPath(path);
+        if (string.IsNullOrWhiteSpace(options.ImportRoot)) return Path.GetFullPath(path);
+        var root = Path.GetFullPath(options.ImportRoot);
+        if (!Path.EndsInDirectorySeparator(root)) root += Path.DirectorySeparatorChar;
+        var full = Path.GetFullPath(path, root);
         if (!(full + Path.DirectorySeparatorChar).StartsWith(root, StringComparison.Ordinal))
             throw Problems.BadParameter(parameter, path, $"đường dẫn phải nằm trong thư mục nhập dữ liệu {root}");
-    }
-
-    /// <summary>The folder itself when it holds a manifest; else its sub-folders that do; else the folder (the loader then
-    /// explains what is missing).</summary>
-    static List<string> SnapshotFolders(string folder)
-    {
-        if (File.Exists(Path.Combine(folder, Manifest.FileName)) || !Directory.Exists(folder)) return [folder];
-        var children = Directory.GetDirectories(folder).Where(d => File.Exists(Path.Combine(d, Manifest.FileName)))
-            .Select(d => (Folder: d, Manifest: Manifest.Read(d)))
-            .OrderBy(x => x.Manifest.AsOf).ThenBy(x => x.Manifest.SnapshotId, StringComparer.Ordinal)
-            .Select(x => x.Folder).ToList();
-        return children.Count > 0 ? children : [folder];
+        return full;
     }
 }
