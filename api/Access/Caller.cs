@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using HoSoSucKhoe.Api.Errors;
+using HoSoSucKhoe.Models.Disclosure;
 
 namespace HoSoSucKhoe.Api.Access;
 
@@ -36,6 +37,10 @@ public sealed record Caller(string Name, string Role, string? Scope, string? Sco
 
     /// <summary>Names and phone numbers of a commune's line list: only that commune's own officer (DOMAIN.md §4).</summary>
     public bool MaySeeNamesOf(string communeCode) => Role == Roles.CommuneOfficer && Scope == communeCode;
+
+    /// <summary>Whose health figures the caller sees unsuppressed: its own commune's, for that commune's officer
+    /// (<see cref="MaySeeNamesOf"/>); none for everyone else (docs/definitions.md, "Disclosure control").</summary>
+    public Audience Audience => new(ScopeCommune);
 
     /// <summary>What two callers must share to be served the same cached response.</summary>
     internal string CacheKey => $"{Role}|{Scope}";

@@ -59,9 +59,11 @@ public static class Burden
     static bool SexMatches(Cell c, string sex) => sex switch { "male" => c.Sex == 1, "female" => c.Sex == 2, _ => true };
 
     /// <summary>Estimates for one snapshot, measure, sex and age group: the province row first, then one per commune
-    /// (communes with no adult record included, with empty figures).</summary>
+    /// (communes with no adult record included, with empty figures). The between-commune variance of the smoothing is
+    /// estimated from the communes whose headline value is <paramref name="published"/> only, so that no published
+    /// shrinkage carries a trace of a suppressed commune (docs/definitions.md, "Disclosure control").</summary>
     public static List<PrevalenceEstimate> Estimate(LoadedSnapshot s, IReadOnlyList<Cell> cells, Measure m, string sex, AgeGroup group,
-        string provinceName, IReadOnlyDictionary<string, string> communeNames)
+        string provinceName, IReadOnlyDictionary<string, string> communeNames, Func<string, bool>? published = null)
     {
         var selected = cells.Where(c => SexMatches(c, sex) && group.Bands.Contains(c.BandLo)).ToList();
         var province = Compute(selected, m, group, null);
@@ -74,7 +76,8 @@ public static class Burden
             .Select(code => (Code: code, Raw: Compute(byWard.GetValueOrDefault(code) ?? [], m, group, province))).ToList();
 
         // Method-of-moments between-commune variance of the headline value around the province value.
-        var informative = communes.Where(x => x.Raw.Headline is not null && x.Raw.PriorVariance > 0).ToList();
+        var informative = communes.Where(x => x.Raw.Headline is not null && x.Raw.PriorVariance > 0
+            && !Disclosure.Disclosure.IsSmall(x.Raw.Denominator) && (published?.Invoke(x.Code) ?? true)).ToList();
         var tau2 = informative.Count < 3 || province.Headline is not { } p0 ? (double?)null
             : Math.Max(0, informative.Average(x => Math.Pow(x.Raw.Headline!.Value - p0, 2)) - informative.Average(x => x.Raw.PriorVariance));
         foreach (var (code, raw) in communes)
@@ -162,19 +165,6 @@ public static class Burden
             r.Crude, r.CrudeCi?.Lo, r.CrudeCi?.Hi, r.Asr, r.AsrCi?.Lo, r.AsrCi?.Hi, r.BandsWithoutData,
             sm?.Value, smLo, smHi, sm?.Shrinkage, false);
     }
-
-    /// <summary>Small-count suppression for viewers without line-list rights: a count of 1–4 in the numerator or
-    /// the denominator hides the counts and every figure derived from them.</summary>
-    public static PrevalenceEstimate Suppress(PrevalenceEstimate e) =>
-        IsSmall(e.Cases) || IsSmall(e.Denominator)
-            ? e with
-            {
-                Cases = null, Denominator = null, Crude = null, CrudeLo = null, CrudeHi = null,
-                Standardised = null, StandardisedLo = null, StandardisedHi = null, Suppressed = true,
-            }
-            : e;
-
-    public static bool IsSmall(int? n) => n is > 0 and < 5;
 }
 
 /// <summary>A survey figure the record-based prevalence is shown beside.</summary>
