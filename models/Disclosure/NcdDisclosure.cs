@@ -32,6 +32,8 @@ public sealed class NcdSuppression
     static readonly string[] ProgrammeParts = ["prog_controlled", "prog_uncontrolled", "prog_missed_visit", "prog_no_bp"];
 
     readonly Suppression<NcdKey> pattern;
+    /// <summary>Band rows hidden for a denominator of 1–4 (their count is 0 or primary).</summary>
+    readonly HashSet<NcdKey> fewBands = [];
     readonly string province;
 
     public NcdSuppression(NcdData data)
@@ -64,7 +66,7 @@ public sealed class NcdSuppression
             {
                 foreach (var u in units.Append(province))
                 {
-                    long other = u == province ? data.Cells.Where(c => c.Sex is not (1 or 2) && g.Bands.Contains(c.BandLo)).Sum(f)
+                    long other = otherSex.Count == 0 ? 0 : u == province ? data.Cells.Where(c => c.Sex is not (1 or 2) && g.Bands.Contains(c.BandLo)).Sum(f)
                         : otherSex.Contains(u) ? data.Cells.Where(c => c.WardCode == u && c.Sex is not (1 or 2) && g.Bands.Contains(c.BandLo)).Sum(f) : 0;
                     cells[new(count, u, All, g.Label)] = cells[new(count, u, "male", g.Label)] + cells[new(count, u, "female", g.Label)] + other;
                     // Cells of unknown sex are published only inside "all": a reader does not know them.
@@ -89,7 +91,20 @@ public sealed class NcdSuppression
             }
         }
 
-        foreach (var m in Measure.All) Add(m.Key, m.Numerator, AgeStandard.Groups);
+        foreach (var m in Measure.All)
+        {
+            Add(m.Key, m.Numerator, AgeStandard.Groups);
+            // Band denominators by unit and sex (0: all sexes, unknown included); the province sums its communes.
+            var den = new Dictionary<(string Unit, int Sex, int Band), long>();
+            foreach (var ((u, sx, b), cs) in byUnitSexBand)
+            {
+                var n = cs.Sum(m.Denominator);
+                foreach (var key in new[] { (u, 0, b), (province, 0, b) }.Concat(sx is 1 or 2 ? [(u, sx, b), (province, sx, b)] : []))
+                    den[key] = den.GetValueOrDefault(key) + n;
+            }
+            foreach (var ((u, sx, b), n) in den)
+                if (Disclosure.IsSmall(n)) fewBands.Add(new(m.Key, u, sx switch { 1 => "male", 2 => "female", _ => All }, AgeStandard.Label(b)));
+        }
         foreach (var (name, f) in CascadeCounts) Add(name, f, [Adults]);
         foreach (var u in units.Append(province))
             relations.Add(new(new("prog_patients", u, All, Adults.Label), ProgrammeParts.Select(p => new NcdKey(p, u, All, Adults.Label)).ToList()));
@@ -106,7 +121,8 @@ public sealed class NcdSuppression
     /// <summary>Whether a figure computed from the group's bands (standardised rate, its CI, the smoothed value) would
     /// let a hidden band be rebuilt: hidden as soon as one band of the group is.</summary>
     public bool HidesAnyBand(string count, string unit, string sex, AgeGroup g) =>
-        Hides(count, unit, sex, g.Label) || (g.Bands.Length > 1 && g.Bands.Any(b => Hides(count, unit, sex, AgeStandard.Label(b))));
+        Hides(count, unit, sex, g.Label) || (g.Bands.Length > 1 && g.Bands.Any(b =>
+            Hides(count, unit, sex, AgeStandard.Label(b)) || fewBands.Contains(new(count, unit, sex, AgeStandard.Label(b)))));
 
     /// <summary>Whether the headline (standardised, else crude) value of a prevalence row is publishable.</summary>
     public bool Publishes(Measure m, string unit, string sex, AgeGroup g) => !HidesAnyBand(m.Key, unit, sex, g);
