@@ -48,23 +48,29 @@ public static class Disclosure
         var primary = cells.Where(kv => health(kv.Key) && !mustShow(kv.Key) && IsSmall(kv.Value)).Select(kv => kv.Key).ToHashSet();
         var hidden = new HashSet<TKey>(primary);
         bool Unknown(TKey k) => hidden.Contains(k) || !cells.ContainsKey(k);
-        var unprotected = new List<Relation<TKey>>();
-        for (var changed = true; changed;)
+        // Worklist: a relation is checked again only when one of its cells is newly hidden.
+        var byCell = new Dictionary<TKey, List<int>>();
+        for (var i = 0; i < relations.Count; i++)
+            foreach (var k in relations[i].Parts.Append(relations[i].Total))
+                (byCell.TryGetValue(k, out var list) ? list : byCell[k] = []).Add(i);
+        var queue = new Queue<int>(Enumerable.Range(0, relations.Count));
+        var queued = Enumerable.Repeat(true, relations.Count).ToArray();
+        var unprotected = new HashSet<int>();
+        while (queue.TryDequeue(out var i))
         {
-            changed = false;
-            unprotected.Clear();
-            foreach (var r in relations)
+            queued[i] = false;
+            var r = relations[i];
+            unprotected.Remove(i);
+            while (Leaks(r))
             {
-                while (Leaks(r))
-                {
-                    var pick = Candidate(r);
-                    if (pick is null) { unprotected.Add(r); break; }
-                    hidden.Add(pick.Value.Key);
-                    changed = true;
-                }
+                var pick = Candidate(r);
+                if (pick is null) { unprotected.Add(i); break; }
+                hidden.Add(pick.Value.Key);
+                foreach (var j in byCell[pick.Value.Key])
+                    if (j != i && !queued[j]) { queued[j] = true; queue.Enqueue(j); }
             }
         }
-        return new Suppression<TKey>(hidden, primary, unprotected.ToList());
+        return new Suppression<TKey>(hidden, primary, unprotected.Order().Select(i => relations[i]).ToList());
 
         // One unknown follows from the others; several unknowns, all non-zero and summing to their number, are all 1.
         bool Leaks(Relation<TKey> r)

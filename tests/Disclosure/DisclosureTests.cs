@@ -19,7 +19,7 @@ public sealed class DisclosureTests(WarehouseFixture fixture, ITestOutputHelper 
     public void Dispose() => api.Dispose();
 
     static readonly string[] Derived = ["crude", "crudeLo", "crudeHi", "standardised", "standardisedLo", "standardisedHi", "smoothed", "smoothedLo", "smoothedHi", "shrinkage"];
-    static readonly string[] AgesChecked = ["18+", "50-69", "30-34", "70+"];
+    static readonly string[] AgesChecked = ["18+", "50-69", "70+"];
 
     List<LoadedSnapshot> Snapshots()
     {
