@@ -36,7 +36,7 @@ public static class NcdBenchmark
             foreach (var g in AgeStandard.Groups)
                 data.Prevalence(m, sex, g);
             using (var c = db.Open()) Comorbidity.Compute(c, s.SnapshotId, s.ProvinceCode, null);
-            Clusters.Compute(s, data.Cells, data.CommuneNames);
+            Clusters.Compute(s, data.Cells, data.CommuneNames, data.Suppression);
         }
         var estimates = total.Elapsed.TotalSeconds;
 

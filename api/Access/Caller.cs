@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using HoSoSucKhoe.Models.Disclosure;
 
 namespace HoSoSucKhoe.Api.Access;
 
@@ -35,6 +36,10 @@ public sealed record Caller(string Name, string Role, string? Scope, string? Sco
 
     /// <summary>Names and phone numbers of a commune's line list: only that commune's own officer (docs/definitions.md, "Line lists").</summary>
     public bool MaySeeNamesOf(string communeCode) => Role == Roles.CommuneOfficer && Scope == communeCode;
+
+    /// <summary>Whose health figures the caller sees unsuppressed: its own commune's, for that commune's officer
+    /// (<see cref="MaySeeNamesOf"/>); none for everyone else (docs/definitions.md, "Disclosure control").</summary>
+    public Audience Audience => new(ScopeCommune);
 
     /// <summary>What two callers must share to be served the same cached response.</summary>
     internal string CacheKey => $"{Role}|{Scope}";

@@ -64,9 +64,11 @@ public static class Burden
     static bool SexMatches(Cell c, string sex) => sex switch { "male" => c.Sex == 1, "female" => c.Sex == 2, _ => true };
 
     /// <summary>Estimates for one snapshot, measure, sex and age group: the province row first, then one per commune
-    /// (communes with no adult record included, with empty figures).</summary>
+    /// (communes with no adult record included, with empty figures). The between-commune variance of the smoothing is
+    /// estimated from the communes whose headline value is <paramref name="published"/> only, so that no published
+    /// shrinkage carries a trace of a suppressed commune (docs/definitions.md, "Disclosure control").</summary>
     public static List<PrevalenceEstimate> Estimate(LoadedSnapshot s, IReadOnlyList<Cell> cells, Measure m, string sex, AgeGroup group,
-        string provinceName, IReadOnlyDictionary<string, string> communeNames)
+        string provinceName, IReadOnlyDictionary<string, string> communeNames, Func<string, bool>? published = null)
     {
         var selected = cells.Where(c => SexMatches(c, sex) && group.Bands.Contains(c.BandLo)).ToList();
         var province = Compute(selected, m, group, null);
@@ -78,7 +80,9 @@ public static class Burden
         var communes = communeNames.Keys.Union(byWard.Keys).Order(StringComparer.Ordinal)
             .Select(code => (Code: code, Raw: Compute(byWard.GetValueOrDefault(code) ?? [], m, group, province))).ToList();
 
-        var informative = communes.Where(x => x.Raw.Headline is not null && x.Raw.PriorVariance > 0)
+        // The between-commune variance from publishable communes only (docs/definitions.md, "Disclosure control").
+        var informative = communes.Where(x => x.Raw.Headline is not null && x.Raw.PriorVariance > 0
+                && !Disclosure.Disclosure.IsSmall(x.Raw.Denominator) && (published?.Invoke(x.Code) ?? true))
             .Select(x => (x.Raw.Headline!.Value, x.Raw.PriorVariance)).ToList();
         var moments = province.Headline is { } centre ? Moments(informative, centre) : null;
         foreach (var (code, raw) in communes)
@@ -187,19 +191,6 @@ public static class Burden
             r.Crude, r.CrudeCi?.Lo, r.CrudeCi?.Hi, r.Asr, r.AsrCi?.Lo, r.AsrCi?.Hi, r.BandsWithoutData,
             sm?.Value, smLo, smHi, sm?.Shrinkage, false) { BetweenVariance = sm?.Tau2 };
     }
-
-    /// <summary>Small-count suppression for viewers without line-list rights: a count of 1–4 in the numerator or
-    /// the denominator hides the counts and every figure derived from them.</summary>
-    public static PrevalenceEstimate Suppress(PrevalenceEstimate e) =>
-        IsSmall(e.Cases) || IsSmall(e.Denominator)
-            ? e with
-            {
-                Cases = null, Denominator = null, Crude = null, CrudeLo = null, CrudeHi = null,
-                Standardised = null, StandardisedLo = null, StandardisedHi = null, Suppressed = true,
-            }
-            : e;
-
-    public static bool IsSmall(int? n) => n is > 0 and < 5;
 }
 
 /// <summary>A survey figure the record-based prevalence is shown beside.</summary>

@@ -84,54 +84,67 @@ public static class Cascades
     }
 }
 
-/// <summary>One step of a cascade as served: the count, its denominator named, the share; counts of 1–4 hidden
-/// (with the share) when <c>suppressed</c>.</summary>
+/// <summary>One step of a cascade as served: the count, its denominator named, the share; hidden parts null and
+/// <c>suppressed</c> set (docs/definitions.md, "Disclosure control").</summary>
 public sealed record CascadeStep(string Key, string Name, int? Count, int? Denominator, string? DenominatorName, double? Share, bool Suppressed);
 
 public sealed record CascadeView(string SnapshotId, DateOnly AsOf, string Level, string UnitCode, string UnitName,
     IReadOnlyList<CascadeStep> Hypertension, IReadOnlyList<CascadeStep> Diabetes, IReadOnlyList<CascadeStep> Programme);
 
+/// <summary>Which parts of a step to hide, given the disclosure keys of its count and of its denominator (null:
+/// operational, never hidden): (count hidden, denominator hidden, hide shares over denominators of 1–4).</summary>
+public delegate (bool Count, bool Denominator, bool SmallDenominators) StepDisclosure(string? countKey, string? denominatorKey);
+
 public static class CascadeViews
 {
-    public static CascadeView View(this CascadeRow r, bool suppress) => new(r.SnapshotId, r.AsOf, r.Level, r.UnitCode, r.UnitName,
-        Steps(r.Hypertension, false, suppress), Steps(r.Diabetes, true, suppress), Steps(r.Programme, suppress));
+    /// <summary>Build through <see cref="Disclosure.NcdSuppression.Disclose(CascadeRow, Disclosure.Audience)"/>.</summary>
+    internal static CascadeView View(this CascadeRow r, StepDisclosure hide) => new(r.SnapshotId, r.AsOf, r.Level, r.UnitCode, r.UnitName,
+        Steps(r.Hypertension, "htn", false, hide), Steps(r.Diabetes, "dm", true, hide), Steps(r.Programme, hide));
 
-    static IReadOnlyList<CascadeStep> Steps(CascadeCounts c, bool dm, bool suppress)
+    static IReadOnlyList<CascadeStep> Steps(CascadeCounts c, string p, bool dm, StepDisclosure hide)
     {
         var (screen, raised, affected) = dm
             ? ("có xét nghiệm đường huyết đói/HbA1c trong 12 tháng", "đường huyết cao ở lần xét nghiệm gần nhất", "mắc đái tháo đường (đã chẩn đoán hoặc đường huyết cao)")
             : ("được đo huyết áp trong 12 tháng", "huyết áp ≥ 140/90 ở lần đo gần nhất", "mắc tăng huyết áp (đã chẩn đoán hoặc huyết áp cao)");
+        // Keys of the disclosure pattern: the prevalence numerators at all/18+ where a step is the same count.
+        string raisedKey = $"{p}_raised", affectedKey = $"{p}_adults", diagnosedKey = $"{p}_diagnosed", treatedKey = $"{p}_treated",
+            controlledKey = $"{p}_controlled";
         return
         [
-            Step("adults", "người ≥ 18 tuổi có hồ sơ", new Share(c.Adults, 0, ""), suppress, withDenominator: false),
-            Step("screened", screen, c.ScreenedOfAdults, suppress),
-            Step("raised", raised, c.RaisedOfScreened, suppress),
-            Step("affected", affected, c.AffectedOfAdults, suppress),
-            Step("diagnosed", "đã được chẩn đoán", c.DiagnosedOfAffected, suppress),
-            Step("treated", "đang điều trị (cấp thuốc trong 90 ngày)", c.TreatedOfDiagnosed, suppress),
-            Step("controlled", "kiểm soát (trong số đang điều trị)", c.ControlledOfTreated, suppress),
-            Step("controlled_of_affected", "kiểm soát (trong số người mắc)", c.ControlledOfAffected, suppress),
+            Step("adults", "người ≥ 18 tuổi có hồ sơ", new Share(c.Adults, 0, ""), null, null, hide, withDenominator: false),
+            Step("screened", screen, c.ScreenedOfAdults, null, null, hide),
+            Step("raised", raised, c.RaisedOfScreened, raisedKey, null, hide),
+            Step("affected", affected, c.AffectedOfAdults, affectedKey, null, hide),
+            Step("diagnosed", "đã được chẩn đoán", c.DiagnosedOfAffected, diagnosedKey, affectedKey, hide),
+            Step("treated", "đang điều trị (cấp thuốc trong 90 ngày)", c.TreatedOfDiagnosed, treatedKey, diagnosedKey, hide),
+            Step("controlled", "kiểm soát (trong số đang điều trị)", c.ControlledOfTreated, controlledKey, treatedKey, hide),
+            Step("controlled_of_affected", "kiểm soát (trong số người mắc)", c.ControlledOfAffected, controlledKey, affectedKey, hide),
         ];
     }
 
-    static IReadOnlyList<CascadeStep> Steps(ProgrammeCounts p, bool suppress)
+    static IReadOnlyList<CascadeStep> Steps(ProgrammeCounts p, StepDisclosure hide)
     {
         Share S(int n) => new(n, p.Patients, ProgrammeCounts.DenominatorName);
         return
         [
-            Step("patients", ProgrammeCounts.DenominatorName, new Share(p.Patients, 0, ""), suppress, withDenominator: false),
-            Step("controlled", "kiểm soát: lần đo gần nhất trong 3 tháng < 140/90", S(p.Controlled), suppress),
-            Step("uncontrolled", "chưa kiểm soát: lần đo gần nhất trong 3 tháng ≥ 140/90", S(p.Uncontrolled), suppress),
-            Step("missed_visit", "bỏ tái khám: không có lượt khám trong 3 tháng", S(p.MissedVisit), suppress),
-            Step("visited_without_bp", "có khám trong 3 tháng nhưng không đo huyết áp", S(p.VisitedWithoutBp), suppress),
+            Step("patients", ProgrammeCounts.DenominatorName, new Share(p.Patients, 0, ""), "prog_patients", null, hide, withDenominator: false),
+            Step("controlled", "kiểm soát: lần đo gần nhất trong 3 tháng < 140/90", S(p.Controlled), "prog_controlled", "prog_patients", hide),
+            Step("uncontrolled", "chưa kiểm soát: lần đo gần nhất trong 3 tháng ≥ 140/90", S(p.Uncontrolled), "prog_uncontrolled", "prog_patients", hide),
+            Step("missed_visit", "bỏ tái khám: không có lượt khám trong 3 tháng", S(p.MissedVisit), "prog_missed_visit", "prog_patients", hide),
+            Step("visited_without_bp", "có khám trong 3 tháng nhưng không đo huyết áp", S(p.VisitedWithoutBp), "prog_no_bp", "prog_patients", hide),
         ];
     }
 
-    static CascadeStep Step(string key, string name, Share s, bool suppress, bool withDenominator = true)
+    static CascadeStep Step(string key, string name, Share s, string? countKey, string? denominatorKey, StepDisclosure disclosure,
+        bool withDenominator = true)
     {
-        var hide = suppress && (Burden.IsSmall(s.Numerator) || (withDenominator && Burden.IsSmall(s.Denominator)));
-        return new CascadeStep(key, name, hide ? null : s.Numerator,
-            withDenominator ? (suppress && Burden.IsSmall(s.Denominator) ? null : s.Denominator) : null,
-            withDenominator ? s.DenominatorName : null, hide || !withDenominator ? null : s.Value, hide);
+        var (countHidden, denominatorHidden, small) = disclosure(countKey, denominatorKey);
+        var denominatorShown = withDenominator && !denominatorHidden;
+        // A share over 1–4 people of a health count says what each of them has.
+        var overFew = small && countKey is not null && Disclosure.Disclosure.IsSmall(s.Denominator);
+        var shareShown = withDenominator && !countHidden && !denominatorHidden && !overFew;
+        return new CascadeStep(key, name, countHidden ? null : s.Numerator, denominatorShown ? s.Denominator : null,
+            withDenominator ? s.DenominatorName : null, shareShown ? s.Value : null,
+            countHidden || (withDenominator && (denominatorHidden || overFew)));
     }
 }

@@ -6,7 +6,9 @@ namespace HoSoSucKhoe.Models.Ncd;
 
 public sealed record ClusterFeature(string Key, string Name, double ProvinceMean, double ProvinceSd);
 
-public sealed record ClusterProfile(int Cluster, int Communes, string Description, IReadOnlyDictionary<string, double> MeanValues,
+/// <summary>A cluster: <see cref="Communes"/> members; <see cref="MeanValues"/>, <see cref="MeanZ"/> and the description
+/// over the <see cref="PublishedCommunes"/> of them whose figures are all publishable.</summary>
+public sealed record ClusterProfile(int Cluster, int Communes, int PublishedCommunes, string Description, IReadOnlyDictionary<string, double> MeanValues,
     IReadOnlyDictionary<string, double> MeanZ);
 
 public sealed record CommuneCluster(string UnitCode, string UnitName, int? Cluster, IReadOnlyDictionary<string, double>? Values, string? Reason);
@@ -43,8 +45,17 @@ public static class Clusters
         ("dm_diagnosed", "Đái tháo đường: đã chẩn đoán / người mắc", "phát hiện đái tháo đường tốt", "nhiều người đái tháo đường chưa được chẩn đoán"),
     ];
 
-    public static ClusterResult Compute(LoadedSnapshot s, IReadOnlyList<Cell> cells, IReadOnlyDictionary<string, string> names, int k = 4)
+    public const string HiddenReason = "số liệu của xã có ô bị ẩn (số đếm từ 1 đến 4) nên nhóm và các chỉ số của xã không được công bố";
+
+    /// <summary>Clusters as published to the province (the endpoint serves no commune officer): every commune is
+    /// clustered on its raw figures, but a commune with any input hidden by <paramref name="disclosure"/> is shown
+    /// without its cluster and values, and the province mean/SD (used for the z-scores) and the cluster means and
+    /// descriptions are computed over the communes whose figures are all publishable, so no published figure has a
+    /// hidden cell in it (docs/definitions.md, "Disclosure control").</summary>
+    public static ClusterResult Compute(LoadedSnapshot s, IReadOnlyList<Cell> cells, IReadOnlyDictionary<string, string> names,
+        Disclosure.NcdSuppression disclosure, int k = 4)
     {
+        var published = new HashSet<string>(StringComparer.Ordinal);
         var all = AgeStandard.Group("18+");
         var byWard = cells.GroupBy(c => c.WardCode).ToDictionary(g => g.Key, g => g.ToList());
         var values = new Dictionary<string, double[]>();
@@ -63,16 +74,20 @@ public static class Clusters
             if (htn.Screened < MinScreened || v.Any(x => x is null))
                 communes.Add(new(code, names.GetValueOrDefault(code) ?? code, null, null, string.Create(Vietnamese.Culture, $"chưa đủ dữ liệu (dưới {MinScreened:N0} người được đo huyết áp hoặc thiếu chỉ số)")));
             else
+            {
                 values[code] = v.Select(x => x!.Value).ToArray();
+                if (Publishable(disclosure, code, cs, htn, dm)) published.Add(code);
+            }
         }
         var codes = values.Keys.Order(StringComparer.Ordinal).ToList();
         var d = Spec.Length;
         var mean = new double[d];
         var sd = new double[d];
+        var open = codes.Where(published.Contains).ToList();
         for (var j = 0; j < d; j++)
         {
-            mean[j] = codes.Count == 0 ? 0 : codes.Average(c => values[c][j]);
-            sd[j] = codes.Count < 2 ? 1 : Math.Sqrt(codes.Sum(c => Math.Pow(values[c][j] - mean[j], 2)) / (codes.Count - 1));
+            mean[j] = open.Count == 0 ? 0 : open.Average(c => values[c][j]);
+            sd[j] = open.Count < 2 ? 1 : Math.Sqrt(open.Sum(c => Math.Pow(values[c][j] - mean[j], 2)) / (open.Count - 1));
             if (sd[j] == 0) sd[j] = 1;
         }
         var features = Spec.Select((f, j) => new ClusterFeature(f.Key, f.Name, mean[j], sd[j])).ToList();
@@ -96,25 +111,43 @@ public static class Clusters
             for (var rank = 0; rank < order.Count; rank++)
             {
                 var members = Enumerable.Range(0, codes.Count).Where(i => assigned[i] == order[rank]).ToList();
-                var meanZ = Spec.Select((f, j) => (f.Key, Z: members.Average(i => (double)points[i].Features[j]))).ToDictionary(x => x.Key, x => x.Z);
-                var meanV = Spec.Select((f, j) => (f.Key, V: members.Average(i => values[codes[i]][j]))).ToDictionary(x => x.Key, x => x.V);
-                profiles.Add(new(rank + 1, members.Count, Describe(rank + 1, members.Count, meanZ), meanV, meanZ));
+                var shown = members.Where(i => published.Contains(codes[i])).ToList();
+                var meanZ = shown.Count == 0 ? new Dictionary<string, double>()
+                    : Spec.Select((f, j) => (f.Key, Z: shown.Average(i => (double)points[i].Features[j]))).ToDictionary(x => x.Key, x => x.Z);
+                var meanV = shown.Count == 0 ? new Dictionary<string, double>()
+                    : Spec.Select((f, j) => (f.Key, V: shown.Average(i => values[codes[i]][j]))).ToDictionary(x => x.Key, x => x.V);
+                profiles.Add(new(rank + 1, members.Count, shown.Count, Describe(rank + 1, members.Count, meanZ), meanV, meanZ));
                 foreach (var i in members)
-                    communes.Add(new(codes[i], names.GetValueOrDefault(codes[i]) ?? codes[i], rank + 1,
-                        Spec.Select((f, j) => (f.Key, V: values[codes[i]][j])).ToDictionary(x => x.Key, x => x.V), null));
+                    communes.Add(published.Contains(codes[i])
+                        ? new(codes[i], names.GetValueOrDefault(codes[i]) ?? codes[i], rank + 1,
+                            Spec.Select((f, j) => (f.Key, V: values[codes[i]][j])).ToDictionary(x => x.Key, x => x.V), null)
+                        : new(codes[i], names.GetValueOrDefault(codes[i]) ?? codes[i], null, null, HiddenReason));
             }
         }
         else
             foreach (var c in codes)
-                communes.Add(new(c, names.GetValueOrDefault(c) ?? c, null, null, "quá ít xã đủ dữ liệu để phân nhóm"));
+                communes.Add(new(c, names.GetValueOrDefault(c) ?? c, null, null, published.Contains(c) ? "quá ít xã đủ dữ liệu để phân nhóm" : HiddenReason));
         return new ClusterResult(s.SnapshotId, s.AsOf, profiles.Count, features, profiles,
             communes.OrderBy(c => c.UnitCode, StringComparer.Ordinal).ToList(),
             string.Create(Vietnamese.Culture, $"K-means (ML.NET, khởi tạo k-means++, k = {profiles.Count}) trên điểm z của {d} chỉ số; xã có dưới {MinScreened:N0} người được đo huyết áp không được phân nhóm."),
             Burden.VisitBiasNote);
     }
 
+    /// <summary>Every input of the commune's features is shown by the prevalence and cascade endpoints.</summary>
+    static bool Publishable(Disclosure.NcdSuppression p, string code, IReadOnlyList<Cell> cs, CascadeCounts htn, CascadeCounts dm)
+    {
+        var all = AgeStandard.Group("18+");
+        bool Rate(string measure, long denominator) => p.Publishes(Measure.Find(measure)!, code, "all", all) && !Disclosure.Disclosure.IsSmall(denominator);
+        bool Share(string count, string? denominatorKey, long denominator) =>
+            !p.Hides(count, code) && (denominatorKey is null || !p.Hides(denominatorKey, code)) && !Disclosure.Disclosure.IsSmall(denominator);
+        return Rate("htn_screened", htn.Screened) && Rate("dm_screened", dm.Screened) && Rate("obesity", cs.Sum(c => c.BmiKnown))
+            && Share("htn_diagnosed", "htn_adults", htn.Affected) && Share("htn_treated", "htn_diagnosed", htn.Diagnosed)
+            && Share("htn_controlled", "htn_treated", htn.Treated) && Share("dm_diagnosed", "dm_adults", dm.Affected);
+    }
+
     internal static string Describe(int cluster, int n, IReadOnlyDictionary<string, double> z)
     {
+        if (z.Count == 0) return $"Nhóm {cluster} ({n} xã): số liệu của các xã trong nhóm có ô bị ẩn, không mô tả.";
         var parts = Spec.Select(f => (f, Z: z[f.Key])).Where(x => Math.Abs(x.Z) >= 0.5).OrderByDescending(x => Math.Abs(x.Z)).Take(3)
             .Select(x => x.Z > 0 ? x.f.High : x.f.Low).ToList();
         var body = parts.Count == 0 ? "các chỉ số gần mức trung bình của các xã trong tỉnh" : string.Join(", ", parts);

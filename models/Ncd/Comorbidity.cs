@@ -1,5 +1,6 @@
 using System.Data;
 using Dapper;
+using HoSoSucKhoe.Models.Disclosure;
 
 namespace HoSoSucKhoe.Models.Ncd;
 
@@ -53,12 +54,64 @@ public static class Comorbidity
             ObesityDefinition, Burden.VisitBiasNote);
     }
 
-    /// <summary>Counts of 1–4 hidden for viewers without line-list rights.</summary>
-    public static ComorbidityTable Suppress(ComorbidityTable t) => t with
+    const string ByWardSql = """
+        SELECT ward_code AS Ward, (htn_diagnosed OR htn_raised) AS H, (dm_diagnosed OR dm_raised) AS D, bmi >= 25 AS O, count(*)::INTEGER AS N
+        FROM ncd_person WHERE snapshot_id = $sid AND bmi IS NOT NULL
+        GROUP BY ALL
+        """;
+
+    static readonly (string Name, int Index)[] Conditions = [("H", 0), ("D", 1), ("O", 2)];
+
+    /// <summary>The unit's table as the audience may see it. The pattern is computed over every commune's table and the
+    /// province's, with the relations a reader has: BMI known = Σ combinations; each condition's marginal and its
+    /// complement (both follow from the expected counts) = Σ their four combinations; province = Σ communes. A hidden
+    /// marginal hides every expected count and observed/expected (they are products of the marginals).</summary>
+    public static ComorbidityTable Disclosed(IDbConnection c, string snapshotId, string provinceCode, string unitCode, string? ward, Audience audience)
     {
-        BmiKnown = Burden.IsSmall(t.BmiKnown) ? null : t.BmiKnown,
-        Rows = t.Rows.Select(r => Burden.IsSmall(r.Count) || Burden.IsSmall(t.BmiKnown)
-            ? r with { Count = null, Share = null, ObservedToExpected = null, Expected = null, Suppressed = true }
-            : r).ToList(),
-    };
+        var table = Compute(c, snapshotId, unitCode, ward);
+        if (audience.SeesRaw(unitCode)) return table;
+        var rows = c.Query<(string Ward, bool H, bool D, bool O, int N)>(ByWardSql, new { sid = snapshotId }).ToList();
+        var cells = new Dictionary<(string Unit, string Part), long>();
+        var relations = new List<Relation<(string, string)>>();
+        var units = rows.Select(r => r.Ward).Distinct().Order(StringComparer.Ordinal).ToList();
+        string Label(bool h, bool d, bool o) => $"{(h ? "H" : "-")}{(d ? "D" : "-")}{(o ? "O" : "-")}";
+        var labels = (from h in new[] { true, false } from d in new[] { true, false } from o in new[] { true, false } select (h, d, o)).ToList();
+        foreach (var u in units.Append(provinceCode))
+        {
+            var mine = u == provinceCode ? rows : rows.Where(r => r.Ward == u).ToList();
+            foreach (var (h, d, o) in labels)
+                cells[(u, Label(h, d, o))] = mine.Where(r => r.H == h && r.D == d && r.O == o).Sum(r => (long)r.N);
+            cells[(u, "n")] = mine.Sum(r => (long)r.N);
+            relations.Add(new((u, "n"), labels.Select(l => (u, Label(l.h, l.d, l.o))).ToList()));
+            foreach (var (name, i) in Conditions)
+            foreach (var with in new[] { true, false })
+            {
+                var part = (u, name + (with ? "+" : "-"));
+                var combos = labels.Where(l => (i == 0 ? l.h : i == 1 ? l.d : l.o) == with).Select(l => (u, Label(l.h, l.d, l.o))).ToList();
+                cells[part] = combos.Sum(k => cells[k]);
+                relations.Add(new(part, combos));
+            }
+            foreach (var (name, _) in Conditions) relations.Add(new((u, "n"), [(u, name + "+"), (u, name + "-")]));
+        }
+        foreach (var part in cells.Keys.Where(k => k.Unit == provinceCode).Select(k => k.Part).ToList())
+            relations.Add(new((provinceCode, part), units.Select(u => (u, part)).ToList()));
+        var pattern = Disclosure.Disclosure.Protect(cells, k => k.Item2 != "n", relations, k => k.Item2 == "n");
+
+        var few = Disclosure.Disclosure.IsSmall(table.BmiKnown);
+        var marginsHidden = few || Conditions.Any(x => pattern.Hides((unitCode, x.Name + "+")) || pattern.Hides((unitCode, x.Name + "-")));
+        return table with
+        {
+            BmiKnown = few ? null : table.BmiKnown,
+            Rows = table.Rows.Select(r =>
+            {
+                var hidden = few || pattern.Hides((unitCode, r.Combination));
+                return r with
+                {
+                    Count = hidden ? null : r.Count, Share = hidden ? null : r.Share,
+                    Expected = marginsHidden ? null : r.Expected, ObservedToExpected = hidden || marginsHidden ? null : r.ObservedToExpected,
+                    Suppressed = hidden || marginsHidden,
+                };
+            }).ToList(),
+        };
+    }
 }

@@ -1,5 +1,6 @@
 using System.Data;
 using Dapper;
+using HoSoSucKhoe.Models.Disclosure;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Reference;
 using HoSoSucKhoe.Warehouse.Snapshots;
@@ -31,8 +32,15 @@ public sealed record NcdData(LoadedSnapshot Snapshot, IReadOnlyList<Cell> Cells,
             ORDER BY valid_from DESC LIMIT 1
             """, new { cs = s.CodeSystem, level = Levels.Province, p = s.ProvinceCode }) ?? s.ProvinceCode;
 
+    NcdSuppression? suppression;
+
+    /// <summary>The snapshot's suppression pattern (computed once per instance): every output goes through it.</summary>
+    public NcdSuppression Suppression => suppression ??= new NcdSuppression(this);
+
+    /// <summary>Raw estimates (smoothing variance from the publishable communes); serve them through
+    /// <see cref="NcdSuppression.Disclose(PrevalenceEstimate, Measure, AgeGroup, Audience)"/>.</summary>
     public List<PrevalenceEstimate> Prevalence(Measure m, string sex, AgeGroup group) =>
-        Burden.Estimate(Snapshot, Cells, m, sex, group, ProvinceName, CommuneNames);
+        Burden.Estimate(Snapshot, Cells, m, sex, group, ProvinceName, CommuneNames, code => Suppression.Publishes(m, code, sex, group));
 
     public List<CascadeRow> Cascades() => Ncd.Cascades.Rows(Snapshot, Cells, ProvinceName, CommuneNames);
 

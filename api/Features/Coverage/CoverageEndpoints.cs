@@ -2,6 +2,7 @@ using HoSoSucKhoe.Api.Access;
 using HoSoSucKhoe.Api.Caching;
 using HoSoSucKhoe.Api.Errors;
 using HoSoSucKhoe.Api.Tables;
+using HoSoSucKhoe.Models.Disclosure;
 using HoSoSucKhoe.Reports.Tables;
 using HoSoSucKhoe.Warehouse.Marts;
 using HoSoSucKhoe.Warehouse.Reference;
@@ -45,8 +46,8 @@ public static class CoverageEndpoints
         {
             var code = p.ValidCode();
             var chosen = scope.Snapshot(caller, code, p.Snapshot, code.Length == 3);
-            var report = await Read(gate, () => queries.PriorityGroups(code, chosen.SnapshotId), ct);
-            return new Report<PriorityGroupsReport>(report, $"nhom-uu-tien-{code}", r => Csv.Of(r.Groups, Subject(r.Unit)));
+            var report = PriorityGroupsDisclosure.Disclose(await Read(gate, () => queries.PriorityGroups(code, chosen.SnapshotId), ct), caller.Audience);
+            return new Report<PriorityGroupsView>(report, $"nhom-uu-tien-{code}", r => Csv.Of(r.Groups, Subject(r.Unit)));
         }).WithSummary("Nhóm ưu tiên (Kế hoạch 3160/KH-UBND): số hồ sơ, và độ bao phủ theo tuổi/giới khi có mẫu số.");
 
         unit.MapGet("/completeness", async ([AsParameters] UnitParameters p, Caller caller, CoverageScope scope,

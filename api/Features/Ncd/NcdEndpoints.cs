@@ -30,7 +30,7 @@ public static class NcdEndpoints
         "Tỷ lệ thô với khoảng tin cậy 95 % Wilson.",
         "Chuẩn hoá tuổi trực tiếp theo dân số chuẩn WHO 2000–2025 (nhóm 18–19 nhận 2/5 trọng số nhóm 15–19; 80+ gộp), trọng số chia lại trên các nhóm tuổi có số liệu; khoảng tin cậy 95 % gamma Fay–Feuer.",
         "Bayes thực nghiệm (chuẩn–chuẩn, phương sai giữa các xã ước lượng bằng phương pháp mômen) kéo về giá trị của tỉnh; cả giá trị gốc và giá trị làm trơn đều được trình bày. Khi các xã không chênh lệch nhau hơn mức dao động do cỡ mẫu, phương sai giữa các xã (betweenVariance) bằng 0 và mọi xã nhận giá trị của tỉnh (shrinkage = 1); khoảng tin cậy 95 % của giá trị làm trơn tính cả sai số của giá trị tỉnh (Morris 1983).",
-        "Với người không có quyền xem danh sách của xã: số đếm từ 1 đến 4 (và các tỷ lệ suy ra từ chúng) bị ẩn.");
+        "Trừ cán bộ của chính xã: số đếm thông tin sức khỏe từ 1 đến 4 và mọi giá trị suy ra từ chúng (tỷ lệ, khoảng tin cậy, giá trị làm trơn, hệ số co) bị ẩn; thêm ô nhỏ nhất tiếp theo bị ẩn khi ô bị ẩn có thể tính lại từ tổng và các ô còn lại; tỷ lệ chuẩn hoá bị ẩn khi một nhóm tuổi 5 năm của nó bị ẩn (docs/definitions.md).");
 
     public static void MapNcd(this IEndpointRouteBuilder app)
     {
@@ -47,7 +47,7 @@ public static class NcdEndpoints
             var s = catalog.Resolve(caller.ScopeProvince, p.Snapshot);
             var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
             var rows = data.Cascades().Where(r => Sees(scope, caller, s, r.Level, r.UnitCode) && (unit is null || r.UnitCode == unit))
-                .Select(r => r.View(suppress: !caller.MaySeeNamesOf(r.UnitCode))).ToList();
+                .Select(r => data.Suppression.Disclose(r, caller.Audience)).ToList();
             if (unit is not null && rows.Count == 0) throw Problems.Forbidden();
             return Exportable(new CascadeResponse(Burden.VisitBiasNote, data.Anchors(), rows));
         }).WithSummary("Chuỗi chăm sóc tăng huyết áp và đái tháo đường (sàng lọc → mắc → chẩn đoán → điều trị → kiểm soát) và chỉ số chương trình theo tháng, theo tỉnh và xã, mẫu số ghi rõ.");
@@ -62,7 +62,7 @@ public static class NcdEndpoints
                 var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
                 var code = unit ?? (caller.ScopeCommune ?? s.ProvinceCode);
                 rows.AddRange(data.Cascades().Where(r => r.UnitCode == code && Sees(scope, caller, s, r.Level, r.UnitCode))
-                    .Select(r => r.View(suppress: !caller.MaySeeNamesOf(r.UnitCode))));
+                    .Select(r => data.Suppression.Disclose(r, caller.Audience)));
             }
             return Exportable(new CascadeResponse(Burden.VisitBiasNote, [], rows));
         }).WithSummary("Chuỗi chăm sóc của một đơn vị (mặc định: tỉnh) qua các ảnh chụp.");
@@ -75,7 +75,7 @@ public static class NcdEndpoints
             var s = catalog.Resolve(caller.ScopeProvince, p.Snapshot);
             var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
             var rows = data.Prevalence(m, sx, g).Where(r => Sees(scope, caller, s, r.Level, r.UnitCode) && (unit is null || r.UnitCode == unit))
-                .Select(r => caller.MaySeeNamesOf(r.UnitCode) ? r : Burden.Suppress(r)).ToList();
+                .Select(r => data.Suppression.Disclose(r, m, g, caller.Audience)).ToList();
             if (unit is not null && rows.Count == 0) throw Problems.Forbidden();
             return Exportable(new PrevalenceResponse(m.Key, m.Name, m.DenominatorName, sx, g.Label, MethodText, Burden.VisitBiasNote, data.Anchors(), rows));
         }).WithSummary("Tỷ lệ hiện mắc thô và chuẩn hoá tuổi (KTC 95 %), theo giới và nhóm tuổi (18+, STEPS, 5 năm), tỉnh và xã, kèm giá trị làm trơn Bayes thực nghiệm và mốc STEPS.");
@@ -91,7 +91,7 @@ public static class NcdEndpoints
                 var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
                 var code = unit ?? (caller.ScopeCommune ?? s.ProvinceCode);
                 rows.AddRange(data.Prevalence(m, sx, g).Where(r => r.UnitCode == code && Sees(scope, caller, s, r.Level, r.UnitCode))
-                    .Select(r => caller.MaySeeNamesOf(r.UnitCode) ? r : Burden.Suppress(r)));
+                    .Select(r => data.Suppression.Disclose(r, m, g, caller.Audience)));
             }
             return Exportable(new PrevalenceResponse(m.Key, m.Name, m.DenominatorName, sx, g.Label, MethodText, Burden.VisitBiasNote, [], rows));
         }).WithSummary("Tỷ lệ hiện mắc của một đơn vị (mặc định: tỉnh) qua các ảnh chụp.");
@@ -116,9 +116,9 @@ public static class NcdEndpoints
             var table = await gate.RunAsync(() =>
             {
                 using var c = db.Open();
-                return Comorbidity.Compute(c, s.SnapshotId, code, level == Levels.Province ? null : code);
+                return Comorbidity.Disclosed(c, s.SnapshotId, s.ProvinceCode, code, level == Levels.Province ? null : code, caller.Audience);
             }, ct);
-            return new Report<ComorbidityTable>(caller.MaySeeNamesOf(code) ? table : Comorbidity.Suppress(table), $"dong-mac-{code}",
+            return new Report<ComorbidityTable>(table, $"dong-mac-{code}",
                 t => Csv.Of(t.Rows));
         }).WithSummary("Đồng mắc tăng huyết áp × đái tháo đường × thừa cân/béo phì (BMI ≥ 25), số quan sát so với số kỳ vọng nếu độc lập.");
 
@@ -131,7 +131,7 @@ public static class NcdEndpoints
             var result = await gate.RunAsync(() =>
             {
                 var data = NcdData.Load(db, s);
-                return Clusters.Compute(s, data.Cells, data.CommuneNames, k);
+                return Clusters.Compute(s, data.Cells, data.CommuneNames, data.Suppression, k);
             }, ct);
             return new Report<ClusterResult>(result, $"nhom-xa-{s.SnapshotId}", ClustersCsv);
         }).WithSummary("Nhóm các xã theo mô hình bệnh (K-means trên tỷ lệ chuẩn hoá và tỷ lệ trong chuỗi chăm sóc), mỗi nhóm mô tả bằng lời.");
