@@ -10,12 +10,15 @@ namespace HoSoSucKhoe.Api.Requests;
 /// </summary>
 public static class Parameters
 {
+    static readonly CultureInfo Vi = CultureInfo.GetCultureInfo("vi-VN");
+
     public static int? Int(string name, string? value, int min, int max)
     {
         if (value is null) return null;
         if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
             throw Problems.BadParameter(name, value, "cần một số nguyên");
-        return n >= min && n <= max ? n : throw Problems.BadParameter(name, value, $"cần một số nguyên từ {min} đến {max}");
+        return n >= min && n <= max ? n
+            : throw Problems.BadParameter(name, value, string.Create(Vi, $"cần một số nguyên từ {min:N0} đến {max:N0}"));
     }
 
     public static double? Double(string name, string? value, double min, double max, string expected)

@@ -73,4 +73,14 @@ public sealed class ExportAndParameterTests(WarehouseFixture fixture) : IDisposa
         Assert.DoesNotContain("(Parameter", detail);
         Assert.DoesNotContain("'level'", detail);
     }
+
+    [Theory]
+    [InlineData("/api/ncd/linelists/priority?unit=COMMUNE&limit=9999", "Tham số 'limit': giá trị '9999' không hợp lệ; cần một số nguyên từ 1 đến 5.000.")]
+    [InlineData("/api/coverage/communes?parent=PROVINCE&below=5000", "Tham số 'below': giá trị '5000' không hợp lệ; cần một tỉ lệ phần trăm từ 0 đến 1.000.")]
+    public async Task RangesInErrorsAreWrittenTheVietnameseWay(string url, string detail)
+    {
+        var key = url.Contains("linelists") ? ApiFactory.OfficerA : ApiFactory.Leadership;
+        using var response = await api.As(key).GetAsync(url.Replace("COMMUNE", api.CommuneA).Replace("PROVINCE", api.Province));
+        Assert.Equal(detail, (await response.ProblemAsync(400)).Detail);
+    }
 }

@@ -37,7 +37,7 @@ public sealed class ChildrenParameters
                 $"một huyện cũ không có huyện con; các xã cũ của huyện ở /api/coverage/communes?parent={parent}");
         var sort = Parameters.OneOf("sort", Sort, SortKeys);
         var desc = Parameters.Bool("desc", Desc);
-        var below = Parameters.Double("below", Below, 0, 1000, "cần một tỉ lệ phần trăm từ 0 đến 1000");
+        var below = Parameters.Double("below", Below, 0, 1000, "cần một tỉ lệ phần trăm từ 0 đến 1.000");
         var over100 = Parameters.Bool("over100", Over100);
         var keys = targets.For(level).Select(t => t.Key).ToList();
         var belowTarget = Parameters.OneOf("belowTarget", BelowTarget, keys);
