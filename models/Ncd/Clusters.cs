@@ -4,7 +4,9 @@ using Microsoft.ML.Data;
 
 namespace HoSoSucKhoe.Models.Ncd;
 
-public sealed record ClusterFeature(string Key, string Name, double ProvinceMean, double ProvinceSd);
+/// <summary>A clustering input, with its mean and SD over the communes whose inputs are all published (null when fewer than
+/// two are: the z-scores then use an internal scale that is not shown).</summary>
+public sealed record ClusterFeature(string Key, string Name, double? ProvinceMean, double? ProvinceSd);
 
 /// <summary>A cluster: <see cref="Communes"/> members; <see cref="MeanValues"/>, <see cref="MeanZ"/> and the description
 /// over the <see cref="PublishedCommunes"/> of them whose figures are all publishable.</summary>
@@ -90,7 +92,7 @@ public static class Clusters
             sd[j] = open.Count < 2 ? 1 : Math.Sqrt(open.Sum(c => Math.Pow(values[c][j] - mean[j], 2)) / (open.Count - 1));
             if (sd[j] == 0) sd[j] = 1;
         }
-        var features = Spec.Select((f, j) => new ClusterFeature(f.Key, f.Name, mean[j], sd[j])).ToList();
+        var features = Spec.Select((f, j) => new ClusterFeature(f.Key, f.Name, open.Count < 2 ? null : mean[j], open.Count < 2 ? null : sd[j])).ToList();
         k = Math.Min(k, codes.Count / 3);
         var profiles = new List<ClusterProfile>();
         if (k >= 2)

@@ -206,6 +206,20 @@ public sealed class DisclosureTests(WarehouseFixture fixture, ITestOutputHelper 
         [("diagnosed", "affected"), ("treated", "diagnosed"), ("controlled", "treated"), ("controlled_of_affected", "affected")];
 
     [Fact]
+    public async Task ClusterFeatureScalesAreNotMadeUpWhenTooFewCommunesArePublished()
+    {
+        var body = await api.As(ApiFactory.Epidemiologist).JsonAsync("/api/ncd/clusters");
+        var published = body.GetProperty("communes").EnumerateArray().Count(c => c.GetProperty("values").ValueKind == JsonValueKind.Object);
+        foreach (var f in body.GetProperty("features").EnumerateArray())
+        {
+            // A mean of 0 and an SD of 1 would read as real province figures; with fewer than two published communes
+            // there are none to show.
+            Assert.Equal(published < 2, IsNull(f, "provinceMean"));
+            Assert.Equal(published < 2, IsNull(f, "provinceSd"));
+        }
+    }
+
+    [Fact]
     public async Task CascadeStepsNeitherShowAHiddenCountAsADenominatorOrShareNorGiveItBackFromTheProvinceInJsonOrCsv()
     {
         var epi = api.As(ApiFactory.Epidemiologist);
