@@ -1,4 +1,5 @@
 using HoSoSucKhoe.Warehouse.Loading;
+using HoSoSucKhoe.Warehouse.Marts;
 using System.Data;
 using Dapper;
 using HoSoSucKhoe.Warehouse.Snapshots;
@@ -64,9 +65,8 @@ public static class LineLists
         r AS (
             SELECT r.record_id, r.age_years, r.sex, r.verified,
                    coalesce(r.first_exam_date <= $asof::DATE, false) AS examined,
-                   CASE WHEN r.age_years >= 50 OR coalesce(r.hx_hypertension, false) OR coalesce(r.hx_diabetes, false)
-                             OR coalesce(r.hx_cardiovascular, false) OR c.record_id IS NOT NULL THEN 1
-                        WHEN coalesce(r.pregnant, false) OR r.age_years < 16 THEN 2 ELSE 3 END AS grp
+                   CASE WHEN {PriorityGroups.Group1("c.record_id IS NOT NULL")} THEN 1
+                        WHEN {PriorityGroups.Group2Core} THEN 2 ELSE 3 END AS grp
             FROM fact_record r LEFT JOIN coded c ON c.record_id = r.record_id
             WHERE r.snapshot_id = $sid AND r.ward_code = $ward AND (r.death_date IS NULL OR r.death_date > $asof::DATE)
               AND r.dq_flags & {RecordDq.UnknownWard:D} = 0)

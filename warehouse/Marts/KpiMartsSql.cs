@@ -86,9 +86,8 @@ static class KpiMartsSql
                         WHEN r.age_years >= 80 THEN '80+'
                         ELSE CAST(r.age_years // 5 * 5 AS VARCHAR) || '-' || CAST(r.age_years // 5 * 5 + 4 AS VARCHAR) END AS age_band,
                    r.death_date IS NULL OR r.death_date > $asof AS linked,
-                   r.age_years >= 50 OR coalesce(r.hx_hypertension, false) OR coalesce(r.hx_diabetes, false)
-                       OR coalesce(r.hx_cardiovascular, false) OR coalesce(enc.ncd_code, false) AS g1,
-                   NOT g1 AND (coalesce(r.pregnant, false) OR r.age_years < 16) AS g2,
+                   {PriorityGroups.Group1("coalesce(enc.ncd_code, false)")} AS g1,
+                   NOT g1 AND {PriorityGroups.Group2Core} AS g2,
                    r.citizen_id_kind IN (9, 12) AND r.name_key IS NOT NULL AND r.birth_date IS NOT NULL
                        AND r.dq_flags & {RecordDq.UnknownWard:D} = 0 AND (r.insurance_key IS NOT NULL OR r.has_phone) AS c_admin,
                    r.height_cm IS NOT NULL AND r.weight_kg IS NOT NULL AND r.dq_flags & {RecordDq.ImplausibleHeight | RecordDq.ImplausibleWeight:D} = 0 AS c_anthro,
