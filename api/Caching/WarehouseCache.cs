@@ -3,6 +3,7 @@ using System.Text;
 using Dapper;
 using HoSoSucKhoe.Api.Access;
 using HoSoSucKhoe.Api.Tables;
+using HoSoSucKhoe.Models.Ncd;
 using HoSoSucKhoe.Warehouse;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,7 @@ public sealed class CacheOptions
 /// loaded_at. It is the ETag and part of every output-cache key, so a response computed before a load can never be
 /// served after it, even if it was stored while the load committed.
 /// </summary>
-public sealed class WarehouseVersion(WarehouseDb db)
+public sealed class WarehouseVersion(WarehouseDb db, NcdDataStore ncd)
 {
     public sealed record Stamp(string Tag, DateTimeOffset? LastModified);
 
@@ -75,6 +76,7 @@ public sealed class WarehouseVersion(WarehouseDb db)
             generation++;
             current = null;
         }
+        ncd.Forget();
         await store.EvictByTagAsync(CacheTag, ct);
     }
 }

@@ -39,6 +39,7 @@ public static class Pipeline
     {
         services.AddWarehouse(CatchUp);
         services.AddSingleton<RiskModels>();
+        services.AddSingleton<NcdDataStore>();
         return services;
     }
 }

@@ -40,26 +40,26 @@ public static class NcdEndpoints
         cached.MapGet("/measures", () => new Table<MeasureInfo>([.. Measure.All.Select(m => new MeasureInfo(m.Key, m.Name, m.DenominatorName))], "chi-so"))
             .WithSummary("Các chỉ số tỷ lệ hiện mắc có thể yêu cầu, với mẫu số của từng chỉ số.");
 
-        cached.MapGet("/cascade", async ([AsParameters] NcdParameters p, WarehouseDb db, SnapshotCatalog catalog, UnitScope scope,
+        cached.MapGet("/cascade", async ([AsParameters] NcdParameters p, NcdDataStore ncd, SnapshotCatalog catalog, UnitScope scope,
             QueryGate gate, Caller caller, CancellationToken ct) =>
         {
             var unit = p.ValidUnit();
             var s = catalog.Resolve(caller.ScopeProvince, p.Snapshot);
-            var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
+            var data = await gate.RunAsync(() => ncd.Get(s), ct);
             var rows = data.Cascades().Where(r => Sees(scope, caller, s, r.Level, r.UnitCode) && (unit is null || r.UnitCode == unit))
                 .Select(r => data.Suppression.Disclose(r, caller.Audience)).ToList();
             if (unit is not null && rows.Count == 0) throw Problems.Forbidden();
             return Exportable(new CascadeResponse(Burden.VisitBiasNote, data.Anchors(), rows));
         }).WithSummary("Chuỗi chăm sóc tăng huyết áp và đái tháo đường (sàng lọc → mắc → chẩn đoán → điều trị → kiểm soát) và chỉ số chương trình theo tháng, theo tỉnh và xã, mẫu số ghi rõ.");
 
-        cached.MapGet("/cascade/series", async ([AsParameters] NcdParameters p, WarehouseDb db, SnapshotCatalog catalog, UnitScope scope,
+        cached.MapGet("/cascade/series", async ([AsParameters] NcdParameters p, NcdDataStore ncd, SnapshotCatalog catalog, UnitScope scope,
             QueryGate gate, Caller caller, CancellationToken ct) =>
         {
             var unit = p.ValidUnit();
             var rows = new List<CascadeView>();
             foreach (var s in catalog.VisibleTo(caller.ScopeProvince))
             {
-                var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
+                var data = await gate.RunAsync(() => ncd.Get(s), ct);
                 var code = unit ?? (caller.ScopeCommune ?? s.ProvinceCode);
                 rows.AddRange(data.Cascades().Where(r => r.UnitCode == code && Sees(scope, caller, s, r.Level, r.UnitCode))
                     .Select(r => data.Suppression.Disclose(r, caller.Audience)));
@@ -67,20 +67,20 @@ public static class NcdEndpoints
             return Exportable(new CascadeResponse(Burden.VisitBiasNote, [], rows));
         }).WithSummary("Chuỗi chăm sóc của một đơn vị (mặc định: tỉnh) qua các ảnh chụp.");
 
-        cached.MapGet("/prevalence", async ([AsParameters] NcdParameters p, WarehouseDb db, SnapshotCatalog catalog, UnitScope scope,
+        cached.MapGet("/prevalence", async ([AsParameters] NcdParameters p, NcdDataStore ncd, SnapshotCatalog catalog, UnitScope scope,
             QueryGate gate, Caller caller, CancellationToken ct) =>
         {
             var (m, sx, g) = p.ValidEstimate();
             var unit = p.ValidUnit();
             var s = catalog.Resolve(caller.ScopeProvince, p.Snapshot);
-            var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
+            var data = await gate.RunAsync(() => ncd.Get(s), ct);
             var rows = data.Prevalence(m, sx, g).Where(r => Sees(scope, caller, s, r.Level, r.UnitCode) && (unit is null || r.UnitCode == unit))
                 .Select(r => data.Suppression.Disclose(r, m, g, caller.Audience)).ToList();
             if (unit is not null && rows.Count == 0) throw Problems.Forbidden();
             return Exportable(new PrevalenceResponse(m.Key, m.Name, m.DenominatorName, sx, g.Label, MethodText, Burden.VisitBiasNote, data.Anchors(), rows));
         }).WithSummary("Tỷ lệ hiện mắc thô và chuẩn hoá tuổi (KTC 95 %), theo giới và nhóm tuổi (18+, STEPS, 5 năm), tỉnh và xã, kèm giá trị làm trơn Bayes thực nghiệm và mốc STEPS.");
 
-        cached.MapGet("/prevalence/series", async ([AsParameters] NcdParameters p, WarehouseDb db, SnapshotCatalog catalog, UnitScope scope,
+        cached.MapGet("/prevalence/series", async ([AsParameters] NcdParameters p, NcdDataStore ncd, SnapshotCatalog catalog, UnitScope scope,
             QueryGate gate, Caller caller, CancellationToken ct) =>
         {
             var (m, sx, g) = p.ValidEstimate();
@@ -88,7 +88,7 @@ public static class NcdEndpoints
             var rows = new List<PrevalenceEstimate>();
             foreach (var s in catalog.VisibleTo(caller.ScopeProvince))
             {
-                var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
+                var data = await gate.RunAsync(() => ncd.Get(s), ct);
                 var code = unit ?? (caller.ScopeCommune ?? s.ProvinceCode);
                 rows.AddRange(data.Prevalence(m, sx, g).Where(r => r.UnitCode == code && Sees(scope, caller, s, r.Level, r.UnitCode))
                     .Select(r => data.Suppression.Disclose(r, m, g, caller.Audience)));
@@ -96,12 +96,12 @@ public static class NcdEndpoints
             return Exportable(new PrevalenceResponse(m.Key, m.Name, m.DenominatorName, sx, g.Label, MethodText, Burden.VisitBiasNote, [], rows));
         }).WithSummary("Tỷ lệ hiện mắc của một đơn vị (mặc định: tỉnh) qua các ảnh chụp.");
 
-        cached.MapGet("/anchors", async ([AsParameters] NcdParameters p, WarehouseDb db, SnapshotCatalog catalog, QueryGate gate,
+        cached.MapGet("/anchors", async ([AsParameters] NcdParameters p, NcdDataStore ncd, SnapshotCatalog catalog, QueryGate gate,
             Caller caller, CancellationToken ct) =>
         {
             var s = catalog.Resolve(caller.ScopeProvince, p.Snapshot);
             if (caller.ScopeCommune is not null) throw Problems.Forbidden();
-            var data = await gate.RunAsync(() => NcdData.Load(db, s), ct);
+            var data = await gate.RunAsync(() => ncd.Get(s), ct);
             return new Report<AnchorsResponse>(new AnchorsResponse(s.SnapshotId, s.AsOf, Burden.VisitBiasNote, data.Anchors()), "moc-steps",
                 r => Csv.Of(r.Anchors, [("snapshotId", r.SnapshotId), ("asOf", r.AsOf)]));
         }).WithSummary("Tỷ lệ tính từ hồ sơ của tỉnh đặt cạnh các mốc điều tra STEPS (2015: HA cao 18,9 % ở 18–69 tuổi; 2020: tăng huyết áp 28,3 %, tăng đường huyết 6,96 % ở 25–64 tuổi).");
@@ -122,7 +122,7 @@ public static class NcdEndpoints
                 t => Csv.Of(t.Rows));
         }).WithSummary("Đồng mắc tăng huyết áp × đái tháo đường × thừa cân/béo phì (BMI ≥ 25), số quan sát so với số kỳ vọng nếu độc lập.");
 
-        cached.MapGet("/clusters", async ([AsParameters] NcdParameters p, WarehouseDb db, SnapshotCatalog catalog, UnitScope scope,
+        cached.MapGet("/clusters", async ([AsParameters] NcdParameters p, NcdDataStore ncd, SnapshotCatalog catalog, UnitScope scope,
             QueryGate gate, Caller caller, CancellationToken ct) =>
         {
             var s = catalog.Resolve(caller.ScopeProvince, p.Snapshot);
@@ -130,7 +130,7 @@ public static class NcdEndpoints
             var k = p.ValidK();
             var result = await gate.RunAsync(() =>
             {
-                var data = NcdData.Load(db, s);
+                var data = ncd.Get(s);
                 return Clusters.Compute(s, data.Cells, data.CommuneNames, data.Suppression, k);
             }, ct);
             return new Report<ClusterResult>(result, $"nhom-xa-{s.SnapshotId}", ClustersCsv);

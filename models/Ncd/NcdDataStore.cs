@@ -1,0 +1,25 @@
+using System.Collections.Concurrent;
+using HoSoSucKhoe.Warehouse;
+using HoSoSucKhoe.Warehouse.Snapshots;
+
+namespace HoSoSucKhoe.Models.Ncd;
+
+/// <summary>Each snapshot's NCD cells and suppression pattern, read once and kept until the data changes (a load,
+/// a population file, a model): series endpoints and repeated uncached requests then skip rebuilding the pattern.</summary>
+public sealed class NcdDataStore(WarehouseDb db)
+{
+    readonly ConcurrentDictionary<string, Lazy<NcdData>> loaded = new(StringComparer.Ordinal);
+
+    public NcdData Get(LoadedSnapshot s)
+    {
+        var data = loaded.GetOrAdd(s.SnapshotId, _ => new Lazy<NcdData>(() => NcdData.Load(db, s))).Value;
+        if (data.Snapshot == s) return data;
+        // The same id loaded again with other content (a replace): read it anew.
+        var fresh = NcdData.Load(db, s);
+        loaded[s.SnapshotId] = new Lazy<NcdData>(fresh);
+        return fresh;
+    }
+
+    /// <summary>After any write that changes the figures.</summary>
+    public void Forget() => loaded.Clear();
+}
