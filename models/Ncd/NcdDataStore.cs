@@ -20,6 +20,9 @@ public sealed class NcdDataStore(WarehouseDb db)
         return fresh;
     }
 
+    /// <summary>Reads the snapshot's data and computes its suppression pattern now (a warm-up).</summary>
+    public void Prepare(LoadedSnapshot s) => GC.KeepAlive(Get(s).Suppression);
+
     /// <summary>After any write that changes the figures.</summary>
     public void Forget() => loaded.Clear();
 }

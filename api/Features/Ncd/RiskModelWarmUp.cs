@@ -15,7 +15,7 @@ sealed partial class RiskModelWarmUp(RiskModels models, NcdDataStore ncd, Snapsh
         {
             try
             {
-                foreach (var s in catalog.All()) ncd.Get(s);
+                foreach (var s in catalog.All()) ncd.Prepare(s);
             }
             catch (Exception e) { Failed(log, e); }
         }, TaskScheduler.Default));
