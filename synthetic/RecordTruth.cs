@@ -42,6 +42,12 @@ internal static class RecordTruth
         t.Add(Count.RecordsLinked);
         if (row.FirstExamDate is not null) t.Add(Count.Examined);
         if (row.Verified) t.Add(Count.Managed);
+        if (row.Residence == 1 && row.CreatedDate <= day)
+        {
+            t.Add(Count.PermanentRecords);
+            var updated = row.UpdatedDate ?? row.CreatedDate;
+            if (updated > day - 365 && updated <= day) t.Add(Count.PermanentUpdated);
+        }
         var group1 = age >= 50 || row.HxHypertension == true || row.HxDiabetes == true || row.HxCardiovascular == true || htnIcd || dmIcd;
         t.Add(group1 ? Count.PriorityGroup1 : row.Pregnant == true || age < 16 ? Count.PriorityGroup2 : Count.PriorityGroup3);
         Completeness(row, wellFormed, t);

@@ -46,7 +46,7 @@ public sealed class AccessTests(WarehouseFixture fixture) : IDisposable
     public async Task OfficerOfCommuneAGets403ForCommuneBAndForTheProvinceList()
     {
         var officer = api.As(ApiFactory.OfficerA);
-        foreach (var report in new[] { "completeness", "data-quality", "priority-groups", "series" })
+        foreach (var report in new[] { "completeness", "data-quality", "priority-groups", "series", "permanent-residents" })
         {
             using var own = await officer.GetAsync($"/api/coverage/units/{api.CommuneA}/{report}");
             Assert.True(own.IsSuccessStatusCode, $"{report}: {(int)own.StatusCode} {await own.Content.ReadAsStringAsync()}");

@@ -22,7 +22,8 @@ public sealed class MartLifecycleTests(WarehouseFixture fixture)
         {
             "SELECT * FROM mart_unit_kpi",
             "SELECT * FROM mart_unit_agesex",
-            "SELECT snapshot_id, level, unit_code, round(records_linked, 6), round(examined, 6), round(managed, 6), old_communes, approximate FROM mart_bridged_kpi",
+            "SELECT snapshot_id, level, unit_code, round(records_linked, 6), round(examined, 6), round(managed, 6), old_communes, approximate, " +
+                "round(permanent_records, 6), round(permanent_updated, 6) FROM mart_bridged_kpi",
         }.Select(q => c.QuerySingle<(long, string)>($"SELECT count(*), coalesce(sum(hash(t))::VARCHAR, '') FROM ({q}) t").ToString()));
     }
 

@@ -83,7 +83,7 @@ public sealed partial class CoverageQueries(WarehouseDb db, CoverageTargets? tar
             WHERE f.code_system = $cs AND f.year <= $yr
             GROUP BY f.ward_code),
         prow AS (
-            SELECT f.ward_code, f.age_band, f.sex, f.population
+            SELECT f.ward_code, f.age_band, f.sex, f.population, f.permanent_population
             FROM fact_population f JOIN py USING (ward_code, year)
             WHERE f.code_system = $cs)
         """;

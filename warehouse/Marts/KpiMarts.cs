@@ -33,20 +33,29 @@ public static class KpiMarts
         return watch.Elapsed.TotalSeconds;
     }
 
+    /// <summary>Version of the mart definitions: bump it when a mart gains a column or a definition changes, so
+    /// every snapshot of an existing warehouse is rebuilt once at open (2: permanent residents, issue 9).</summary>
+    public const string Version = "2";
+
     /// <summary>Builds the marts of every loaded snapshot that has none (a warehouse loaded before the marts
-    /// existed). Returns the snapshot ids built.</summary>
+    /// existed), or of every snapshot when the warehouse's <c>kpi_marts_version</c> stamp is not
+    /// <see cref="Version"/>, then stamps it. Returns the snapshot ids built.</summary>
     public static IReadOnlyList<string> BuildMissing(WarehouseDb db)
     {
         List<string> missing;
         using (var conn = db.Open())
         {
+            var stamped = conn.QuerySingleOrDefault<string>("SELECT value FROM wh_meta WHERE key = 'kpi_marts_version'") == Version;
             missing = conn.Query<string>("""
                 SELECT snapshot_id FROM fact_snapshot
-                WHERE snapshot_id NOT IN (SELECT DISTINCT snapshot_id FROM mart_unit_kpi)
+                WHERE NOT $stamped OR snapshot_id NOT IN (SELECT DISTINCT snapshot_id FROM mart_unit_kpi)
                 ORDER BY as_of, snapshot_id
-                """).ToList();
+                """, new { stamped }).ToList();
+            if (stamped && missing.Count == 0) return missing;
         }
         foreach (var id in missing) Rebuild(db, id);
+        using (var conn = db.Open())
+            conn.Execute("INSERT OR REPLACE INTO wh_meta VALUES ('kpi_marts_version', $v)", new { v = Version });
         return missing;
     }
 
@@ -60,6 +69,12 @@ public static class KpiMarts
         conn.Execute(KpiMartsSql.Provinces, args);
         conn.Execute(KpiMartsSql.AgeSex, args);
         if (codeSystem == ReferenceData.SystemLegacy) conn.Execute(KpiMartsSql.Bridged, args);
+        // The first snapshot of a warehouse (no other has marts): every mart is of this version, so stamp it and the
+        // next open has nothing to rebuild.
+        conn.Execute("""
+            INSERT OR REPLACE INTO wh.main.wh_meta
+            SELECT 'kpi_marts_version', $v WHERE NOT EXISTS (SELECT 1 FROM wh.main.mart_unit_kpi WHERE snapshot_id <> $sid)
+            """, new { v = Version, sid = snapshotId });
         // Not in a finally: after a failure the transaction is aborted and the TEMP table dies with the connection.
         conn.Execute(KpiMartsSql.DropCells);
     }

@@ -41,6 +41,8 @@ static class KpiMartsSql
         ("visit_after_death", $"dq_flags & {RecordDq.VisitAfterDeath:D} <> 0"),
         ("implausible_birth", $"dq_flags & {RecordDq.ImplausibleBirth:D} <> 0"),
         ("implausible_record_anthropometrics", $"dq_flags & {RecordDq.ImplausibleHeight | RecordDq.ImplausibleWeight:D} <> 0"),
+        ("permanent_records", "linked AND permanent"),
+        ("permanent_updated", "linked AND permanent AND updated_on > $asof::DATE - 365 AND updated_on <= $asof"),
     ];
 
     /// <summary>Sums of per-record encounter and lab counts.</summary>
@@ -50,6 +52,11 @@ static class KpiMartsSql
 
     /// <summary>Age/sex cell columns kept in <c>mart_unit_agesex</c>.</summary>
     static readonly string[] CellMeasures = ["records_linked", "examined", "managed", "priority_group1", "priority_group2", "priority_group3"];
+
+    /// <summary>Explicit column list of <c>mart_unit_kpi</c> inserts: columns added later by ALTER TABLE sit at the
+    /// end of old warehouses' tables, so positional inserts would misplace them.</summary>
+    static readonly string UnitColumns =
+        $"(snapshot_id, code_system, as_of, level, unit_code, parent_code, province_code, {string.Join(", ", AllMeasures)}, unknown_ward)";
 
     static string Sums(IEnumerable<string> columns, string prefix = "") =>
         string.Join(", ", columns.Select(c => $"coalesce(sum({prefix}{c}), 0)::BIGINT AS {c}"));
@@ -82,6 +89,8 @@ static class KpiMartsSql
         r AS (
             SELECT r.ward_code, r.sex, r.dq_flags, r.verified, r.first_exam_date, r.has_phone,
                    r.vaccination_recorded, r.history_recorded,
+                   r.residence = 1 AND r.created_date <= $asof AS permanent,
+                   coalesce(r.updated_date, r.created_date) AS updated_on,
                    CASE WHEN r.age_years < 0 THEN NULL
                         WHEN r.age_years >= 80 THEN '80+'
                         ELSE CAST(r.age_years // 5 * 5 AS VARCHAR) || '-' || CAST(r.age_years // 5 * 5 + 4 AS VARCHAR) END AS age_band,
@@ -119,7 +128,7 @@ static class KpiMartsSql
     /// <summary>Commune rows: every commune of the snapshot's province (zeros without records) and any other
     /// known commune that has records. Unknown wards match no unit and drop out here.</summary>
     public static readonly string Communes = $"""
-        INSERT INTO wh.main.mart_unit_kpi
+        INSERT INTO wh.main.mart_unit_kpi {UnitColumns}
         WITH {Units},
         w AS (SELECT ward_code, {Sums(AllMeasures)} FROM kpi_cells GROUP BY ward_code)
         SELECT $sid, $cs, $asof::DATE, 'commune', u.code, u.parent_code, u.province_code,
@@ -130,7 +139,7 @@ static class KpiMartsSql
 
     /// <summary>Legacy districts: sums of their commune rows.</summary>
     public static readonly string Districts = $"""
-        INSERT INTO wh.main.mart_unit_kpi
+        INSERT INTO wh.main.mart_unit_kpi {UnitColumns}
         SELECT $sid, $cs, $asof::DATE, 'district', parent_code, province_code, province_code, {Sums(AllMeasures)}, 0
         FROM wh.main.mart_unit_kpi
         WHERE snapshot_id = $sid AND level = 'commune' AND code_system = 'legacy'
@@ -139,7 +148,7 @@ static class KpiMartsSql
 
     /// <summary>Provinces: sums of their commune rows; the snapshot's province also carries the unknown wards.</summary>
     public static readonly string Provinces = $"""
-        INSERT INTO wh.main.mart_unit_kpi
+        INSERT INTO wh.main.mart_unit_kpi {UnitColumns}
         SELECT $sid, $cs, $asof::DATE, 'province', province_code, NULL, province_code, {Sums(AllMeasures)},
                CASE WHEN province_code = $province THEN (SELECT coalesce(sum(unknown_ward), 0) FROM kpi_cells) ELSE 0 END::BIGINT
         FROM wh.main.mart_unit_kpi
@@ -164,9 +173,10 @@ static class KpiMartsSql
     /// <summary>Legacy snapshot → 2025 communes and provinces through the bridge. An old commune "contributes"
     /// when the snapshot has a row for it; a 2025 commune with any partial or non-contributing link is approximate.</summary>
     public const string Bridged = """
-        INSERT INTO wh.main.mart_bridged_kpi
+        INSERT INTO wh.main.mart_bridged_kpi (snapshot_id, as_of, level, unit_code, province_code, records_linked, examined, managed,
+                                              old_communes, approximate, permanent_records, permanent_updated)
         WITH old AS (
-            SELECT unit_code, records_linked, examined, managed FROM wh.main.mart_unit_kpi
+            SELECT unit_code, records_linked, examined, managed, permanent_records, permanent_updated FROM wh.main.mart_unit_kpi
             WHERE snapshot_id = $sid AND level = 'commune'),
         targets AS (SELECT DISTINCT b.new_code FROM wh.main.dim_unit_bridge b JOIN old ON old.unit_code = b.old_code),
         new_units AS (
@@ -177,6 +187,8 @@ static class KpiMartsSql
                    coalesce(sum(b.weight * o.records_linked), 0) AS records_linked,
                    coalesce(sum(b.weight * o.examined), 0) AS examined,
                    coalesce(sum(b.weight * o.managed), 0) AS managed,
+                   coalesce(sum(b.weight * o.permanent_records), 0) AS permanent_records,
+                   coalesce(sum(b.weight * o.permanent_updated), 0) AS permanent_updated,
                    count(o.unit_code)::INTEGER AS old_communes,
                    bool_or(o.unit_code IS NOT NULL AND b.link = 'partial') OR bool_or(o.unit_code IS NULL) AS approximate
             FROM targets t
@@ -185,11 +197,13 @@ static class KpiMartsSql
             LEFT JOIN old o ON o.unit_code = b.old_code
             GROUP BY b.new_code, n.province_code),
         province_size AS (SELECT province_code, count(*) AS communes FROM new_units GROUP BY province_code)
-        SELECT $sid, $asof::DATE, 'commune', new_code, province_code, records_linked, examined, managed, old_communes, approximate
+        SELECT $sid, $asof::DATE, 'commune', new_code, province_code, records_linked, examined, managed, old_communes, approximate,
+               permanent_records, permanent_updated
         FROM communes
         UNION ALL
         SELECT $sid, $asof::DATE, 'province', c.province_code, c.province_code, sum(c.records_linked), sum(c.examined), sum(c.managed),
-               sum(c.old_communes)::INTEGER, bool_or(c.approximate) OR count(*) < any_value(s.communes)
+               sum(c.old_communes)::INTEGER, bool_or(c.approximate) OR count(*) < any_value(s.communes),
+               sum(c.permanent_records), sum(c.permanent_updated)
         FROM communes c JOIN province_size s USING (province_code)
         GROUP BY c.province_code
         """;

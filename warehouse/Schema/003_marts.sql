@@ -81,3 +81,10 @@ CREATE TABLE IF NOT EXISTS mart_bridged_kpi (
   old_communes     INTEGER NOT NULL,   -- contributing old communes
   approximate      BOOLEAN NOT NULL
 );
+
+-- Coverage of permanent residents (issue 9, docs/definitions.md): added in place so warehouses created before it
+-- open; NULL in rows built before it, which KpiMarts.BuildMissing rebuilds once (wh_meta kpi_marts_version).
+ALTER TABLE mart_unit_kpi ADD COLUMN IF NOT EXISTS permanent_records BIGINT;   -- of (4), residence = 1 (thường trú), created_date <= as_of
+ALTER TABLE mart_unit_kpi ADD COLUMN IF NOT EXISTS permanent_updated BIGINT;   -- of those, updated (coalesce(updated_date, created_date)) in (as_of - 365 days, as_of]
+ALTER TABLE mart_bridged_kpi ADD COLUMN IF NOT EXISTS permanent_records DOUBLE;
+ALTER TABLE mart_bridged_kpi ADD COLUMN IF NOT EXISTS permanent_updated DOUBLE;

@@ -59,6 +59,16 @@ public static class CoverageEndpoints
             return new Report<CompletenessReport>(report, $"day-du-{code}", r => Csv.Of(r.Groups, [.. Subject(r.Unit), ("recordsLinked", r.RecordsLinked)]));
         }).WithSummary("Tỉ lệ hồ sơ có đủ từng nhóm thông tin bắt buộc và đủ tất cả.");
 
+        unit.MapGet("/permanent-residents", async ([AsParameters] UnitParameters p, Caller caller, CoverageScope scope,
+            CoverageQueries queries, QueryGate gate, CancellationToken ct) =>
+        {
+            var code = p.ValidCode();
+            var chosen = scope.Snapshot(caller, code, p.Snapshot, code.Length == 3);
+            var report = await Read(gate, () => queries.PermanentResidents(code, chosen.SnapshotId), ct);
+            return new Report<PermanentResidentsReport>(report, $"thuong-tru-{code}",
+                r => Csv.Of([r.Total, .. r.Communes], [.. Subject(r.Unit), ("targetPct", r.TargetPct)]));
+        }).WithSummary("Độ bao phủ người dân thường trú (chỉ tiêu ≥ 95 % mỗi xã): số hồ sơ thường trú đã tạo lập và cập nhật trong 365 ngày so với dân số thường trú, của đơn vị và các xã trực thuộc.");
+
         unit.MapGet("/data-quality", async ([AsParameters] UnitParameters p, Caller caller, CoverageScope scope,
             CoverageQueries queries, QueryGate gate, CancellationToken ct) =>
         {

@@ -1,0 +1,80 @@
+using Dapper;
+using HoSoSucKhoe.Warehouse.Reference;
+
+namespace HoSoSucKhoe.Warehouse.Marts;
+
+/// <summary>Coverage of permanent residents of one unit (docs/definitions.md, "Coverage of permanent residents"):
+/// <see cref="PermanentUpdated"/> (records linked of permanent residents, created by D and updated in the 365 days up
+/// to D) over <see cref="PermanentPopulation"/> (the population CSV's <c>permanent_population</c>), uncapped.
+/// Without a denominator the rate and the gap are null and <see cref="NoDenominator"/> is set. <see cref="Gap"/> is
+/// the people still to create or update to reach <see cref="CoverageQueries.PermanentResidentsTarget"/>.</summary>
+public sealed record PermanentResidentsRow(string Level, string Code, string Name, long? PermanentPopulation,
+    long PermanentRecords, long PermanentUpdated, decimal? PermanentCoveragePct, bool Over100, bool NoDenominator, long? Gap,
+    bool? Meets);
+
+/// <summary>A unit's own row and, for a province or legacy district, one row per commune of it.</summary>
+public sealed record PermanentResidentsReport(KpiUnit Unit, double TargetPct, PermanentResidentsRow Total,
+    IReadOnlyList<PermanentResidentsRow> Communes);
+
+sealed record PermanentMartRow(string Level, string Code, string Name, long? PermanentPopulation, long PermanentRecords, long PermanentUpdated)
+{
+    /// <summary>The unit's row and its communes' rows with permanent-resident denominators: communes their own (the
+    /// sum of their rows in the chosen year; 0 or none = no denominator), districts and provinces the sum over their
+    /// communes that have one.</summary>
+    public const string Sql = """
+        WITH communes AS (
+            SELECT unit_code, parent_code, province_code FROM mart_unit_kpi WHERE snapshot_id = $sid AND level = 'commune'),
+        """ + CoverageQueries.PopulationRows + """
+        ,
+        cp AS (SELECT ward_code, sum(permanent_population) AS permanent FROM prow GROUP BY ward_code HAVING sum(permanent_population) > 0),
+        den AS (
+            SELECT 'commune' AS level, c.unit_code, cp.permanent FROM communes c JOIN cp ON cp.ward_code = c.unit_code
+            UNION ALL
+            SELECT 'district', c.parent_code, sum(cp.permanent) FROM communes c JOIN cp ON cp.ward_code = c.unit_code
+            WHERE $cs = 'legacy' GROUP BY c.parent_code
+            UNION ALL
+            SELECT 'province', c.province_code, sum(cp.permanent) FROM communes c JOIN cp ON cp.ward_code = c.unit_code
+            GROUP BY c.province_code)
+        SELECT k.level AS Level, k.unit_code AS Code, coalesce(u.full_name, k.unit_code) AS Name,
+               d.permanent::BIGINT AS PermanentPopulation, k.permanent_records AS PermanentRecords, k.permanent_updated AS PermanentUpdated
+        FROM mart_unit_kpi k
+        LEFT JOIN den d ON d.level = k.level AND d.unit_code = k.unit_code
+        LEFT JOIN dim_admin_unit u ON u.code_system = k.code_system AND u.level = k.level AND u.code = k.unit_code
+             AND u.valid_from <= k.as_of AND (u.valid_to IS NULL OR k.as_of < u.valid_to)
+        WHERE k.snapshot_id = $sid
+          AND (k.level = $level AND k.unit_code = $code
+               OR $level <> 'commune' AND k.level = 'commune' AND (k.parent_code = $code OR k.province_code = $code))
+        ORDER BY k.unit_code
+        """;
+}
+
+public sealed partial class CoverageQueries
+{
+    /// <summary>Kiên Giang phase 1: ≥ 95 % of the permanent residents of every commune have a record created and updated.</summary>
+    public const double PermanentResidentsTarget = 95;
+
+    /// <summary>Coverage of permanent residents of a unit and of its communes in a snapshot (default: the latest
+    /// containing the unit).</summary>
+    /// <exception cref="KpiNotFoundException">Unknown snapshot or unit.</exception>
+    public PermanentResidentsReport PermanentResidents(string code, string? snapshotId = null)
+    {
+        using var c = db.Open();
+        var (unit, _) = Unit(c, code, snapshotId);
+        var s = unit.Snapshot;
+        var rows = c.Query<PermanentMartRow>(PermanentMartRow.Sql,
+            new { sid = s.SnapshotId, cs = s.CodeSystem, yr = s.AsOf.Year, level = unit.Level, code }).ToList();
+        var own = rows.Single(r => r.Level == unit.Level && r.Code == code);
+        List<PermanentResidentsRow> communes = unit.Level == Levels.Commune ? [] : rows.Where(r => r != own).Select(PermanentRow).ToList();
+        return new PermanentResidentsReport(unit, PermanentResidentsTarget, PermanentRow(own) with { Name = unit.Name }, communes);
+    }
+
+    static PermanentResidentsRow PermanentRow(PermanentMartRow r)
+    {
+        var pop = r.PermanentPopulation is > 0 ? r.PermanentPopulation : null;
+        var needed = pop is { } p ? (decimal)PermanentResidentsTarget / 100m * p : (decimal?)null;
+        return new PermanentResidentsRow(r.Level, r.Code, r.Name, pop, r.PermanentRecords, r.PermanentUpdated,
+            CoverageMath.Percent(r.PermanentUpdated, pop), pop is { } d && r.PermanentUpdated > d, pop is null,
+            needed is { } n ? (long)Math.Max(0m, Math.Ceiling(n - r.PermanentUpdated)) : null,
+            needed is { } m ? r.PermanentUpdated >= m : null);
+    }
+}
