@@ -29,20 +29,12 @@ sealed record MartRow(string Level, string Code, string Name, long? Population, 
 {
     /// <summary>Children of $parent at $level plus the $parentLevel row of $parent, with denominators: communes
     /// their own, districts and provinces the sum over their communes that have one.</summary>
-    public const string Sql = """
+    public static readonly string Sql = """
         WITH communes AS (
             SELECT unit_code, parent_code, province_code FROM mart_unit_kpi WHERE snapshot_id = $sid AND level = 'commune'),
         """ + CoverageQueries.PopulationRows + """
         ,
-        cp AS (SELECT ward_code, sum(population) AS population FROM prow GROUP BY ward_code),
-        den AS (
-            SELECT 'commune' AS level, c.unit_code, cp.population FROM communes c JOIN cp ON cp.ward_code = c.unit_code
-            UNION ALL
-            SELECT 'district', c.parent_code, sum(cp.population) FROM communes c JOIN cp ON cp.ward_code = c.unit_code
-            WHERE $cs = 'legacy' GROUP BY c.parent_code
-            UNION ALL
-            SELECT 'province', c.province_code, sum(cp.population) FROM communes c JOIN cp ON cp.ward_code = c.unit_code
-            GROUP BY c.province_code)
+        """ + CoverageQueries.Denominators("population") + """
         SELECT k.level AS Level, k.unit_code AS Code, coalesce(u.full_name, k.unit_code) AS Name,
                d.population::BIGINT AS Population, k.records_linked AS RecordsLinked, k.examined AS Examined, k.managed AS Managed
         FROM mart_unit_kpi k

@@ -21,22 +21,14 @@ sealed record PermanentMartRow(string Level, string Code, string Name, long? Per
     /// <summary>The unit's row and its communes' rows with permanent-resident denominators: communes their own (the
     /// sum of their rows in the chosen year; 0 or none = no denominator), districts and provinces the sum over their
     /// communes that have one.</summary>
-    public const string Sql = """
+    public static readonly string Sql = """
         WITH communes AS (
             SELECT unit_code, parent_code, province_code FROM mart_unit_kpi WHERE snapshot_id = $sid AND level = 'commune'),
         """ + CoverageQueries.PopulationRows + """
         ,
-        cp AS (SELECT ward_code, sum(permanent_population) AS permanent FROM prow GROUP BY ward_code HAVING sum(permanent_population) > 0),
-        den AS (
-            SELECT 'commune' AS level, c.unit_code, cp.permanent FROM communes c JOIN cp ON cp.ward_code = c.unit_code
-            UNION ALL
-            SELECT 'district', c.parent_code, sum(cp.permanent) FROM communes c JOIN cp ON cp.ward_code = c.unit_code
-            WHERE $cs = 'legacy' GROUP BY c.parent_code
-            UNION ALL
-            SELECT 'province', c.province_code, sum(cp.permanent) FROM communes c JOIN cp ON cp.ward_code = c.unit_code
-            GROUP BY c.province_code)
+        """ + CoverageQueries.Denominators("permanent_population", positiveOnly: true) + """
         SELECT k.level AS Level, k.unit_code AS Code, coalesce(u.full_name, k.unit_code) AS Name,
-               d.permanent::BIGINT AS PermanentPopulation, k.permanent_records AS PermanentRecords, k.permanent_updated AS PermanentUpdated
+               d.population::BIGINT AS PermanentPopulation, k.permanent_records AS PermanentRecords, k.permanent_updated AS PermanentUpdated
         FROM mart_unit_kpi k
         LEFT JOIN den d ON d.level = k.level AND d.unit_code = k.unit_code
         LEFT JOIN dim_admin_unit u ON u.code_system = k.code_system AND u.level = k.level AND u.code = k.unit_code
