@@ -25,12 +25,14 @@ internal static class RecordTruth
         if (row.Phone is null) t.Add(Count.MissingPhone);
 
         var afterDeath = false;
+        var visited = false;
         var htnIcd = false;
         var dmIcd = false;
         foreach (var v in history.Visits)
         {
             if (row.DeathDate is { } death && v.Day > death) afterDeath = true;
             if (v.Implausible) t.Add(Count.ImplausibleEncounters);
+            visited |= v.Kind != "SL" && v.Day > day - 365 && v.Day <= day;
             htnIcd |= HasCode(v, IcdCodes.IsHypertension);
             dmIcd |= HasCode(v, IcdCodes.IsDiabetes);
         }
@@ -50,7 +52,9 @@ internal static class RecordTruth
         }
         var group1 = age >= 50 || row.HxHypertension == true || row.HxDiabetes == true || row.HxCardiovascular == true || htnIcd || dmIcd;
         t.Add(group1 ? Count.PriorityGroup1 : row.Pregnant == true || age < 16 ? Count.PriorityGroup2 : Count.PriorityGroup3);
-        Completeness(row, wellFormed, t);
+        var complete = Completeness(row, wellFormed, t);
+        if (visited) t.Add(Count.Visitors);
+        if (visited && complete) t.Add(Count.VisitorsComplete);
         if (adult) Cascade(ctx, row, p, history, htnIcd, dmIcd, age, t);
     }
 
@@ -65,7 +69,7 @@ internal static class RecordTruth
         return false;
     }
 
-    static void Completeness(in PersonRow row, bool wellFormed, WardTally t)
+    static bool Completeness(in PersonRow row, bool wellFormed, WardTally t)
     {
         var administrative = wellFormed && row.FullName is not null && row.BirthDate is not null
             && (row.InsuranceId is not null || row.Phone is not null);
@@ -78,8 +82,9 @@ internal static class RecordTruth
         if (anthropometrics) t.Add(Count.CompleteAnthropometrics);
         if (blood) t.Add(Count.CompleteBloodGroup);
         if (underlying) t.Add(Count.CompleteUnderlyingConditions);
-        if (administrative && row.VaccinationRecorded && row.HistoryRecorded && anthropometrics && blood && underlying)
-            t.Add(Count.CompleteAll);
+        var all = administrative && row.VaccinationRecorded && row.HistoryRecorded && anthropometrics && blood && underlying;
+        if (all) t.Add(Count.CompleteAll);
+        return all;
     }
 
     static void Cascade(SnapshotContext ctx, in PersonRow row, in Person p, HistoryBuffer history, bool htnIcd, bool dmIcd, int age, WardTally t)

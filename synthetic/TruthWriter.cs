@@ -13,7 +13,7 @@ internal sealed class TruthWriter(ProvinceFrame frame, Denominators denominators
         "implausible_encounters", "unparseable_labs", "priority_group1", "priority_group2", "priority_group3",
         "complete_all", "complete_administrative", "complete_immunisation", "complete_history_allergy",
         "complete_anthropometrics", "complete_blood_group", "complete_underlying_conditions",
-        "permanent_records", "permanent_updated",
+        "permanent_records", "permanent_updated", "visitors", "visitors_complete",
     ];
 
     static readonly string[] CascadeNames = ["screened", "raised", "hypertensive", "diagnosed", "treated", "controlled"];

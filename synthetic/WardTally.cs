@@ -7,7 +7,7 @@ internal enum Count
     MalformedCitizen, MissingInsurance, MissingPhone, VisitAfterDeath, ImplausibleEncounters, UnparseableLabs,
     PriorityGroup1, PriorityGroup2, PriorityGroup3, CompleteAll, CompleteAdministrative, CompleteImmunisation,
     CompleteHistoryAllergy, CompleteAnthropometrics, CompleteBloodGroup, CompleteUnderlyingConditions,
-    PermanentRecords, PermanentUpdated,
+    PermanentRecords, PermanentUpdated, Visitors, VisitorsComplete,
 }
 
 /// <summary>Adult hypertension/diabetes cascade and latent counts (the NCD object of truth.json).</summary>

@@ -20,7 +20,7 @@ public static class AppendixTable
     /// <summary>One row per snapshot of a unit's series.</summary>
     public static FlatTable Of(UnitSeries s)
     {
-        var keys = s.Projections.Select(p => p.Target.Key).ToList();
+        var keys = s.Projections.Where(p => p.Target.Measure == TargetMeasures.Coverage).Select(p => p.Target.Key).ToList();
         return new FlatTable(["snapshotId", "asOf", "codeSystem", "bridged", .. RowColumns, .. TargetColumns(keys)],
             s.Points.Select(p => (IReadOnlyList<object?>)[p.SnapshotId, p.AsOf, p.CodeSystem, p.Bridged, .. Cells(p.Row, keys)]));
     }

@@ -119,7 +119,7 @@ public sealed class SeriesTests(WarehouseFixture fixture)
     public void SeriesCarriesAProjectionPerTarget()
     {
         var series = queries.Series(fixture.Options.ProvinceCode);
-        Assert.Equal(["90_2025", "95_2030"], series.Projections.Select(p => p.Target.Key));
+        Assert.Equal(["90_2025", "95_2030", "permanent_residents_95_2024", "visitors_complete_100_2025"], series.Projections.Select(p => p.Target.Key));
         foreach (var p in series.Projections)
         {
             Assert.Contains(p.Status, new[] { "reached", "projected", "not_rising", "too_few_points", "too_slow" });

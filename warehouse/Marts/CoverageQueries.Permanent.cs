@@ -7,13 +7,14 @@ namespace HoSoSucKhoe.Warehouse.Marts;
 /// <see cref="PermanentUpdated"/> (records linked of permanent residents, created by D and updated in the 365 days up
 /// to D) over <see cref="PermanentPopulation"/> (the population CSV's <c>permanent_population</c>), uncapped.
 /// Without a denominator the rate and the gap are null and <see cref="NoDenominator"/> is set. <see cref="Gap"/> is
-/// the people still to create or update to reach <see cref="CoverageQueries.PermanentResidentsTarget"/>.</summary>
+/// the people still to create or update to reach the report's target (the first permanent-residents target that
+/// applies, <see cref="CoverageTargets"/>; null gap and meets without one).</summary>
 public sealed record PermanentResidentsRow(string Level, string Code, string Name, long? PermanentPopulation,
     long PermanentRecords, long PermanentUpdated, decimal? PermanentCoveragePct, bool Over100, bool NoDenominator, long? Gap,
     bool? Meets);
 
 /// <summary>A unit's own row and, for a province or legacy district, one row per commune of it.</summary>
-public sealed record PermanentResidentsReport(KpiUnit Unit, double TargetPct, PermanentResidentsRow Total,
+public sealed record PermanentResidentsReport(KpiUnit Unit, double? TargetPct, CoverageTarget? Target, PermanentResidentsRow Total,
     IReadOnlyList<PermanentResidentsRow> Communes);
 
 sealed record PermanentMartRow(string Level, string Code, string Name, long? PermanentPopulation, long PermanentRecords, long PermanentUpdated)
@@ -42,9 +43,6 @@ sealed record PermanentMartRow(string Level, string Code, string Name, long? Per
 
 public sealed partial class CoverageQueries
 {
-    /// <summary>Kiên Giang phase 1: ≥ 95 % of the permanent residents of every commune have a record created and updated.</summary>
-    public const double PermanentResidentsTarget = 95;
-
     /// <summary>Coverage of permanent residents of a unit and of its communes in a snapshot (default: the latest
     /// containing the unit).</summary>
     /// <exception cref="KpiNotFoundException">Unknown snapshot or unit.</exception>
@@ -56,17 +54,17 @@ public sealed partial class CoverageQueries
         var rows = c.Query<PermanentMartRow>(PermanentMartRow.Sql,
             new { sid = s.SnapshotId, cs = s.CodeSystem, yr = s.AsOf.Year, level = unit.Level, code }).ToList();
         var own = rows.Single(r => r.Level == unit.Level && r.Code == code);
-        List<PermanentResidentsRow> communes = unit.Level == Levels.Commune ? [] : rows.Where(r => r != own).Select(PermanentRow).ToList();
-        return new PermanentResidentsReport(unit, PermanentResidentsTarget, PermanentRow(own) with { Name = unit.Name }, communes);
+        var target = targets.For(unit.Level, TargetMeasures.PermanentResidents, s.ProvinceCode).FirstOrDefault();
+        List<PermanentResidentsRow> communes = unit.Level == Levels.Commune ? []
+            : rows.Where(r => r != own).Select(r => PermanentRow(r, targets.For(Levels.Commune, TargetMeasures.PermanentResidents, s.ProvinceCode).FirstOrDefault())).ToList();
+        return new PermanentResidentsReport(unit, target?.Percent, target, PermanentRow(own, target) with { Name = unit.Name }, communes);
     }
 
-    static PermanentResidentsRow PermanentRow(PermanentMartRow r)
+    static PermanentResidentsRow PermanentRow(PermanentMartRow r, CoverageTarget? target)
     {
         var pop = r.PermanentPopulation is > 0 ? r.PermanentPopulation : null;
-        var needed = pop is { } p ? (decimal)PermanentResidentsTarget / 100m * p : (decimal?)null;
+        var (gap, meets) = target is null ? (null, null) : TargetGap.Of(target.Percent, pop, r.PermanentUpdated);
         return new PermanentResidentsRow(r.Level, r.Code, r.Name, pop, r.PermanentRecords, r.PermanentUpdated,
-            CoverageMath.Percent(r.PermanentUpdated, pop), pop is { } d && r.PermanentUpdated > d, pop is null,
-            needed is { } n ? (long)Math.Max(0m, Math.Ceiling(n - r.PermanentUpdated)) : null,
-            needed is { } m ? r.PermanentUpdated >= m : null);
+            CoverageMath.Percent(r.PermanentUpdated, pop), pop is { } d && r.PermanentUpdated > d, pop is null, gap, meets);
     }
 }

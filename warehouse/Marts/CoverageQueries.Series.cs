@@ -6,11 +6,24 @@ namespace HoSoSucKhoe.Warehouse.Marts;
 /// <summary>One snapshot of a unit's time series. <see cref="Bridged"/>: a legacy snapshot seen through the
 /// old→new bridge (figures allocated by bridge weights, rounded for display; coverage from the unrounded values);
 /// <see cref="CoverageRow.Approximate"/> is then set when a partial link or a missing old commune is involved.</summary>
-public sealed record SeriesPoint(string SnapshotId, DateOnly AsOf, string CodeSystem, bool Bridged, CoverageRow Row);
+public sealed record SeriesPoint(string SnapshotId, DateOnly AsOf, string CodeSystem, bool Bridged, CoverageRow Row,
+    MeasureValue PermanentResidents, MeasureValue VisitorsComplete);
+
+/// <summary>One measure of a unit in one snapshot: <see cref="Numerator"/> over <see cref="Denominator"/> as a
+/// percentage (half away from zero, 2 decimals, uncapped); denominator and rate null when there is none.</summary>
+public sealed record MeasureValue(long? Denominator, long Numerator, decimal? Pct)
+{
+    internal static MeasureValue Of(double? denominator, double numerator)
+    {
+        decimal? den = denominator is > 0 ? (decimal)denominator.Value : null;
+        return new(den is { } d ? CoverageMath.People(d) : null, CoverageMath.People((decimal)numerator),
+            CoverageMath.Percent((decimal)numerator, den));
+    }
+}
 
 /// <summary>When a unit reaches a target. <see cref="Status"/>: <c>reached</c> (latest point already at the target),
-/// <c>projected</c> (<see cref="Date"/> where the least-squares line reaches it; <see cref="OnTime"/> = by 31
-/// December of the target year), <c>not_rising</c> (slope ≤ 0), <c>too_few_points</c> (fewer than 3 snapshots with a
+/// <c>projected</c> (<see cref="Date"/> where the least-squares line reaches it; <see cref="OnTime"/> = by the
+/// target's due date, <see cref="CoverageTarget.DueDate"/>), <c>not_rising</c> (slope ≤ 0), <c>too_few_points</c> (fewer than 3 snapshots with a
 /// denominator in the last 12 months). <see cref="SlopePerYear"/> in percentage points per year.</summary>
 public sealed record TargetProjection(CoverageTarget Target, string Status, DateOnly? Date, bool? OnTime, double? SlopePerYear);
 
@@ -19,12 +32,12 @@ public sealed record UnitSeries(string Code, string Name, string Level, string C
     IReadOnlyList<TargetProjection> Projections);
 
 sealed record SeriesRaw(string SnapshotId, DateOnly AsOf, bool Bridged, double? Population, double RecordsLinked, double Examined,
-    double Managed, bool Approximate)
+    double Managed, bool Approximate, double? PermanentPopulation, double PermanentUpdated, double Visitors, double VisitorsComplete)
 {
     /// <summary>Direct points: the unit's own rows in snapshots of its code system; denominators per snapshot.</summary>
     public const string Direct = """
         WITH pts AS (
-            SELECT k.snapshot_id, k.as_of, k.records_linked, k.examined, k.managed
+            SELECT k.snapshot_id, k.as_of, k.records_linked, k.examined, k.managed, k.permanent_updated, k.visitors, k.visitors_complete
             FROM mart_unit_kpi k JOIN fact_snapshot s USING (snapshot_id)
             WHERE k.level = $level AND k.unit_code = $code AND k.code_system = $cs
               AND (k.code_system = 'legacy' OR k.province_code = s.province_code)),
@@ -36,13 +49,18 @@ sealed record SeriesRaw(string SnapshotId, DateOnly AsOf, bool Bridged, double? 
             SELECT m.snapshot_id, m.ward_code, max(f.year) AS year
             FROM members m JOIN fact_population f ON f.code_system = $cs AND f.ward_code = m.ward_code AND f.year <= m.yr
             GROUP BY ALL),
-        den AS (
-            SELECT py.snapshot_id, sum(f.population)::DOUBLE AS population
+        wp AS (
+            SELECT py.snapshot_id, py.ward_code, sum(f.population) AS population, sum(f.permanent_population) AS permanent
             FROM py JOIN fact_population f ON f.code_system = $cs AND f.ward_code = py.ward_code AND f.year = py.year
-            GROUP BY py.snapshot_id)
+            GROUP BY ALL),
+        den AS (
+            SELECT snapshot_id, sum(population)::DOUBLE AS population,
+                   sum(permanent) FILTER (WHERE permanent > 0)::DOUBLE AS permanent
+            FROM wp GROUP BY snapshot_id)
         SELECT p.snapshot_id AS SnapshotId, p.as_of AS AsOf, false AS Bridged, d.population AS Population,
                p.records_linked::DOUBLE AS RecordsLinked, p.examined::DOUBLE AS Examined, p.managed::DOUBLE AS Managed,
-               false AS Approximate
+               false AS Approximate, d.permanent AS PermanentPopulation, coalesce(p.permanent_updated, 0)::DOUBLE AS PermanentUpdated,
+               coalesce(p.visitors, 0)::DOUBLE AS Visitors, coalesce(p.visitors_complete, 0)::DOUBLE AS VisitorsComplete
         FROM pts p LEFT JOIN den d USING (snapshot_id)
         """;
 
@@ -51,7 +69,8 @@ sealed record SeriesRaw(string SnapshotId, DateOnly AsOf, bool Bridged, double? 
     /// 2025-code denominator of the earliest year (approximate).</summary>
     public const string Bridge = """
         WITH pts AS (
-            SELECT snapshot_id, as_of, records_linked, examined, managed, approximate FROM mart_bridged_kpi
+            SELECT snapshot_id, as_of, records_linked, examined, managed, approximate, permanent_updated, visitors, visitors_complete
+            FROM mart_bridged_kpi
             WHERE level = $level AND unit_code = $code),
         bn AS (
             SELECT b.snapshot_id, b.unit_code AS new_code, year(b.as_of) AS yr
@@ -66,11 +85,12 @@ sealed record SeriesRaw(string SnapshotId, DateOnly AsOf, bool Bridged, double? 
             FROM links l JOIN fact_population f ON f.code_system = 'legacy' AND f.ward_code = l.old_code AND f.year <= l.yr
             GROUP BY ALL),
         op AS (
-            SELECT py.snapshot_id, py.old_code, sum(f.population) AS population
+            SELECT py.snapshot_id, py.old_code, sum(f.population) AS population, sum(f.permanent_population) AS permanent
             FROM py JOIN fact_population f ON f.code_system = 'legacy' AND f.ward_code = py.old_code AND f.year = py.year
             GROUP BY ALL),
         np AS (
-            SELECT l.snapshot_id, l.new_code, sum(l.weight * op.population) AS population, bool_and(op.population IS NOT NULL) AS complete
+            SELECT l.snapshot_id, l.new_code, sum(l.weight * op.population) AS population, bool_and(op.population IS NOT NULL) AS complete,
+                   sum(l.weight * op.permanent) FILTER (WHERE op.permanent > 0) AS permanent
             FROM links l LEFT JOIN op USING (snapshot_id, old_code)
             GROUP BY ALL),
         fallback AS (
@@ -80,12 +100,15 @@ sealed record SeriesRaw(string SnapshotId, DateOnly AsOf, bool Bridged, double? 
         den AS (
             SELECT np.snapshot_id,
                    sum(CASE WHEN np.complete THEN np.population ELSE fb.population END)::DOUBLE AS population,
-                   bool_or(NOT np.complete) AS fell_back
+                   bool_or(NOT np.complete) AS fell_back,
+                   sum(np.permanent)::DOUBLE AS permanent
             FROM np LEFT JOIN fallback fb ON fb.ward_code = np.new_code
             GROUP BY np.snapshot_id)
         SELECT p.snapshot_id AS SnapshotId, p.as_of AS AsOf, true AS Bridged, d.population AS Population,
                p.records_linked AS RecordsLinked, p.examined AS Examined, p.managed AS Managed,
-               p.approximate OR coalesce(d.fell_back, false) AS Approximate
+               p.approximate OR coalesce(d.fell_back, false) AS Approximate,
+               d.permanent AS PermanentPopulation, coalesce(p.permanent_updated, 0) AS PermanentUpdated,
+               coalesce(p.visitors, 0) AS Visitors, coalesce(p.visitors_complete, 0) AS VisitorsComplete
         FROM pts p LEFT JOIN den d USING (snapshot_id)
         """;
 }
@@ -97,8 +120,11 @@ public sealed partial class CoverageQueries
     /// code that exists in both systems; default: the system of the latest snapshot containing the unit. A 2025
     /// commune or province also gets the legacy snapshots through the bridge, marked <see cref="SeriesPoint.Bridged"/>.
     /// </summary>
+    /// <param name="code">Unit code.</param>
+    /// <param name="codeSystem">"2025" or "legacy"; null: the latest snapshot's.</param>
+    /// <param name="until">Only the points as of this date or earlier (a past snapshot's view); null: all.</param>
     /// <exception cref="KpiNotFoundException">No snapshot contains the unit.</exception>
-    public UnitSeries Series(string code, string? codeSystem = null)
+    public UnitSeries Series(string code, string? codeSystem = null, DateOnly? until = null)
     {
         var level = LevelOf(code);
         if (codeSystem is not null and not (ReferenceData.System2025 or ReferenceData.SystemLegacy))
@@ -110,7 +136,8 @@ public sealed partial class CoverageQueries
         var raw = c.Query<SeriesRaw>(SeriesRaw.Direct, args).ToList();
         if (cs == ReferenceData.System2025 && level != Levels.District)
             raw.AddRange(c.Query<SeriesRaw>(SeriesRaw.Bridge, args));
-        var goals = targets.For(level);
+        if (until is { } u) raw.RemoveAll(r => r.AsOf > u);
+        var goals = targets.For(level, TargetMeasures.Coverage, latest.ProvinceCode);
         var name = c.QueryFirstOrDefault<string>("""
             SELECT full_name FROM dim_admin_unit WHERE code_system = $cs AND level = $level AND code = $code
             ORDER BY valid_from DESC LIMIT 1
@@ -118,11 +145,23 @@ public sealed partial class CoverageQueries
         var points = raw.OrderBy(r => r.AsOf).ThenBy(r => r.Bridged ? 0 : 1).ThenBy(r => r.SnapshotId, StringComparer.Ordinal)
             .Select(r => new SeriesPoint(r.SnapshotId, r.AsOf, r.Bridged ? ReferenceData.SystemLegacy : cs, r.Bridged,
                 CoverageMath.Row(level, code, name, (decimal?)r.Population, (decimal)r.RecordsLinked, (decimal)r.Examined,
-                    (decimal)r.Managed, r.Approximate, goals)))
+                    (decimal)r.Managed, r.Approximate, goals),
+                MeasureValue.Of(r.PermanentPopulation, r.PermanentUpdated), MeasureValue.Of(r.Visitors, r.VisitorsComplete)))
             .ToList();
-        var exact = raw.OrderBy(r => r.AsOf)
-            .Where(r => r.Population is > 0)
-            .Select(r => (r.AsOf, Percent: r.Managed * 100 / r.Population!.Value)).ToList();
-        return new UnitSeries(code, name, level, cs, points, goals.Select(t => Projection.For(t, exact)).ToList());
+        return new UnitSeries(code, name, level, cs, points,
+            targets.All(level, latest.ProvinceCode).Select(t => Projection.For(t, Exact(raw, t.Measure))).ToList());
     }
+
+    /// <summary>A measure's exact (unrounded) percentages over the points that have a denominator, oldest first:
+    /// what projections are fitted to.</summary>
+    static List<(DateOnly AsOf, double Percent)> Exact(IEnumerable<SeriesRaw> raw, string measure) =>
+        raw.OrderBy(r => r.AsOf)
+            .Select(r => (r.AsOf, Value: measure switch
+            {
+                TargetMeasures.PermanentResidents => (Den: r.PermanentPopulation, Num: r.PermanentUpdated),
+                TargetMeasures.VisitorsComplete => (Den: (double?)r.Visitors, Num: r.VisitorsComplete),
+                _ => (Den: r.Population, Num: r.Managed),
+            }))
+            .Where(p => p.Value.Den is > 0)
+            .Select(p => (p.AsOf, p.Value.Num * 100 / p.Value.Den!.Value)).ToList();
 }

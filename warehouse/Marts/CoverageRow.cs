@@ -2,7 +2,16 @@ namespace HoSoSucKhoe.Warehouse.Marts;
 
 /// <summary>The gap to one target: people still to manage (<c>max(0, ceil(T/100 × population) − managed)</c>)
 /// and whether coverage ≥ T. Both null without a denominator.</summary>
-public sealed record TargetGap(string Key, double Percent, int Year, long? Gap, bool? Meets);
+public sealed record TargetGap(string Key, double Percent, int Year, long? Gap, bool? Meets)
+{
+    /// <summary>The gap rule for any measure: numerator against T % of a (possibly fractional) denominator.</summary>
+    internal static (long? Gap, bool? Meets) Of(double percent, decimal? denominator, decimal numerator)
+    {
+        if (denominator is not > 0) return (null, null);
+        var needed = (decimal)percent / 100m * denominator.Value;
+        return ((long)Math.Max(0m, Math.Ceiling(needed - numerator)), numerator >= needed);
+    }
+}
 
 /// <summary>
 /// One row of the official appendix (Bắc Từ Liêm layout, docs/definitions.md): (3) population, (4) records linked,
@@ -31,9 +40,8 @@ static class CoverageMath
         var pop = population is > 0 ? population : null;
         var gaps = targets.Select(t =>
         {
-            if (pop is not { } p) return new TargetGap(t.Key, t.Percent, t.Year, null, null);
-            var needed = (decimal)t.Percent / 100m * p;
-            return new TargetGap(t.Key, t.Percent, t.Year, (long)Math.Max(0m, Math.Ceiling(needed - managed)), managed >= needed);
+            var (gap, meets) = TargetGap.Of(t.Percent, pop, managed);
+            return new TargetGap(t.Key, t.Percent, t.Year, gap, meets);
         }).ToList();
         return new CoverageRow(level, code, name, pop is { } q ? People(q) : null, People(linked), People(examined), People(managed),
             Percent(managed, pop), pop is { } d && managed > d, pop is null, approximate, gaps);

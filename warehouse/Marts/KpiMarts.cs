@@ -34,8 +34,8 @@ public static class KpiMarts
     }
 
     /// <summary>Version of the mart definitions: bump it when a mart gains a column or a definition changes, so
-    /// every snapshot of an existing warehouse is rebuilt once at open (2: permanent residents, issue 9).</summary>
-    public const string Version = "2";
+    /// every snapshot of an existing warehouse is rebuilt once at open (2: permanent residents, 3: visitors' completeness, issue 9).</summary>
+    public const string Version = "3";
 
     /// <summary>Builds the marts of every loaded snapshot that has none (a warehouse loaded before the marts
     /// existed), or of every snapshot when the warehouse's <c>kpi_marts_version</c> stamp is not

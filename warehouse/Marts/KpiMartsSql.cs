@@ -31,7 +31,7 @@ static class KpiMartsSql
         ("complete_anthropometrics", "linked AND c_anthro"),
         ("complete_blood_group", "linked AND c_blood"),
         ("complete_underlying_conditions", "linked AND c_under"),
-        ("complete_all", "linked AND c_admin AND vaccination_recorded AND history_recorded AND c_anthro AND c_blood AND c_under"),
+        ("complete_all", $"linked AND {CompleteAll}"),
         ("duplicate_citizen", $"dq_flags & {RecordDq.DuplicateCitizenId:D} <> 0"),
         ("probable_duplicate", $"dq_flags & {RecordDq.ProbableDuplicate:D} <> 0"),
         ("missing_citizen_adult", $"dq_flags & {RecordDq.MissingCitizenIdAdult:D} <> 0"),
@@ -43,7 +43,16 @@ static class KpiMartsSql
         ("implausible_record_anthropometrics", $"dq_flags & {RecordDq.ImplausibleHeight | RecordDq.ImplausibleWeight:D} <> 0"),
         ("permanent_records", "linked AND permanent"),
         ("permanent_updated", "linked AND permanent AND updated_on > $asof::DATE - 365 AND updated_on <= $asof"),
+        ("visitors", "linked AND visited"),
+        ("visitors_complete", $"linked AND visited AND {CompleteAll}"),
     ];
+
+    /// <summary>Every mandatory data group complete ("đầy đủ thông tin").</summary>
+    const string CompleteAll = "c_admin AND vaccination_recorded AND history_recorded AND c_anthro AND c_blood AND c_under";
+
+    /// <summary>A visit that counts for completeness among visitors: a facility visit (not a community screening,
+    /// kind 'SL') in the 12 months (D − 365 days, D].</summary>
+    const string Visit = "kind <> 'SL' AND visit_date > $asof::DATE - 365 AND visit_date <= $asof";
 
     /// <summary>Sums of per-record encounter and lab counts.</summary>
     static readonly string[] EventMeasures = ["implausible_encounters", "implausible_labs", "unparseable_labs", "unknown_unit_labs"];
@@ -74,9 +83,10 @@ static class KpiMartsSql
         WITH enc AS (
             SELECT record_id,
                    count(*) FILTER (WHERE dq_flags & {EncounterMeasured:D} <> 0) AS implausible_encounters,
-                   bool_or((has_htn_code OR has_dm_code) AND visit_date <= $asof) AS ncd_code
+                   bool_or((has_htn_code OR has_dm_code) AND visit_date <= $asof) AS ncd_code,
+                   bool_or({Visit}) AS visited
             FROM wh.main.fact_encounter
-            WHERE snapshot_id = $sid AND (dq_flags & {EncounterMeasured:D} <> 0 OR has_htn_code OR has_dm_code)
+            WHERE snapshot_id = $sid AND (dq_flags & {EncounterMeasured:D} <> 0 OR has_htn_code OR has_dm_code OR {Visit})
             GROUP BY record_id),
         lab AS (
             SELECT record_id,
@@ -102,6 +112,7 @@ static class KpiMartsSql
                    r.height_cm IS NOT NULL AND r.weight_kg IS NOT NULL AND r.dq_flags & {RecordDq.ImplausibleHeight | RecordDq.ImplausibleWeight:D} = 0 AS c_anthro,
                    nullif(trim(r.abo_group), '') IS NOT NULL AND nullif(trim(r.rh), '') IS NOT NULL AS c_blood,
                    r.hx_hypertension IS NOT NULL AND r.hx_diabetes IS NOT NULL AND r.hx_cardiovascular IS NOT NULL AS c_under,
+                   coalesce(enc.visited, false) AS visited,
                    coalesce(enc.implausible_encounters, 0) AS implausible_encounters,
                    coalesce(lab.implausible_labs, 0) AS implausible_labs,
                    coalesce(lab.unparseable_labs, 0) AS unparseable_labs,
@@ -174,9 +185,11 @@ static class KpiMartsSql
     /// when the snapshot has a row for it; a 2025 commune with any partial or non-contributing link is approximate.</summary>
     public const string Bridged = """
         INSERT INTO wh.main.mart_bridged_kpi (snapshot_id, as_of, level, unit_code, province_code, records_linked, examined, managed,
-                                              old_communes, approximate, permanent_records, permanent_updated)
+                                              old_communes, approximate, permanent_records, permanent_updated,
+                                              visitors, visitors_complete)
         WITH old AS (
-            SELECT unit_code, records_linked, examined, managed, permanent_records, permanent_updated FROM wh.main.mart_unit_kpi
+            SELECT unit_code, records_linked, examined, managed, permanent_records, permanent_updated, visitors, visitors_complete
+            FROM wh.main.mart_unit_kpi
             WHERE snapshot_id = $sid AND level = 'commune'),
         targets AS (SELECT DISTINCT b.new_code FROM wh.main.dim_unit_bridge b JOIN old ON old.unit_code = b.old_code),
         new_units AS (
@@ -189,6 +202,8 @@ static class KpiMartsSql
                    coalesce(sum(b.weight * o.managed), 0) AS managed,
                    coalesce(sum(b.weight * o.permanent_records), 0) AS permanent_records,
                    coalesce(sum(b.weight * o.permanent_updated), 0) AS permanent_updated,
+                   coalesce(sum(b.weight * o.visitors), 0) AS visitors,
+                   coalesce(sum(b.weight * o.visitors_complete), 0) AS visitors_complete,
                    count(o.unit_code)::INTEGER AS old_communes,
                    bool_or(o.unit_code IS NOT NULL AND b.link = 'partial') OR bool_or(o.unit_code IS NULL) AS approximate
             FROM targets t
@@ -198,12 +213,12 @@ static class KpiMartsSql
             GROUP BY b.new_code, n.province_code),
         province_size AS (SELECT province_code, count(*) AS communes FROM new_units GROUP BY province_code)
         SELECT $sid, $asof::DATE, 'commune', new_code, province_code, records_linked, examined, managed, old_communes, approximate,
-               permanent_records, permanent_updated
+               permanent_records, permanent_updated, visitors, visitors_complete
         FROM communes
         UNION ALL
         SELECT $sid, $asof::DATE, 'province', c.province_code, c.province_code, sum(c.records_linked), sum(c.examined), sum(c.managed),
                sum(c.old_communes)::INTEGER, bool_or(c.approximate) OR count(*) < any_value(s.communes),
-               sum(c.permanent_records), sum(c.permanent_updated)
+               sum(c.permanent_records), sum(c.permanent_updated), sum(c.visitors), sum(c.visitors_complete)
         FROM communes c JOIN province_size s USING (province_code)
         GROUP BY c.province_code
         """;

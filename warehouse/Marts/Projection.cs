@@ -29,7 +29,7 @@ static class Projection
         if (slope <= 0) return new(target, NotRising, null, null, perYear);
 
         var day = mx + (target.Percent - my) / slope;
-        var deadline = new DateOnly(target.Year, 12, 31);
+        var deadline = target.DueDate;
         if (origin + day > new DateOnly(2100, 12, 31).DayNumber) return new(target, TooSlow, null, false, perYear);
         var date = DateOnly.FromDayNumber(origin + (int)Math.Ceiling(day));
         return new(target, Projected, date, date <= deadline, perYear);

@@ -88,3 +88,8 @@ ALTER TABLE mart_unit_kpi ADD COLUMN IF NOT EXISTS permanent_records BIGINT;   -
 ALTER TABLE mart_unit_kpi ADD COLUMN IF NOT EXISTS permanent_updated BIGINT;   -- of those, updated (coalesce(updated_date, created_date)) in (as_of - 365 days, as_of]
 ALTER TABLE mart_bridged_kpi ADD COLUMN IF NOT EXISTS permanent_records DOUBLE;
 ALTER TABLE mart_bridged_kpi ADD COLUMN IF NOT EXISTS permanent_updated DOUBLE;
+-- Completeness among visitors (issue 9, Kiên Giang phase 2, docs/definitions.md): added in place like the above.
+ALTER TABLE mart_unit_kpi ADD COLUMN IF NOT EXISTS visitors BIGINT;            -- of (4), a visit (kind <> 'SL') in (as_of - 365 days, as_of]
+ALTER TABLE mart_unit_kpi ADD COLUMN IF NOT EXISTS visitors_complete BIGINT;   -- of those, every mandatory data group complete
+ALTER TABLE mart_bridged_kpi ADD COLUMN IF NOT EXISTS visitors DOUBLE;
+ALTER TABLE mart_bridged_kpi ADD COLUMN IF NOT EXISTS visitors_complete DOUBLE;

@@ -65,9 +65,26 @@ public static class CoverageEndpoints
             var code = p.ValidCode();
             var chosen = scope.Snapshot(caller, code, p.Snapshot, code.Length == 3);
             var report = await Read(gate, () => queries.PermanentResidents(code, chosen.SnapshotId), ct);
-            return new Report<PermanentResidentsReport>(report, $"thuong-tru-{code}",
-                r => Csv.Of([r.Total, .. r.Communes], [.. Subject(r.Unit), ("targetPct", r.TargetPct)]));
-        }).WithSummary("Độ bao phủ người dân thường trú (chỉ tiêu ≥ 95 % mỗi xã): số hồ sơ thường trú đã tạo lập và cập nhật trong 365 ngày so với dân số thường trú, của đơn vị và các xã trực thuộc.");
+            return new Report<PermanentResidentsReport>(report, $"thuong-tru-{code}", TargetsTable.Of);
+        }).WithSummary("Độ bao phủ người dân thường trú (chỉ tiêu cấu hình, mặc định ≥ 95 % mỗi xã): số hồ sơ thường trú đã tạo lập và cập nhật trong 365 ngày so với dân số thường trú, của các xã trực thuộc rồi dòng của đơn vị.");
+
+        unit.MapGet("/visitors-completeness", async ([AsParameters] UnitParameters p, Caller caller, CoverageScope scope,
+            CoverageQueries queries, QueryGate gate, CancellationToken ct) =>
+        {
+            var code = p.ValidCode();
+            var chosen = scope.Snapshot(caller, code, p.Snapshot, code.Length == 3);
+            var report = await Read(gate, () => queries.VisitorsCompleteness(code, chosen.SnapshotId), ct);
+            return new Report<VisitorsCompletenessReport>(report, $"day-du-nguoi-kham-{code}", TargetsTable.Of);
+        }).WithSummary("Hồ sơ của người có khám, chữa bệnh trong 12 tháng (không tính khám sàng lọc cộng đồng) được cập nhật đầy đủ mọi nhóm thông tin bắt buộc (chỉ tiêu mặc định 100 %), của các xã trực thuộc rồi dòng của đơn vị.");
+
+        unit.MapGet("/targets", async ([AsParameters] UnitParameters p, Caller caller, CoverageScope scope,
+            CoverageQueries queries, QueryGate gate, CancellationToken ct) =>
+        {
+            var code = p.ValidCode();
+            var chosen = scope.Snapshot(caller, code, p.Snapshot, code.Length == 3);
+            var report = await Read(gate, () => queries.Targets(code, chosen.SnapshotId), ct);
+            return new Report<UnitTargetsReport>(report, $"chi-tieu-{code}", TargetsTable.Of);
+        }).WithSummary("Mọi chỉ tiêu áp dụng cho đơn vị (độ bao phủ, người dân thường trú, hồ sơ người có khám chữa bệnh đầy đủ): kế hoạch đặt ra, giá trị hiện tại, số người còn thiếu và ngày dự kiến đạt.");
 
         unit.MapGet("/data-quality", async ([AsParameters] UnitParameters p, Caller caller, CoverageScope scope,
             CoverageQueries queries, QueryGate gate, CancellationToken ct) =>

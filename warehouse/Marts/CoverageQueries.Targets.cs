@@ -1,0 +1,97 @@
+using Dapper;
+using HoSoSucKhoe.Warehouse.Reference;
+
+namespace HoSoSucKhoe.Warehouse.Marts;
+
+/// <summary>Completeness among visitors of one unit (docs/definitions.md, "Completeness among visitors"): of the
+/// <see cref="Visitors"/> (records linked with a facility visit in the 12 months up to D), those complete in every
+/// mandatory data group. <see cref="NoDenominator"/> when the unit had no visitor; <see cref="Gap"/> and
+/// <see cref="Meets"/> against the report's target (null without one).</summary>
+public sealed record VisitorsCompletenessRow(string Level, string Code, string Name, long RecordsLinked, long Visitors,
+    long VisitorsComplete, decimal? CompletePct, bool NoDenominator, long? Gap, bool? Meets);
+
+/// <summary>A unit's own row and, for a province or legacy district, one row per commune of it.</summary>
+public sealed record VisitorsCompletenessReport(KpiUnit Unit, double? TargetPct, CoverageTarget? Target, VisitorsCompletenessRow Total,
+    IReadOnlyList<VisitorsCompletenessRow> Communes);
+
+/// <summary>One target that applies to a unit in a snapshot: where the unit stands (<see cref="Numerator"/> over
+/// <see cref="Denominator"/>, as the measure's own report gives it), the gap in people, and when the series
+/// (points up to the snapshot) projects it to be reached.</summary>
+public sealed record UnitTargetRow(CoverageTarget Target, string Plan, string MeasureLabel, long? Denominator, long Numerator,
+    decimal? ValuePct, bool NoDenominator, long? Gap, bool? Meets, TargetProjection Projection);
+
+/// <summary>Every target that applies to a unit, by measure then due date.</summary>
+public sealed record UnitTargetsReport(KpiUnit Unit, IReadOnlyList<UnitTargetRow> Targets);
+
+sealed record VisitorsMartRow(string Level, string Code, string Name, long RecordsLinked, long Visitors, long VisitorsComplete)
+{
+    public const string Sql = """
+        SELECT k.level AS Level, k.unit_code AS Code, coalesce(u.full_name, k.unit_code) AS Name, k.records_linked AS RecordsLinked,
+               coalesce(k.visitors, 0) AS Visitors, coalesce(k.visitors_complete, 0) AS VisitorsComplete
+        FROM mart_unit_kpi k
+        LEFT JOIN dim_admin_unit u ON u.code_system = k.code_system AND u.level = k.level AND u.code = k.unit_code
+             AND u.valid_from <= k.as_of AND (u.valid_to IS NULL OR k.as_of < u.valid_to)
+        WHERE k.snapshot_id = $sid
+          AND (k.level = $level AND k.unit_code = $code
+               OR $level <> 'commune' AND k.level = 'commune' AND (k.parent_code = $code OR k.province_code = $code))
+        ORDER BY k.unit_code
+        """;
+}
+
+public sealed partial class CoverageQueries
+{
+    /// <summary>Completeness among visitors of a unit and of its communes in a snapshot (default: the latest
+    /// containing the unit).</summary>
+    /// <exception cref="KpiNotFoundException">Unknown snapshot or unit.</exception>
+    public VisitorsCompletenessReport VisitorsCompleteness(string code, string? snapshotId = null)
+    {
+        using var c = db.Open();
+        var (unit, _) = Unit(c, code, snapshotId);
+        var s = unit.Snapshot;
+        var rows = c.Query<VisitorsMartRow>(VisitorsMartRow.Sql, new { sid = s.SnapshotId, level = unit.Level, code }).ToList();
+        var own = rows.Single(r => r.Level == unit.Level && r.Code == code);
+        var target = targets.For(unit.Level, TargetMeasures.VisitorsComplete, s.ProvinceCode).FirstOrDefault();
+        var communeTarget = targets.For(Levels.Commune, TargetMeasures.VisitorsComplete, s.ProvinceCode).FirstOrDefault();
+        List<VisitorsCompletenessRow> communes = unit.Level == Levels.Commune ? []
+            : rows.Where(r => r != own).Select(r => VisitorsRow(r, communeTarget)).ToList();
+        return new VisitorsCompletenessReport(unit, target?.Percent, target, VisitorsRow(own, target) with { Name = unit.Name }, communes);
+    }
+
+    static VisitorsCompletenessRow VisitorsRow(VisitorsMartRow r, CoverageTarget? target)
+    {
+        decimal? den = r.Visitors > 0 ? r.Visitors : null;
+        var (gap, meets) = target is null ? (null, null) : TargetGap.Of(target.Percent, den, r.VisitorsComplete);
+        return new VisitorsCompletenessRow(r.Level, r.Code, r.Name, r.RecordsLinked, r.Visitors, r.VisitorsComplete,
+            CoverageMath.Percent(r.VisitorsComplete, den), den is null, gap, meets);
+    }
+
+    /// <summary>Every target that applies to a unit in a snapshot (default: the latest containing it), with the
+    /// unit's value from the measure's own report (the appendix row, the permanent-residents row, the visitors'
+    /// completeness row), the gap in people and the projection fitted to the unit's series up to that snapshot.</summary>
+    /// <exception cref="KpiNotFoundException">Unknown snapshot or unit.</exception>
+    public UnitTargetsReport Targets(string code, string? snapshotId = null)
+    {
+        KpiUnit unit;
+        using (var c = db.Open()) (unit, _) = Unit(c, code, snapshotId);
+        var s = unit.Snapshot;
+        var applicable = targets.All(unit.Level, s.ProvinceCode);
+        var series = Series(code, s.CodeSystem, s.AsOf);
+        var coverage = CoverageOf(unit);
+        var permanent = PermanentResidents(code, s.SnapshotId).Total;
+        var visitors = VisitorsCompleteness(code, s.SnapshotId).Total;
+        var rows = applicable.Select(t =>
+        {
+            var (den, num, pct) = t.Measure switch
+            {
+                TargetMeasures.PermanentResidents => (permanent.PermanentPopulation, permanent.PermanentUpdated, permanent.PermanentCoveragePct),
+                TargetMeasures.VisitorsComplete => (visitors.NoDenominator ? null : (long?)visitors.Visitors, visitors.VisitorsComplete, visitors.CompletePct),
+                _ => (coverage.Population, coverage.Managed, coverage.CoveragePct),
+            };
+            var (gap, meets) = TargetGap.Of(t.Percent, den, num);
+            var projection = series.Projections.FirstOrDefault(p => p.Target == t) ?? Projection.For(t, []);
+            return new UnitTargetRow(t, t.Plan ?? "Cấu hình của đơn vị", TargetMeasures.Label(t.Measure), den, num, pct, den is null,
+                gap, meets, projection);
+        }).ToList();
+        return new UnitTargetsReport(unit, rows);
+    }
+}
