@@ -6,7 +6,7 @@ using HoSoSucKhoe.Warehouse.Marts;
 
 namespace HoSoSucKhoe.Bench;
 
-// dotnet run -c Release --project bench -- [all|load|kpi|ncd] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
+// dotnet run -c Release --project bench -- [all|load|kpi|marts|ncd] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
 // Generates the ~1M-person snapshot once (in a child process, so the peak memory printed is the load's own),
 // then: load (loader vs appender), kpi (mart build, HTTP latency cached/uncached), ncd (estimates, risk model).
 static class BenchProgram
@@ -23,7 +23,7 @@ static class BenchProgram
         LoadBench.EnsureGenerated(settings);
         if (verb is "all" or "load" || !File.Exists(settings.Warehouse)) LoadBench.Run(settings);
 
-        if (verb is "all" or "kpi")
+        if (verb is "all" or "kpi" or "marts")
         {
             Console.WriteLine("\n== KPI marts ==");
             using (var db = new WarehouseDb(settings.Warehouse))
@@ -37,6 +37,7 @@ static class BenchProgram
                     Console.WriteLine($"  mart build run {run}: {seconds:0.00} s for {persons:N0} persons = {seconds / (persons / 1e6):0.00} s per million");
                 }
             }
+            if (verb == "marts") return 0;
             Console.WriteLine("\n== commune-coverage endpoint on 127.0.0.1 ==");
             // Bounded load: 1, 4 and 8 concurrent clients (client and server share the 2 cores). Uncached at 2 concurrent,
             // the server's cap on heavy queries.
