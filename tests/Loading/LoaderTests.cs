@@ -96,6 +96,34 @@ public sealed class LoaderTests : IDisposable
     }
 
     [Fact]
+    public void SameFilesWithAnInconsistentManifestAreRefusedNotReportedUnchanged()
+    {
+        var folder = new TinySnapshot().Write(Folder("m"));
+        Loader().Load(folder);
+        var after = State();
+        var manifest = Path.Combine(folder, "manifest.json");
+        var original = File.ReadAllText(manifest);
+        var node = System.Text.Json.Nodes.JsonNode.Parse(original)!;
+        var rows = node["files"]!["persons.arrow"]!["rows"]!.GetValue<long>();
+        node["files"]!["persons.arrow"]!["rows"] = rows + 1;
+        File.WriteAllText(manifest, node.ToJsonString());
+        var e = Rejected(folder);
+        Assert.Equal("manifest.json", e.File);
+        Assert.Equal("files.persons.arrow.rows", e.Column);
+        Assert.Contains($"{rows + 1}", e.Message);
+        Assert.Equal(after, State());
+
+        node["files"]!["persons.arrow"]!["rows"] = rows;
+        node["as_of"] = "2025-10-31";
+        File.WriteAllText(manifest, node.ToJsonString());
+        Assert.Equal("as_of", Rejected(folder).Column);
+        Assert.Equal(after, State());
+
+        File.WriteAllText(manifest, original);
+        Assert.Equal(LoadOutcome.AlreadyLoaded, Loader().Load(folder).Outcome);
+    }
+
+    [Fact]
     public void DataQualityProblemsAreLoadedAndFlaggedNotDropped()
     {
         var s = new TinySnapshot();

@@ -79,7 +79,12 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
         VerifyChecksums(folder, manifest);
         stages["checksums"] = sw.Elapsed.TotalSeconds;
         if (existing == manifest.Checksums)
+        {
+            // Same files: a reload is a no-op only if the manifest also says what was loaded (a manifest with a wrong
+            // row count, date or province is refused, not reported as unchanged).
+            SameManifest(conn, manifest);
             return new LoadResult(manifest.SnapshotId, LoadOutcome.AlreadyLoaded, 0, 0, 0, 0, total.Elapsed.TotalSeconds, stages);
+        }
         if (existing is not null && !replace)
             throw new SnapshotRejectedException(Manifest.FileName, "khoá snapshot_id", null,
                 $"ảnh chụp '{manifest.SnapshotId}' đã được nạp với nội dung khác; dùng --replace nếu muốn thay thế.",
@@ -113,6 +118,30 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
             counts[SnapshotContract.Labs.Name], counts[SnapshotContract.Medications.Name], total.Elapsed.TotalSeconds, stages);
         progress?.Report(new ProgressUpdate(string.Create(Vi, $"  xong ảnh chụp {manifest.SnapshotId} trong {result.Seconds:N1} giây."), 1));
         return result;
+    }
+
+    /// <summary>Throws unless the manifest's province, date, code system and row counts equal those of the snapshot
+    /// already loaded with the same files.</summary>
+    static void SameManifest(DuckDBConnection conn, Manifest manifest)
+    {
+        var stored = conn.QuerySingle<(string Province, DateTime AsOf, string CodeSystem, long Persons, long Encounters, long Labs, long Medications)>("""
+            SELECT province_code, as_of::TIMESTAMP, code_system, persons, encounters, labs, medications
+            FROM wh.main.fact_snapshot WHERE snapshot_id = $sid
+            """, new { sid = manifest.SnapshotId });
+        void Check(string field, object manifestValue, object storedValue)
+        {
+            if (Equals(manifestValue, storedValue)) return;
+            throw new SnapshotRejectedException(Manifest.FileName, field, null,
+                string.Create(Vi, $"các tệp trùng với ảnh chụp '{manifest.SnapshotId}' đã nạp nhưng manifest ghi {field} = {manifestValue}, trong khi số liệu đã nạp là {storedValue}; sửa manifest."),
+                $"files equal a loaded snapshot but the manifest's {field} is {manifestValue}, loaded {storedValue}");
+        }
+        Check("province_code", manifest.ProvinceCode, stored.Province);
+        Check("as_of", manifest.AsOf, DateOnly.FromDateTime(stored.AsOf));
+        Check("admin_codes", manifest.AdminCodes, stored.CodeSystem);
+        Check($"files.{SnapshotContract.Persons.Name}.rows", manifest.File(SnapshotContract.Persons.Name).Rows, stored.Persons);
+        Check($"files.{SnapshotContract.Encounters.Name}.rows", manifest.File(SnapshotContract.Encounters.Name).Rows, stored.Encounters);
+        Check($"files.{SnapshotContract.Labs.Name}.rows", manifest.File(SnapshotContract.Labs.Name).Rows, stored.Labs);
+        Check($"files.{SnapshotContract.Medications.Name}.rows", manifest.File(SnapshotContract.Medications.Name).Rows, stored.Medications);
     }
 
     void CheckKey(DuckDBConnection conn)
