@@ -125,6 +125,7 @@ static class AppendixSheet
     {
         Text(ws.Cell(row, 2), total ? TotalLabel : r.Name);
         if (r.Population is { } p) Number(ws.Cell(row, 3), p, CountFormat);
+        else ws.Cell(row, 3).Style.NumberFormat.Format = CountFormat; // ready for a population the user enters
         Number(ws.Cell(row, 4), r.RecordsLinked, CountFormat);
         Number(ws.Cell(row, 5), r.Examined, CountFormat);
         Number(ws.Cell(row, 6), r.Managed, CountFormat);

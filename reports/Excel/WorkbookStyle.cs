@@ -59,9 +59,7 @@ static class WorkbookStyle
     {
         var range = ws.Range(row, fromColumn, row, toColumn);
         range.Merge();
-        var cell = ws.Cell(row, fromColumn);
-        cell.Value = text;
-        cell.DataType = XLDataType.Text;
+        Text(ws.Cell(row, fromColumn), text);
         range.Style.Font.Bold = bold;
         range.Style.Font.Italic = italic;
         if (size is { } s) range.Style.Font.FontSize = s;
@@ -71,11 +69,8 @@ static class WorkbookStyle
         return range;
     }
 
-    public static void Text(IXLCell cell, string? text)
-    {
-        cell.Value = text ?? "";
-        cell.DataType = XLDataType.Text;
-    }
+    /// <summary>Text as text: ClosedXML 0.95's <c>Value</c> setter would read "02/10/2025" or "1.234" as a date or number.</summary>
+    public static void Text(IXLCell cell, string? text) => cell.SetValue(text ?? "");
 
     public static void Number(IXLCell cell, double value, string format)
     {
