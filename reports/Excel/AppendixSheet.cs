@@ -51,7 +51,7 @@ static class AppendixSheet
     public static Layout Write(XLWorkbook wb, AppendixData data, AppendixWorkbookRequest request)
     {
         var ws = NewSheet(wb, Name);
-        double[] widths = [6, 32, 17, 17, 17, 17, 16, 34];
+        double[] widths = [6, 30, 17, 17, 17, 17, 16, 26];
         for (var i = 0; i < widths.Length; i++) ws.Column(i + 1).Width = widths[i];
 
         var issuer = request.IssuingUnit is { Count: > 0 } given ? given : [DefaultIssuingUnit(data.ProvinceName)];

@@ -29,6 +29,7 @@ static class SheetTable
         var header = row;
         for (var c = 0; c < headings.Count; c++) Text(ws.Cell(header, c + 1), headings[c]);
         Header(ws.Range(header, 1, header, headings.Count));
+        ws.Row(header).Height = 48; // up to three lines of a wrapped heading
         row++;
         foreach (var cells in rows)
         {
