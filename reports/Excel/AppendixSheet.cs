@@ -21,9 +21,10 @@ static class AppendixSheet
     public const string TotalLabel = "Tổng cộng";
     public const string NoDenominatorText = "Chưa có dân số";
     public const string Over100Mark = "Vượt 100 %";
-    public const string NoDenominatorMark = "Chưa có số liệu dân số (không có mẫu số)";
+    public const string NoDenominatorMark = "Chưa có số liệu dân số";
     public const string ApproximateMark = "Số liệu gần đúng";
     public const int Columns = 8;
+    const int MarksPerLine = 44;
 
     public static readonly string[] Numbering = ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)=(6)/(3)*100%", "(8)"];
 
@@ -51,7 +52,7 @@ static class AppendixSheet
     public static Layout Write(XLWorkbook wb, AppendixData data, AppendixWorkbookRequest request)
     {
         var ws = NewSheet(wb, Name);
-        double[] widths = [6, 30, 17, 17, 17, 17, 16, 26];
+        double[] widths = [6, 30, 17, 17, 17, 17, 16, 34];
         for (var i = 0; i < widths.Length; i++) ws.Column(i + 1).Width = widths[i];
 
         var issuer = request.IssuingUnit is { Count: > 0 } given ? given : [DefaultIssuingUnit(data.ProvinceName)];
@@ -134,8 +135,10 @@ static class AppendixSheet
         rate.Style.NumberFormat.Format = PercentFormat;
         rate.Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
 
-        var marks = Marks(r, data);
-        Text(ws.Cell(row, 8), string.Join("; ", marks));
+        var marks = string.Join("; ", Marks(r, data));
+        Text(ws.Cell(row, 8), marks);
+        // Row heights are not grown by every reader for wrapped text: a second line where the notes need it.
+        if (marks.Length > MarksPerLine) ws.Row(row).Height = 15.75 * Math.Ceiling(marks.Length / (double)MarksPerLine);
         if (r.NoDenominator)
         {
             ws.Cell(row, 3).Style.Fill.BackgroundColor = NoDenominator;
@@ -158,7 +161,7 @@ static class AppendixSheet
     }
 
     public static string BelowTargetMark(double percent, int year, long gap) =>
-        $"Chưa đạt chỉ tiêu {percent.ToString("0.##", Vi)} % (năm {year}): còn {gap.ToString("N0", Vi)} người";
+        $"Chưa đạt {percent.ToString("0.##", Vi)} % ({year}): thiếu {gap.ToString("N0", Vi)} người";
 
     static IEnumerable<string> Legend(AppendixData data)
     {
