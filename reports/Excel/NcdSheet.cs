@@ -19,7 +19,7 @@ static class NcdSheet
     public const string Name = "THA - ĐTĐ";
 
     public static readonly string[] CascadeHeadings =
-        ["Đơn vị", "Chuỗi", "Bước", "Số người", "Mẫu số", "Tên mẫu số", "Tỷ lệ", "Bị ẩn"];
+        ["Bước", "Đơn vị", "Số người", "Mẫu số", "Tỷ lệ", "Bị ẩn", "Tên mẫu số"];
 
     public static readonly string[] PrevalenceHeadings =
     [
@@ -47,21 +47,23 @@ static class NcdSheet
     public static void Write(XLWorkbook wb, AppendixData data, NcdData ncd, Audience audience)
     {
         var ws = NewSheet(wb, Name);
-        Widths(ws, 26, 26, 44, 11, 11, 40, 10, 10, 10, 11, 12, 10, 10, 9, 7);
+        // Columns shared by both tables: the long texts (steps, measures; units) in the first two.
+        Widths(ws, 46, 26, 11, 11, 10, 10, 10, 11, 10, 10, 12, 10, 10, 9, 7);
         var row = Title(ws, "TĂNG HUYẾT ÁP VÀ ĐÁI THÁO ĐƯỜNG: CHUỖI CHĂM SÓC VÀ TỶ LỆ HIỆN MẮC", data, PrevalenceHeadings.Length);
         Line(ws, row++, 1, PrevalenceHeadings.Length, Burden.VisitBiasNote, italic: true, align: XLAlignmentHorizontalValues.Left, size: 11);
-        Line(ws, row++, 1, PrevalenceHeadings.Length, MethodNote, italic: true, align: XLAlignmentHorizontalValues.Left, size: 11);
         ws.Row(row - 1).Height = 30;
+        Line(ws, row++, 1, PrevalenceHeadings.Length, MethodNote, italic: true, align: XLAlignmentHorizontalValues.Left, size: 11);
+        ws.Row(row - 1).Height = 45;
         row++;
         var (cascadeUnits, prevalenceUnits) = Units(data, ncd);
 
         var cascades = ncd.Cascades().Where(r => cascadeUnits.Contains(r.UnitCode)).Select(r => ncd.Suppression.Disclose(r, audience)).ToList();
         row = SheetTable.Write(ws, row, "Chuỗi chăm sóc (người ≥ 18 tuổi có hồ sơ)", CascadeHeadings, cascades.SelectMany(v =>
-            new[] { ("Tăng huyết áp", v.Hypertension), ("Đái tháo đường", v.Diabetes), ("Chỉ số chương trình (tháng)", v.Programme) }
+            new[] { ("THA", v.Hypertension), ("ĐTĐ", v.Diabetes), ("Chương trình THA (tháng)", v.Programme) }
                 .SelectMany(c => c.Item2.Select(s => new[]
                 {
-                    T(v.UnitName), T(c.Item1), T(s.Name), N(s.Count, s.Suppressed), N(s.Denominator, s.Suppressed && s.DenominatorName is not null),
-                    T(s.DenominatorName), P(s.Share, s.Suppressed && s.DenominatorName is not null), Yes(s.Suppressed),
+                    T($"{c.Item1}: {s.Name}"), T(v.UnitName), N(s.Count, s.Suppressed), N(s.Denominator, s.Suppressed && s.DenominatorName is not null),
+                    P(s.Share, s.Suppressed && s.DenominatorName is not null), Yes(s.Suppressed), T(s.DenominatorName),
                 }))));
 
         row = SheetTable.Write(ws, row, "Chỉ số và mẫu số", ["Mã", "Chỉ số", "Mẫu số"],

@@ -210,16 +210,17 @@ public sealed class AppendixWorkbookTests(WarehouseFixture fixture)
 
         // The province's cascades as the API's /api/ncd/cascade serves them to the public.
         var view = data.Suppression.Disclose(data.Cascades().Single(r => r.UnitCode == "20"), Audience.Public);
-        row = ws.Column(2).CellsUsed().First(c => c.GetString() == NcdSheet.CascadeHeadings[1]).Address.RowNumber + 1;
+        row = ws.Column(1).CellsUsed().First(c => c.GetString() == NcdSheet.CascadeHeadings[0]).Address.RowNumber + 1;
         foreach (var step in view.Hypertension.Concat(view.Diabetes).Concat(view.Programme))
         {
-            Assert.Equal(view.UnitName, Text(ws.Cell(row, 1)));
-            Assert.Equal(step.Name, Text(ws.Cell(row, 3)));
-            CheckCount(ws.Cell(row, 4), step.Count, step.Suppressed);
-            if (step.Denominator is { } d) Assert.Equal(d, Number(ws.Cell(row, 5)));
-            if (step.Share is { } sh) Assert.Equal(sh, Number(ws.Cell(row, 7)), 12);
-            else Assert.Equal(XLDataType.Text, ws.Cell(row, 7).DataType);
-            Assert.Equal(step.Suppressed ? "Có" : "Không", Text(ws.Cell(row, 8)));
+            Assert.EndsWith(": " + step.Name, Text(ws.Cell(row, 1)));
+            Assert.Equal(view.UnitName, Text(ws.Cell(row, 2)));
+            CheckCount(ws.Cell(row, 3), step.Count, step.Suppressed);
+            if (step.Denominator is { } d) Assert.Equal(d, Number(ws.Cell(row, 4)));
+            if (step.Share is { } sh) Assert.Equal(sh, Number(ws.Cell(row, 5)), 12);
+            else Assert.Equal(XLDataType.Text, ws.Cell(row, 5).DataType);
+            Assert.Equal(step.Suppressed ? "Có" : "Không", Text(ws.Cell(row, 6)));
+            Assert.Equal(step.DenominatorName ?? "", Text(ws.Cell(row, 7)));
             row++;
         }
 
