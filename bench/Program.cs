@@ -6,7 +6,11 @@ using HoSoSucKhoe.Warehouse.Marts;
 
 namespace HoSoSucKhoe.Bench;
 
+<<<<<<< HEAD
 // dotnet run -c Release --project bench -- [all|load|kpi|marts|ncd] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
+=======
+// dotnet run -c Release --project bench -- [all|load|kpi|ncd|excel] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
+>>>>>>> issue10-excel
 // Generates the ~1M-person snapshot once (in a child process, so the peak memory printed is the load's own),
 // then: load (loader vs appender), kpi (mart build, HTTP latency cached/uncached), ncd (estimates, risk model).
 static class BenchProgram
@@ -20,6 +24,12 @@ static class BenchProgram
             Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-bench")));
 
         if (verb == "generate") { LoadBench.Generate(settings); return 0; }
+        if (verb == "excel" && File.Exists(settings.Warehouse))
+        {
+            Console.WriteLine("\n== Excel appendix workbook ==");
+            ExcelBench.Run(settings, Console.Out);
+            return 0;
+        }
         LoadBench.EnsureGenerated(settings);
         if (verb is "all" or "load" || !File.Exists(settings.Warehouse)) LoadBench.Run(settings);
 
@@ -43,6 +53,12 @@ static class BenchProgram
             // the server's cap on heavy queries.
             foreach (var clients in new[] { 1, 4, 8 })
                 await HttpBench.RunAsync(settings.Warehouse, cachedConcurrency: clients, uncachedRequests: clients == 1 ? 300 : 100, log: Console.Out);
+        }
+
+        if (verb is "all" or "excel")
+        {
+            Console.WriteLine("\n== Excel appendix workbook ==");
+            ExcelBench.Run(settings, Console.Out);
         }
 
         if (verb is "all" or "ncd")
