@@ -6,11 +6,7 @@ using HoSoSucKhoe.Warehouse.Marts;
 
 namespace HoSoSucKhoe.Bench;
 
-<<<<<<< HEAD
-// dotnet run -c Release --project bench -- [all|load|kpi|marts|ncd] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
-=======
-// dotnet run -c Release --project bench -- [all|load|kpi|ncd|excel] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
->>>>>>> issue10-excel
+// dotnet run -c Release --project bench -- [all|load|kpi|marts|ncd|excel] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
 // Generates the ~1M-person snapshot once (in a child process, so the peak memory printed is the load's own),
 // then: load (loader vs appender), kpi (mart build, HTTP latency cached/uncached), ncd (estimates, risk model).
 static class BenchProgram
