@@ -44,7 +44,7 @@ public sealed class AppendixWorkbook(CoverageQueries queries, NcdDataStore ncd, 
         wb.Style.Font.FontSize = WorkbookStyle.FontSize;
         if (sheets.HasFlag(WorkbookSheets.Appendix)) AppendixSheet.Write(wb, data, request);
         if (sheets.HasFlag(WorkbookSheets.Trend))
-            SupportSheets.Trend(wb, data, queries.Series(data.Code, data.Snapshot.CodeSystem));
+            SupportSheets.Trend(wb, data, queries.Series(data.Code, data.Snapshot.CodeSystem, data.Snapshot.AsOf), queries.Targets(data.Code, sid));
         if (sheets.HasFlag(WorkbookSheets.PriorityGroups))
             SupportSheets.PriorityGroups(wb, data, PriorityGroupsDisclosure.Disclose(queries.PriorityGroups(data.Code, sid), request.Audience));
         if (sheets.HasFlag(WorkbookSheets.Completeness)) SupportSheets.Completeness(wb, data, queries.Completeness(data.Code, sid));

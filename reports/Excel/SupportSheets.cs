@@ -22,7 +22,10 @@ static class SupportSheets
     ];
 
     public static readonly string[] ProjectionHeadings =
-        ["Chỉ tiêu", "Hạn (31/12 năm)", "Tình trạng", "Ngày dự kiến đạt", "Đúng hạn", "Tốc độ (điểm %/năm)"];
+    [
+        "Chỉ tiêu", "Mức", "Hạn", "Tình trạng", "Ngày dự kiến đạt", "Đúng hạn", "Tốc độ (điểm %/năm)", "Giá trị hiện tại",
+        "Mẫu số", "Còn thiếu (người)", "Kế hoạch",
+    ];
 
     public static string Status(string status) => status switch
     {
@@ -34,10 +37,10 @@ static class SupportSheets
         _ => status,
     };
 
-    public static void Trend(XLWorkbook wb, AppendixData data, UnitSeries series)
+    public static void Trend(XLWorkbook wb, AppendixData data, UnitSeries series, UnitTargetsReport targets)
     {
         var ws = NewSheet(wb, TrendName);
-        Widths(ws, 13, 18, 9, 12, 14, 16, 16, 16, 14, 10);
+        Widths(ws, 13, 18, 9, 12, 14, 16, 16, 16, 14, 10, 40);
         var row = Title(ws, "ĐỘ BAO PHỦ QUA CÁC ẢNH CHỤP VÀ NGÀY DỰ KIẾN ĐẠT CHỈ TIÊU", data, TrendHeadings.Length);
         var header = row + 1;
         row = Write(ws, row, $"{series.Name}: độ bao phủ theo từng ảnh chụp", TrendHeadings, series.Points.Select(p => new[]
@@ -45,11 +48,13 @@ static class SupportSheets
             D(p.AsOf), T(p.SnapshotId), T(p.CodeSystem == "legacy" ? "cũ" : p.CodeSystem), Yes(p.Bridged), N(p.Row.Population),
             N(p.Row.RecordsLinked), N(p.Row.Examined), N(p.Row.Managed), Pct(p.Row.CoveragePct), Yes(p.Row.Approximate),
         }));
-        row = Write(ws, row, "Ngày dự kiến đạt chỉ tiêu (đường thẳng bình phương tối thiểu qua các ảnh chụp 12 tháng gần nhất)",
-            ProjectionHeadings, series.Projections.Select(p => new[]
+        row = Write(ws, row, "Các chỉ tiêu áp dụng: giá trị của ảnh chụp, số người còn thiếu và ngày dự kiến đạt (đường thẳng bình phương tối thiểu qua các ảnh chụp 12 tháng gần nhất)",
+            ProjectionHeadings, targets.Targets.Select(t => new[]
             {
-                T($"{p.Target.Percent.ToString("0.##", Vi)} %"), T(p.Target.Year.ToString(CultureInfo.InvariantCulture)), T(Status(p.Status)),
-                D(p.Date), Yes(p.OnTime), p.SlopePerYear is { } s ? (Action<IXLCell>)(c => Number(c, s, "0.00")) : T(None),
+                T(t.MeasureLabel), T($"{t.Target.Percent.ToString("0.##", Vi)} %"), D(t.Target.DueDate), T(Status(t.Projection.Status)),
+                D(t.Projection.Date), Yes(t.Projection.OnTime),
+                t.Projection.SlopePerYear is { } s ? (Action<IXLCell>)(c => Number(c, s, "0.00")) : T(None),
+                Pct(t.ValuePct), N(t.Denominator), N(t.Gap), T(t.Plan),
             }));
         ws.SheetView.FreezeRows(header);
         ws.PageSetup.SetRowsToRepeatAtTop(1, 2);

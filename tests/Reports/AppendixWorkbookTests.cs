@@ -236,7 +236,8 @@ public sealed class AppendixWorkbookTests(WarehouseFixture fixture)
     {
         var file = Build("20");
         using var wb = Open(file.Content);
-        var series = queries.Series("20", "2025");
+        var series = queries.Series("20", "2025", file.Snapshot.AsOf);
+        var targets = queries.Targets("20", file.Snapshot.SnapshotId);
         var trend = wb.Worksheet(SupportSheets.TrendName);
         var row = SeedAppendixTests.FindRow(trend, SupportSheets.TrendHeadings[0]) + 1;
         foreach (var p in series.Points)
@@ -250,11 +251,17 @@ public sealed class AppendixWorkbookTests(WarehouseFixture fixture)
         }
         Assert.Contains(series.Points, p => p.Bridged);
         var projections = SeedAppendixTests.FindRow(trend, SupportSheets.ProjectionHeadings[0]) + 1;
-        for (var i = 0; i < series.Projections.Count; i++)
+        Assert.Equal(4, targets.Targets.Count);
+        for (var i = 0; i < targets.Targets.Count; i++)
         {
-            var p = series.Projections[i];
-            Assert.Equal(SupportSheets.Status(p.Status), Text(trend.Cell(projections + i, 3)));
-            if (p.Date is { } d) Assert.Equal(d.ToDateTime(TimeOnly.MinValue), trend.Cell(projections + i, 4).GetDateTime());
+            var t = targets.Targets[i];
+            var p = t.Projection;
+            Assert.Equal(t.MeasureLabel, Text(trend.Cell(projections + i, 1)));
+            Assert.Equal(t.Target.DueDate.ToDateTime(TimeOnly.MinValue), trend.Cell(projections + i, 3).GetDateTime());
+            Assert.Equal(SupportSheets.Status(p.Status), Text(trend.Cell(projections + i, 4)));
+            if (p.Date is { } d) Assert.Equal(d.ToDateTime(TimeOnly.MinValue), trend.Cell(projections + i, 5).GetDateTime());
+            if (t.Gap is { } gap) Assert.Equal(gap, Number(trend.Cell(projections + i, 10)));
+            Assert.Equal(t.Plan, Text(trend.Cell(projections + i, 11)));
         }
 
         var completeness = queries.Completeness("20", file.Snapshot.SnapshotId);
