@@ -9,9 +9,11 @@ using HoSoSucKhoe.Api.Features.Admin;
 using HoSoSucKhoe.Api.Features.Coverage;
 using HoSoSucKhoe.Api.Features.Home;
 using HoSoSucKhoe.Api.Features.Ncd;
+using HoSoSucKhoe.Api.Features.Reports;
 using HoSoSucKhoe.Api.Features.Snapshots;
 using HoSoSucKhoe.Api.Features.Units;
 using HoSoSucKhoe.Models.Pipeline;
+using HoSoSucKhoe.Reports.Excel;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Marts;
 
@@ -69,6 +71,8 @@ public partial class Program
         builder.Services.AddWarehouseCache();  // output cache + ETag, evicted when a load commits (Caching/)
         builder.Services.AddCoverageApi();
         builder.Services.AddAdmin();
+        builder.Services.AddReports();         // the Excel appendix workbook (reports/Excel)
+        builder.Services.AddReportsApi();
         builder.Services.AddApiDocument();     // OpenAPI with the key schemes and ProblemDetails answers
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
@@ -85,6 +89,7 @@ public partial class Program
         app.MapUnits();
         app.MapSnapshots();
         app.MapCoverage();
+        app.MapReports();
         app.MapNcd();
         app.MapAdmin();
 

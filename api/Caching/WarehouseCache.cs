@@ -83,6 +83,10 @@ public sealed class WarehouseVersion(WarehouseDb db, NcdDataStore ncd)
 
 /// <summary>Output caching for authenticated reads (the built-in default refuses requests with credentials), varied by
 /// every query key, the Accept header, the caller's role and scope, and the data version; 200 responses only.</summary>
+/// <summary>Endpoint metadata: the response names the requesting user (a workbook's notes sheet), so the output cache
+/// keeps one entry per user rather than per role and scope.</summary>
+public sealed class PerUserCache;
+
 sealed class WarehouseCachePolicy(IOptions<CacheOptions> options, WarehouseVersion version) : IOutputCachePolicy
 {
     public const string Name = "warehouse";
@@ -101,6 +105,8 @@ sealed class WarehouseCachePolicy(IOptions<CacheOptions> options, WarehouseVersi
         context.CacheVaryByRules.HeaderNames = HeaderNames.Accept;
         context.CacheVaryByRules.VaryByValues["caller"] = Caller.From(http.User).CacheKey;
         context.CacheVaryByRules.VaryByValues["data"] = version.Current.Tag;
+        if (http.GetEndpoint()?.Metadata.GetMetadata<PerUserCache>() is not null)
+            context.CacheVaryByRules.VaryByValues["user"] = Caller.From(http.User).Name;
         context.ResponseExpirationTimeSpan = options.Value.Expiration;
         context.Tags.Add(WarehouseVersion.CacheTag);
         return ValueTask.CompletedTask;

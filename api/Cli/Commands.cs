@@ -23,7 +23,8 @@ public static class Commands
           load <thư mục ảnh chụp>... --db <tệp> [--replace]
           population <tệp csv> --db <tệp>
           snapshots --db <tệp>
-          coverage --db <tệp> --parent <mã đơn vị> [--snapshot <mã>] [--format csv|json]
+          coverage --db <tệp> --parent <mã đơn vị> [--snapshot <mã>] [--measure coverage|permanent_residents|visitors_complete|targets] [--format csv|json]
+          export --db <tệp> --parent <mã đơn vị> [--snapshot <mã>] --out <tệp.xlsx|.png|.svg> [--chart <loại>] [--measure <chỉ số>] [--target <chỉ tiêu>]
           serve --db <tệp> [--create] [--urls <url>]   (--create: tạo kho trống nếu chưa có tệp)
 
         Đường dẫn tương đối tính từ thư mục bạn đang đứng khi gõ lệnh.
@@ -44,6 +45,7 @@ public static class Commands
                 "population" => Population(Args(positionalPaths: true), output),
                 "snapshots" => Snapshots(Args(), output),
                 "coverage" => CoverageCommand.Run(Args(), output),
+                "export" => ExportCommand.Run(Args(), output),
                 "help" or "--help" or "-h" => Print(output, Usage),
                 _ => throw new CliUsageException($"Lệnh '{args[0]}' không tồn tại.\n\n{Usage}"),
             };
