@@ -24,6 +24,7 @@ public static class Commands
           population <tệp csv> --db <tệp>
           snapshots --db <tệp>
           coverage --db <tệp> --parent <mã đơn vị> [--snapshot <mã>] [--format csv|json]
+          xml130 <tệp hoặc thư mục XML>... --persons <ảnh chụp> --out <thư mục> [--as-of <yyyy-MM-dd>] [--max-reject-share <0..1>]
           serve --db <tệp> [--create] [--urls <url>]   (--create: tạo kho trống nếu chưa có tệp)
 
         Đường dẫn tương đối tính từ thư mục bạn đang đứng khi gõ lệnh.
@@ -44,6 +45,7 @@ public static class Commands
                 "population" => Population(Args(positionalPaths: true), output),
                 "snapshots" => Snapshots(Args(), output),
                 "coverage" => CoverageCommand.Run(Args(), output),
+                "xml130" => Xml130Command.Run(Args(positionalPaths: true), output, error),
                 "help" or "--help" or "-h" => Print(output, Usage),
                 _ => throw new CliUsageException($"Lệnh '{args[0]}' không tồn tại.\n\n{Usage}"),
             };
