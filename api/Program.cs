@@ -85,6 +85,7 @@ public partial class Program
         app.MapUnits();
         app.MapSnapshots();
         app.MapCoverage();
+        app.MapUnrecordedVisitors();
         app.MapNcd();
         app.MapAdmin();
 
