@@ -25,6 +25,7 @@ public static class Commands
           snapshots --db <tệp>
           coverage --db <tệp> --parent <mã đơn vị> [--snapshot <mã>] [--measure coverage|permanent_residents|visitors_complete|targets] [--format csv|json]
           export --db <tệp> --parent <mã đơn vị> [--snapshot <mã>] --out <tệp.xlsx|.png|.svg> [--chart <loại>] [--measure <chỉ số>] [--target <chỉ tiêu>]
+          xml130 <tệp hoặc thư mục XML>... --persons <ảnh chụp> --out <thư mục> [--as-of <yyyy-MM-dd>] [--max-reject-share <0..1>]
           serve --db <tệp> [--create] [--urls <url>]   (--create: tạo kho trống nếu chưa có tệp)
 
         Đường dẫn tương đối tính từ thư mục bạn đang đứng khi gõ lệnh.
@@ -46,6 +47,7 @@ public static class Commands
                 "snapshots" => Snapshots(Args(), output),
                 "coverage" => CoverageCommand.Run(Args(), output),
                 "export" => ExportCommand.Run(Args(), output),
+                "xml130" => Xml130Command.Run(Args(positionalPaths: true), output, error),
                 "help" or "--help" or "-h" => Print(output, Usage),
                 _ => throw new CliUsageException($"Lệnh '{args[0]}' không tồn tại.\n\n{Usage}"),
             };

@@ -2,6 +2,7 @@ using HoSoSucKhoe.Models.Ncd;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Loading;
 using HoSoSucKhoe.Warehouse.Marts;
+using HoSoSucKhoe.Warehouse.Xml130;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HoSoSucKhoe.Models.Pipeline;
@@ -13,7 +14,7 @@ namespace HoSoSucKhoe.Models.Pipeline;
 /// </summary>
 public static class Pipeline
 {
-    public static readonly IReadOnlyList<AfterLoadStep> AfterLoadSteps = [KpiMarts.Build, NcdMarts.AfterLoad];
+    public static readonly IReadOnlyList<AfterLoadStep> AfterLoadSteps = [KpiMarts.Build, NcdMarts.AfterLoad, UnrecordedVisitorsStore.AfterLoad];
 
     public static SnapshotLoader Loader(WarehouseDb db, Pseudonymiser pseudonymiser, double unknownWardTolerance = 0.02) =>
         new(db, pseudonymiser, AfterLoadSteps) { UnknownWardTolerance = unknownWardTolerance };

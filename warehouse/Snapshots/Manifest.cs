@@ -12,6 +12,9 @@ public sealed record Manifest(string SnapshotId, string ProvinceCode, DateOnly A
 {
     public const string FileName = "manifest.json";
 
+    /// <summary>The folder the manifest was read from (after-load steps read optional files of the snapshot there).</summary>
+    public string? Folder { get; init; }
+
     /// <summary>"file:sha;file:sha" sorted by file: the identity of the content.</summary>
     public string Checksums => string.Join(';', Files.OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => $"{f.Name}:{f.Sha256}"));
 
@@ -70,7 +73,7 @@ public sealed record Manifest(string SnapshotId, string ProvinceCode, DateOnly A
                 throw Reject($"files.{expected.Name}.sha256", "mã băm SHA-256 phải gồm 64 ký tự hệ 16.", "sha256 must be 64 hex characters");
             list.Add(new ManifestFile(expected.Name, n, sha));
         }
-        return new Manifest(id, province, asOf, codes, source, list);
+        return new Manifest(id, province, asOf, codes, source, list) { Folder = folder };
     }
 
     static string String(JsonElement root, string key) =>
