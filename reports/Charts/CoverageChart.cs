@@ -46,13 +46,14 @@ static class CoverageChart
         bp.Horizontal = true;
         bp.ValueLabelStyle.FontSize = 11;
         bp.ValueLabelStyle.FontName = ChartStyle.Font;
+        // A white ground keeps a label readable where a target line crosses it.
+        bp.ValueLabelStyle.BackgroundColor = Colors.White;
 
-        foreach (var target in table.Targets)
+        foreach (var (i, target) in table.Targets.Index())
         {
-            var line = plot.Add.VerticalLine(target.Percent, 1.5f, ChartStyle.TargetLine, LinePattern.Dashed);
-            line.LabelText = $"Mục tiêu {Vi.Percent(target.Percent, 0)} ({target.Year})";
-            line.LabelFontSize = 11;
-            line.LabelOppositeAxis = true;
+            var line = plot.Add.VerticalLine(target.Percent, 1.5f, ChartStyle.TargetLine, i % 2 == 0 ? LinePattern.Dashed : LinePattern.Dotted);
+            line.ExcludeFromLegend = true;   // in the manual legend below
+            plot.MoveToBack(line);
         }
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             [.. labelsAt.Select(l => l.Y)], [.. labelsAt.Select(l => l.Label)]);
@@ -62,9 +63,17 @@ static class CoverageChart
         plot.Axes.SetLimits(0, max * 1.12, -0.7, n - 0.3);
         plot.Grid.YAxisStyle.IsVisible = false;
 
-        plot.Legend.ManualItems.AddRange(classes.Labels.Select((l, i) => new LegendItem { LabelText = l, FillColor = classes.Colours[i] }));
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "Không có mẫu số (không có dữ liệu dân số)", FillColor = ChartStyle.NoData });
-        plot.Legend.Alignment = Alignment.LowerRight;
+        var legend = classes.Labels.Select((l, i) => new LegendItem { LabelText = l, FillColor = classes.Colours[i] }).ToList();
+        legend.Add(new LegendItem { LabelText = "Không có mẫu số (không có dữ liệu dân số)", FillColor = ChartStyle.NoData });
+        foreach (var (i, target) in table.Targets.Index())
+            legend.Add(new LegendItem
+            {
+                LabelText = $"Mục tiêu {Vi.Percent(target.Percent, 0)} ({target.Year})", LineColor = ChartStyle.TargetLine, LineWidth = 1.5f,
+                LinePattern = i % 2 == 0 ? LinePattern.Dashed : LinePattern.Dotted,
+            });
+        plot.Legend.ManualItems.AddRange(legend);
+        // Lowest coverage is at the top: the short bars leave the upper right free.
+        plot.Legend.Alignment = Alignment.UpperRight;
         plot.Legend.FontSize = 11;
         plot.ShowLegend();
         return (plot, Math.Max(420, 140 + 22 * n));

@@ -11,6 +11,7 @@ namespace HoSoSucKhoe.Reports.Charts;
 static class PrevalenceChart
 {
     public const int Width = 1100, Height = 620;
+    static readonly Color Record = Color.FromHex("#A6611A");
     static readonly (string Key, string Label, Color Colour)[] Sexes =
         [("male", "Nam", ChartStyle.Male), ("female", "Nữ", ChartStyle.Female), ("all", "Chung hai giới", ChartStyle.Both)];
 
@@ -56,8 +57,10 @@ static class PrevalenceChart
             var survey = new Bar
             {
                 Position = x, Value = a.SurveyValue * 100, FillColor = ChartStyle.Survey, LineWidth = 0, Size = 0.9,
-                Label = Vi.Proportion(a.SurveyValue),
             };
+            var survey2 = a.Survey.Replace("STEPS 2010–2020 (năm 2020)", "STEPS 2020");
+            var ages = a.Ages.Replace('-', '–');
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"{survey2}, {ages} tuổi: {Vi.Proportion(a.SurveyValue)}", FillColor = ChartStyle.Survey });
             var bars = new List<Bar> { survey };
             if (a.RecordStandardised is { } rs)
             {
@@ -65,23 +68,25 @@ static class PrevalenceChart
                 var hi = (a.RecordStandardisedHi ?? rs) * 100;
                 bars.Add(new Bar
                 {
-                    Position = x + 1, Value = v, FillColor = Color.FromHex("#A6611A"), LineWidth = 0, Size = 0.9, Label = Vi.Proportion(rs),
+                    Position = x + 1, Value = v, FillColor = Record, LineWidth = 0, Size = 0.9,
+                });
+                plot.Legend.ManualItems.Add(new LegendItem
+                {
+                    LabelText = $"Từ hồ sơ, chuẩn hoá tuổi {ages}: {Vi.Proportion(rs)}"
+                        + (a.RecordStandardisedLo is { } lo && a.RecordStandardisedHi is { } up ? $" (KTC 95%: {Vi.Proportion(lo, 1)} – {Vi.Proportion(up, 1)})" : ""),
+                    FillColor = Record,
                 });
                 intervals.Add((x + 1, v, (a.RecordStandardisedLo ?? rs) * 100, hi));
                 max = Math.Max(max, hi);
             }
             max = Math.Max(max, a.SurveyValue * 100);
-            var bp = plot.Add.Bars(bars);
-            bp.ValueLabelStyle.FontSize = 10;
-            bp.ValueLabelStyle.FontName = ChartStyle.Font;
-            ticks.Add((x + 0.5, $"{a.Survey.Replace("STEPS 2010–2020 (năm 2020)", "STEPS 2020")}\n{a.Ages.Replace('-', '–')} tuổi"));
+            plot.Add.Bars(bars);
+            ticks.Add((x + 0.5, $"{survey2}\n{ages} tuổi"));
         }
         if (anchors.Count > 0)
         {
             var sep = plot.Add.VerticalLine(x0 - 1, 1, ChartStyle.Muted, LinePattern.Dotted);
             sep.ExcludeFromLegend = true;
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = "Điều tra STEPS", FillColor = ChartStyle.Survey });
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = "Từ hồ sơ, chuẩn hoá tuổi (cùng nhóm tuổi)", FillColor = Color.FromHex("#A6611A") });
         }
 
         ChartStyle.Intervals(plot, intervals);
@@ -94,7 +99,7 @@ static class PrevalenceChart
             + (hidden ? "\nÔ trống: số liệu bị ẩn để bảo vệ bí mật" : "");
         plot.Axes.Bottom.Label.FontSize = 11;
         var right = anchors.Count > 0 ? x0 + anchors.Count * 3 - 1 : groups.Count * width - 1;
-        plot.Axes.SetLimits(-1, right, 0, max * 1.15);
+        plot.Axes.SetLimits(-1, right, 0, Math.Max(Math.Min(100.5, max * 1.12), max + 1));
         plot.Grid.XAxisStyle.IsVisible = false;
         plot.Legend.Alignment = Alignment.UpperLeft;
         plot.Legend.FontSize = 11;

@@ -35,8 +35,13 @@ static class TrendChart
                 MarkerShape.OpenCircle, 12, Observed);
             m.LegendText = "Ảnh chụp mã cũ quy đổi sang đơn vị 2025 (gần đúng)";
         }
-        foreach (var p in points)
+        // Every point's value when they are far enough apart, else the first and the last.
+        var span = Math.Max(1, (points.Count > 0 ? X(points[^1].AsOf) - X(points[0].AsOf) : 1)
+            + series.Projections.Where(p => p.Date is not null).Select(p => (double)(p.Date!.Value.DayNumber - points[^1].AsOf.DayNumber)).DefaultIfEmpty(0).Max());
+        var dense = points.Count > 1 && Enumerable.Range(1, points.Count - 1).Any(i => (X(points[i].AsOf) - X(points[i - 1].AsOf)) / span * Width < 70);
+        foreach (var (i, p) in points.Index())
         {
+            if (dense && i != 0 && i != points.Count - 1) continue;
             var t = plot.Add.Text(Vi.Percent(p.Row.CoveragePct!.Value), X(p.AsOf), (double)p.Row.CoveragePct.Value);
             t.LabelFontSize = 10;
             t.LabelAlignment = Alignment.LowerCenter;
@@ -52,9 +57,7 @@ static class TrendChart
         {
             var target = pr.Target.Percent;
             var h = plot.Add.HorizontalLine(target, 1.5f, ChartStyle.TargetLine, LinePattern.Dotted);
-            h.LabelText = $"Mục tiêu {Vi.Percent(target, 0)} ({pr.Target.Year})";
-            h.LabelFontSize = 11;
-            h.LabelOppositeAxis = true;
+            h.LegendText = $"Mục tiêu {Vi.Percent(target, 0)} ({pr.Target.Year})";
             if (pr is { Status: "projected", Date: { } date, SlopePerYear: { } slope } && points.Count > 0)
             {
                 var last = points[^1].AsOf;
@@ -75,19 +78,20 @@ static class TrendChart
             }
             else notes.Add($"{Vi.Percent(target, 0)}: {StatusText(pr.Status)}");
         }
-        if (notes.Count > 0) plot.Axes.Title.Label.Text += "\n" + string.Join("; ", notes);
-        plot.Axes.Title.Label.LineSpacing = 4;
 
-        var ticks = points.Select(p => p.AsOf).Distinct().ToList();
-        var step = Math.Max(1, (int)Math.Ceiling(ticks.Count / 8.0));
-        var shown = ticks.Where((_, i) => i % step == 0).Select(d => (X(d), Vi.Date(d))).ToList();
-        foreach (var pr in series.Projections)
-            if (pr is { Status: "projected", Date: { } d } && shown.All(s => Math.Abs(s.Item1 - X(d)) > (maxX - minX) / 12))
-                shown.Add((X(d), Vi.Date(d)));
+        // Ticks at the snapshots and projected dates, none closer than a tenth of the axis to the previous one (the last
+        // snapshot and the projected dates first).
+        var candidates = series.Projections.Where(p => p is { Status: "projected", Date: not null }).Select(p => p.Date!.Value)
+            .Concat(points.Count > 0 ? [points[^1].AsOf, points[0].AsOf] : [])
+            .Concat(points.Select(p => p.AsOf)).Distinct().ToList();
+        var shown = new List<(double, string)>();
+        foreach (var d in candidates)
+            if (shown.All(s => Math.Abs(s.Item1 - X(d)) > (maxX - minX) / 10)) shown.Add((X(d), Vi.Date(d)));
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. shown.Select(s => s.Item1)], [.. shown.Select(s => s.Item2)]);
         ChartStyle.PercentTicks(plot.Axes.Left);
         plot.Axes.Left.Label.Text = "Tỷ lệ quản lý";
-        plot.Axes.Bottom.Label.Text = "Ngày số liệu (dd/MM/yyyy)";
+        plot.Axes.Bottom.Label.Text = "Ngày số liệu" + (notes.Count > 0 ? "\nDự báo: " + string.Join("; ", notes) : "");
+        plot.Axes.Bottom.Label.FontSize = 12;
         var top = Math.Max(series.Projections.Select(p => p.Target.Percent).DefaultIfEmpty(100).Max(), ys.DefaultIfEmpty(0).Max()) + 8;
         var pad = Math.Max(10, (maxX - minX) * 0.08);
         plot.Axes.SetLimits(minX - pad, maxX + pad, Math.Max(0, ys.DefaultIfEmpty(0).Min() - 8), top);

@@ -232,6 +232,7 @@ public sealed class ChoroplethMap
         plot.Add.Plottable(new ShapeLayer(fills, Colors.White, 0.6f, fill: true));
         plot.Add.Plottable(new ShapeLayer([(Project(shape.Outline), Colors.Black)], Color.FromHex("#333333"), 1.6f, fill: false));
         plot.HideAxesAndGrid();
+        plot.Axes.Title.IsVisible = true;
         plot.Axes.SquareUnits();
         plot.Legend.ManualItems.AddRange(Classes.Select(c => new LegendItem
         {
