@@ -7,6 +7,7 @@ using HoSoSucKhoe.Warehouse.Marts;
 namespace HoSoSucKhoe.Bench;
 
 // dotnet run -c Release --project bench -- [all|load|kpi|ncd] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
+// dotnet run -c Release --project bench -- charts [--province 79] [--scale 0.002] [--dir /tmp/hssk-bench-charts]
 // dotnet run -c Release --project bench -- boundaries [--source ../shared/data/adminunits/vietnam-3d-map] [--out reports/Maps/communes-2025.bin.gz]
 // Generates the ~1M-person snapshot once (in a child process, so the peak memory printed is the load's own),
 // then: load (loader vs appender), kpi (mart build, HTTP latency cached/uncached), ncd (estimates, risk model).
@@ -21,6 +22,13 @@ static class BenchProgram
             Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-bench")));
 
         if (verb == "generate") { LoadBench.Generate(settings); return 0; }
+        if (verb == "charts")
+        {
+            Console.WriteLine("== charts and maps ==");
+            ChartBench.Run(Opt("--province", "79"), double.Parse(Opt("--scale", "0.002"), CultureInfo.InvariantCulture),
+                Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-bench-charts")));
+            return 0;
+        }
         if (verb == "boundaries")
             return BoundariesCommand.Run(Opt("--source", "../shared/data/adminunits/vietnam-3d-map"), Opt("--out", "reports/Maps/communes-2025.bin.gz"));
         LoadBench.EnsureGenerated(settings);

@@ -30,15 +30,15 @@ public static class ChartRenderer
                 return ChoroplethMap.Build(measure ?? throw new ArgumentException("Tham số measure: bắt buộc với kind=map."), input).Render(format, size);
             case (Coverage, CoverageChartInput c):
             {
-                var (plot, height) = CoverageChart.Build(c.Table);
+                var (plot, height) = CoverageChart.Build(c.Table, format);
                 return Export(plot, format, size, CoverageChart.Width, height);
             }
             case (Trend, TrendChartInput t):
-                return Export(TrendChart.Build(t.Series), format, size, TrendChart.Width, TrendChart.Height);
+                return Export(TrendChart.Build(t.Series, format), format, size, TrendChart.Width, TrendChart.Height);
             case (Cascade, CascadeChartInput c):
                 return Export(CascadeChart.Build(c.View), format, size, CascadeChart.Width, CascadeChart.Height);
             case (Prevalence, PrevalenceChartInput p):
-                return Export(PrevalenceChart.Build(p), format, size, PrevalenceChart.Width, PrevalenceChart.Height);
+                return Export(PrevalenceChart.Build(p, format), format, size, PrevalenceChart.Width, PrevalenceChart.Height);
             default:
                 if (!Kinds.Contains(kind.ToLowerInvariant()))
                     throw new ArgumentException($"Tham số kind: '{kind}' không hợp lệ ({string.Join(", ", Kinds)}).");

@@ -12,7 +12,7 @@ static class CoverageChart
 {
     public const int Width = 1000;
 
-    public static (Plot Plot, int Height) Build(CoverageTable table)
+    public static (Plot Plot, int Height) Build(CoverageTable table, ChartFormat format)
     {
         var classes = new CoverageClasses(table.Targets);
         var rows = table.Rows.Where(r => r.CoveragePct is not null).OrderBy(r => r.CoveragePct).ThenBy(r => r.Code, StringComparer.Ordinal)
@@ -51,7 +51,8 @@ static class CoverageChart
 
         foreach (var (i, target) in table.Targets.Index())
         {
-            var line = plot.Add.VerticalLine(target.Percent, 1.5f, ChartStyle.TargetLine, i % 2 == 0 ? LinePattern.Dashed : LinePattern.Dotted);
+            var line = plot.Add.VerticalLine(target.Percent, 1.5f, ChartStyle.Target(i),
+                ChartStyle.Dash(format, i % 2 == 0 ? LinePattern.Dashed : LinePattern.Dotted));
             line.ExcludeFromLegend = true;   // in the manual legend below
             plot.MoveToBack(line);
         }
@@ -68,8 +69,8 @@ static class CoverageChart
         foreach (var (i, target) in table.Targets.Index())
             legend.Add(new LegendItem
             {
-                LabelText = $"Mục tiêu {Vi.Percent(target.Percent, 0)} ({target.Year})", LineColor = ChartStyle.TargetLine, LineWidth = 1.5f,
-                LinePattern = i % 2 == 0 ? LinePattern.Dashed : LinePattern.Dotted,
+                LabelText = $"Mục tiêu {Vi.Percent(target.Percent, 0)} ({target.Year})", LineColor = ChartStyle.Target(i), LineWidth = 1.5f,
+                LinePattern = ChartStyle.Dash(format, i % 2 == 0 ? LinePattern.Dashed : LinePattern.Dotted),
             });
         plot.Legend.ManualItems.AddRange(legend);
         // Lowest coverage is at the top: the short bars leave the upper right free.

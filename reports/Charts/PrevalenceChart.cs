@@ -15,7 +15,7 @@ static class PrevalenceChart
     static readonly (string Key, string Label, Color Colour)[] Sexes =
         [("male", "Nam", ChartStyle.Male), ("female", "Nữ", ChartStyle.Female), ("all", "Chung hai giới", ChartStyle.Both)];
 
-    public static Plot Build(PrevalenceChartInput input)
+    public static Plot Build(PrevalenceChartInput input, ChartFormat format)
     {
         var first = input.Rows.FirstOrDefault() ?? throw new ArgumentException("Biểu đồ tỷ lệ hiện mắc cần ít nhất một dòng số liệu.");
         var unit = input.Rows.FirstOrDefault(r => r.Level == "province")?.UnitCode ?? first.UnitCode;
@@ -85,7 +85,7 @@ static class PrevalenceChart
         }
         if (anchors.Count > 0)
         {
-            var sep = plot.Add.VerticalLine(x0 - 1, 1, ChartStyle.Muted, LinePattern.Dotted);
+            var sep = plot.Add.VerticalLine(x0 - 1, 1, ChartStyle.Muted, ChartStyle.Dash(format, LinePattern.Dotted));
             sep.ExcludeFromLegend = true;
         }
 

@@ -18,7 +18,7 @@ static class TrendChart
 
     static double X(DateOnly d) => d.ToDateTime(TimeOnly.MinValue).ToOADate();
 
-    public static Plot Build(UnitSeries series)
+    public static Plot Build(UnitSeries series, ChartFormat format)
     {
         var plot = ChartStyle.New($"Xu hướng tỷ lệ quản lý hồ sơ sức khỏe – {series.Name}");
         var points = series.Points.Where(p => p.Row.CoveragePct is not null).ToList();
@@ -53,17 +53,17 @@ static class TrendChart
         var maxX = xs.Length > 0 ? xs.Max() : X(DateOnly.FromDateTime(DateTime.Today));
         var minX = xs.Length > 0 ? xs.Min() : maxX - 30;
         var projectedLegend = false;
-        foreach (var pr in series.Projections)
+        foreach (var (i, pr) in series.Projections.Index())
         {
             var target = pr.Target.Percent;
-            var h = plot.Add.HorizontalLine(target, 1.5f, ChartStyle.TargetLine, LinePattern.Dotted);
+            var h = plot.Add.HorizontalLine(target, 1.5f, ChartStyle.Target(i), ChartStyle.Dash(format, LinePattern.Dotted));
             h.LegendText = $"Mục tiêu {Vi.Percent(target, 0)} ({pr.Target.Year})";
             if (pr is { Status: "projected", Date: { } date, SlopePerYear: { } slope } && points.Count > 0)
             {
                 var last = points[^1].AsOf;
                 var fromY = target - slope * (date.DayNumber - last.DayNumber) / 365.25;
                 var seg = plot.Add.ScatterLine(new[] { X(last), X(date) }, new[] { fromY, target }, Projected);
-                seg.LinePattern = LinePattern.Dashed;
+                seg.LinePattern = ChartStyle.Dash(format, LinePattern.Dashed);
                 seg.LineWidth = 2;
                 if (!projectedLegend) { seg.LegendText = "Dự báo (đường xu hướng 12 tháng gần nhất)"; projectedLegend = true; }
                 plot.Add.Marker(X(date), target, MarkerShape.FilledDiamond, 10, Projected);
@@ -71,6 +71,7 @@ static class TrendChart
                 label.LabelFontSize = 11;
                 label.LabelFontColor = Projected;
                 label.LabelBold = true;
+                label.LabelBackgroundColor = Colors.White.WithAlpha(0.85);
                 label.LabelAlignment = Alignment.UpperRight;
                 label.OffsetY = 6;
                 maxX = Math.Max(maxX, X(date));
@@ -92,7 +93,7 @@ static class TrendChart
         plot.Axes.Left.Label.Text = "Tỷ lệ quản lý";
         plot.Axes.Bottom.Label.Text = "Ngày số liệu" + (notes.Count > 0 ? "\nDự báo: " + string.Join("; ", notes) : "");
         plot.Axes.Bottom.Label.FontSize = 12;
-        var top = Math.Max(series.Projections.Select(p => p.Target.Percent).DefaultIfEmpty(100).Max(), ys.DefaultIfEmpty(0).Max()) + 8;
+        var top = Math.Max(series.Projections.Select(p => p.Target.Percent).DefaultIfEmpty(100).Max(), ys.DefaultIfEmpty(0).Max()) + 4;
         var pad = Math.Max(10, (maxX - minX) * 0.08);
         plot.Axes.SetLimits(minX - pad, maxX + pad, Math.Max(0, ys.DefaultIfEmpty(0).Min() - 8), top);
         plot.Legend.Alignment = Alignment.LowerRight;

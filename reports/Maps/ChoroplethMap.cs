@@ -138,12 +138,12 @@ public sealed class ChoroplethMap
         var first = communeRows.FirstOrDefault();
         var what = smoothed ? "làm trơn Bayes thực nghiệm" : "tỷ lệ thô";
         return Make(smoothed ? "smoothed" : "prevalence", $"{p.MeasureName} ({what}) – {p.Rows.FirstOrDefault(r => r.Level == "province")?.UnitName ?? province}",
-            first is null ? "" : $"Giới: {SexText(first.Sex)}; tuổi {first.AgeGroup.Replace('-', '–')}; ngày {Vi.Date(first.AsOf)}. {NoDataLabel}: không có số liệu hoặc bị ẩn để bảo vệ bí mật",
+            first is null ? "" : $"Giới: {SexText(first.Sex)}; tuổi {first.AgeGroup.Replace('-', '–')}; ngày {Vi.Date(first.AsOf)}",
             shape, RangeLabels(breaks, v => Vi.Percent(v)), Sequential.Skip(Sequential.Length - breaks.Length - 1).ToList(), code =>
             {
                 if (rows.GetValueOrDefault(code) is not { } r) return (null, null, NoDataLabel, null);
                 return ValueOf(r) is { } v ? (r.UnitName, v, Vi.Percent(v), breaks.Count(x => x <= v)) : (r.UnitName, null, NoDataLabel, null);
-            });
+            }, NoDataLabel + " hoặc bị ẩn để bảo vệ bí mật");
     }
 
     static ChoroplethMap DataQuality(DataQualityChartInput d, CommuneBoundaries b)
@@ -196,7 +196,7 @@ public sealed class ChoroplethMap
 
     /// <summary>Assigns every commune of the province (missing from the figures: no data) its class; the no-data class last.</summary>
     static ChoroplethMap Make(string measure, string title, string subtitle, ProvinceShape shape, IReadOnlyList<string> labels,
-        IReadOnlyList<string> colours, Func<string, (string? Name, double? Value, string Text, int? Class)> classify)
+        IReadOnlyList<string> colours, Func<string, (string? Name, double? Value, string Text, int? Class)> classify, string noDataLabel = NoDataLabel)
     {
         var noData = labels.Count;
         var communes = shape.Communes.Select(c =>
@@ -206,7 +206,7 @@ public sealed class ChoroplethMap
             return new MapCommune(c.Code, name ?? c.Code, k is null ? null : value, text, cls, cls == noData ? Hex(NoDataColour) : colours[cls]);
         }).ToList();
         var classes = labels.Select((l, i) => new MapClass(i, l, colours[i], communes.Count(c => c.Class == i), false))
-            .Append(new MapClass(noData, NoDataLabel, Hex(NoDataColour), communes.Count(c => c.Class == noData), true)).ToList();
+            .Append(new MapClass(noData, noDataLabel, Hex(NoDataColour), communes.Count(c => c.Class == noData), true)).ToList();
         return new ChoroplethMap(measure, title, subtitle, shape, classes, communes);
     }
 
@@ -224,13 +224,24 @@ public sealed class ChoroplethMap
         var lat0 = (all.Min(p => p.Lat) + all.Max(p => p.Lat)) / 2;
         var k = Math.Cos(lat0 * Math.PI / 180);
         Coordinates[][] Project(IEnumerable<GeoPoint[]> rings) => [.. rings.Select(r => r.Select(p => new Coordinates(p.Lon * k, p.Lat)).ToArray())];
-        var byCode = shape.Communes.ToDictionary(c => c.Code, StringComparer.Ordinal);
-        var fills = Communes.Select(c => (Project(byCode[c.Code].Rings), Color.FromHex(c.Colour))).ToList();
+        var projected = shape.Communes.ToDictionary(c => c.Code, c => Project(c.Rings), StringComparer.Ordinal);
+        var insets = Insets.Place(projected);
+        var fills = Communes.Select(c => (insets.Moved.GetValueOrDefault(c.Code) ?? projected[c.Code], Color.FromHex(c.Colour))).ToList();
 
         var plot = ChartStyle.New(Title + (Subtitle.Length > 0 ? "\n" + Subtitle : ""));
         plot.Axes.Title.Label.FontSize = 15;
         plot.Add.Plottable(new ShapeLayer(fills, Colors.White, 0.6f, fill: true));
-        plot.Add.Plottable(new ShapeLayer([(Project(shape.Outline), Colors.Black)], Color.FromHex("#333333"), 1.6f, fill: false));
+        // The outline without the rings of communes moved to an inset (their frame stands for it).
+        var outline = Project(shape.Outline).Where(r => !insets.Covers(r)).ToArray();
+        plot.Add.Plottable(new ShapeLayer([(outline, Colors.Black), .. insets.Frames.Select(f => (new[] { f }, Colors.Black))],
+            Color.FromHex("#333333"), 1.6f, fill: false));
+        foreach (var (code, at) in insets.Labels)
+        {
+            var t = plot.Add.Text($"{Communes.First(c => c.Code == code).Name}\n(ô riêng, không đúng vị trí)", at.X, at.Y);
+            t.LabelFontSize = 11;
+            t.LabelAlignment = Alignment.LowerLeft;
+            t.LabelFontColor = Color.FromHex("#333333");
+        }
         plot.HideAxesAndGrid();
         plot.Axes.Title.IsVisible = true;
         plot.Axes.SquareUnits();
@@ -241,8 +252,9 @@ public sealed class ChoroplethMap
         plot.Legend.FontSize = 12;
         plot.ShowLegend(Edge.Right);
 
-        var dx = (all.Max(p => p.Lon) - all.Min(p => p.Lon)) * k;
-        var dy = all.Max(p => p.Lat) - all.Min(p => p.Lat);
+        var extent = fills.SelectMany(f => f.Item1).SelectMany(r => r).Concat(insets.Frames.SelectMany(f => f)).ToList();
+        var dx = extent.Max(p => p.X) - extent.Min(p => p.X);
+        var dy = extent.Max(p => p.Y) - extent.Min(p => p.Y);
         var (w, _) = (size ?? new ChartSize()).Or(1000, 800);
         var mapWidth = w - 300;
         var h = size?.Height is { } given ? Math.Clamp(given, ChartSize.Min, ChartSize.Max)

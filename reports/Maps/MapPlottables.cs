@@ -7,15 +7,24 @@ namespace HoSoSucKhoe.Reports.Maps;
 /// the SVG is the n-th shape; and outlines drawn as strokes only. Coordinates are already projected (x = lon·cos φ₀).</summary>
 sealed class ShapeLayer(IReadOnlyList<(Coordinates[][] Rings, Color Fill)> shapes, Color stroke, float strokeWidth, bool fill) : IPlottable
 {
+    readonly AxisLimits limits = Limits(shapes);
+
     public bool IsVisible { get; set; } = true;
     public IAxes Axes { get; set; } = new Axes();
     public IEnumerable<LegendItem> LegendItems => [];
 
-    public AxisLimits GetAxisLimits()
+    public AxisLimits GetAxisLimits() => limits;
+
+    static AxisLimits Limits(IReadOnlyList<(Coordinates[][] Rings, Color Fill)> shapes)
     {
-        var all = shapes.SelectMany(s => s.Rings).SelectMany(r => r).ToList();
-        return all.Count == 0 ? AxisLimits.NoLimits
-            : new AxisLimits(all.Min(c => c.X), all.Max(c => c.X), all.Min(c => c.Y), all.Max(c => c.Y));
+        double x0 = double.MaxValue, x1 = double.MinValue, y0 = double.MaxValue, y1 = double.MinValue;
+        foreach (var (rings, _) in shapes)
+        foreach (var ring in rings)
+        foreach (var c in ring)
+        {
+            x0 = Math.Min(x0, c.X); x1 = Math.Max(x1, c.X); y0 = Math.Min(y0, c.Y); y1 = Math.Max(y1, c.Y);
+        }
+        return x0 > x1 ? AxisLimits.NoLimits : new AxisLimits(x0, x1, y0, y1);
     }
 
     public void Render(RenderPack rp)
