@@ -6,7 +6,8 @@ namespace HoSoSucKhoe.Reports.Maps;
 /// Communes far offshore (Côn Đảo from Hồ Chí Minh City, Trường Sa from Khánh Hoà, Bạch Long Vĩ from Hải Phòng) would
 /// shrink the rest of the map to a corner: such a commune is drawn in a framed inset to the right of the province, at
 /// its own scale (never enlarged). A commune is offshore when the gap between its extent and the others' is more than
-/// half the others' larger side; at most four, farthest first.
+/// half the others' larger side, or when it would make the map's extent 2.5 times larger (Trường Sa's islets touch the
+/// coast's latitude but spread over 8°); at most four, the most extreme first.
 /// </summary>
 sealed class Insets
 {
@@ -33,9 +34,12 @@ sealed class Insets
             var candidates = rest.Select(code =>
             {
                 var others = Union(rest.Where(c => c != code).Select(c => boxes[c]));
-                return (Code: code, Gap: Gap(boxes[code], others) / Math.Max(others.HorizontalSpan, others.VerticalSpan));
-            }).MaxBy(x => x.Gap);
-            if (candidates.Gap <= 0.5) break;
+                var with = Union([others, boxes[code]]);
+                var gap = Gap(boxes[code], others) / Math.Max(others.HorizontalSpan, others.VerticalSpan);
+                var growth = Area(with) / Math.Max(Area(others), 1e-12);
+                return (Code: code, Gap: gap, Growth: growth, Score: Math.Max(gap / 0.5, growth / 2.5));
+            }).MaxBy(x => x.Score);
+            if (candidates.Score <= 1) break;
             offshore.Add(candidates.Code);
             rest.Remove(candidates.Code);
         }
@@ -71,6 +75,8 @@ sealed class Insets
         }
         return new AxisLimits(x0, x1, y0, y1);
     }
+
+    static double Area(AxisLimits b) => b.HorizontalSpan * b.VerticalSpan;
 
     static AxisLimits Union(IEnumerable<AxisLimits> boxes)
     {

@@ -141,6 +141,23 @@ public sealed class MapTests(WarehouseFixture fixture)
         AssertOnePolygonPerCommuneInItsClassColour(map, "map-dq");
     }
 
+    [Theory]
+    [InlineData("79", "26732")]   // Côn Đảo
+    [InlineData("56", "22736")]   // Trường Sa
+    [InlineData("31", "11948")]   // Bạch Long Vĩ
+    public void OffshoreCommunesAreDrawnInAnInsetAndInlandOnesStayInPlace(string province, string offshore)
+    {
+        var shape = CommuneBoundaries.Default.Province(province)!;
+        var projected = shape.Communes.ToDictionary(c => c.Code,
+            c => c.Rings.Select(r => r.Select(p => new ScottPlot.Coordinates(p.Lon, p.Lat)).ToArray()).ToArray());
+        var insets = Insets.Place(projected);
+        Assert.Contains(offshore, insets.Moved.Keys);
+        Assert.InRange(insets.Moved.Count, 1, 4);
+        Assert.Equal(insets.Moved.Count, insets.Frames.Count);
+        Assert.Empty(Insets.Place(CommuneBoundaries.Default.Province("20")!.Communes.ToDictionary(c => c.Code,
+            c => c.Rings.Select(r => r.Select(p => new ScottPlot.Coordinates(p.Lon, p.Lat)).ToArray()).ToArray())).Moved);
+    }
+
     [Fact]
     public void LegacySnapshotHasNoMap()
     {
