@@ -7,6 +7,8 @@ using HoSoSucKhoe.Warehouse.Marts;
 namespace HoSoSucKhoe.Bench;
 
 // dotnet run -c Release --project bench -- [all|load|kpi|marts|ncd|excel] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
+// dotnet run -c Release --project bench -- charts [--province 79] [--scale 0.002] [--dir /tmp/hssk-bench-charts]
+// dotnet run -c Release --project bench -- boundaries [--source ../shared/data/adminunits/vietnam-3d-map] [--out reports/Maps/communes-2025.bin.gz]
 // Generates the ~1M-person snapshot once (in a child process, so the peak memory printed is the load's own),
 // then: load (loader vs appender), kpi (mart build, HTTP latency cached/uncached), ncd (estimates, risk model).
 static class BenchProgram
@@ -26,6 +28,15 @@ static class BenchProgram
             ExcelBench.Run(settings, Console.Out);
             return 0;
         }
+        if (verb == "charts")
+        {
+            Console.WriteLine("== charts and maps ==");
+            ChartBench.Run(Opt("--province", "79"), double.Parse(Opt("--scale", "0.002"), CultureInfo.InvariantCulture),
+                Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-bench-charts")));
+            return 0;
+        }
+        if (verb == "boundaries")
+            return BoundariesCommand.Run(Opt("--source", "../shared/data/adminunits/vietnam-3d-map"), Opt("--out", "reports/Maps/communes-2025.bin.gz"));
         LoadBench.EnsureGenerated(settings);
         if (verb is "all" or "load" || !File.Exists(settings.Warehouse)) LoadBench.Run(settings);
 
