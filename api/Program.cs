@@ -90,6 +90,7 @@ public partial class Program
         app.MapSnapshots();
         app.MapCoverage();
         app.MapReports();
+        app.MapCharts();
         app.MapUnrecordedVisitors();
         app.MapNcd();
         app.MapAdmin();

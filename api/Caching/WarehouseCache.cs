@@ -133,7 +133,11 @@ sealed class ConditionalGetFilter(WarehouseVersion version) : IEndpointFilter
         var stamp = version.Current;
         var result = await next(context);
         var http = context.HttpContext;
-        var representation = Caller.From(http.User).CacheKey + (Formats.WantsCsv(http.Request) ? "|csv" : "|json");
+        // The representation: ?format= as given (csv/json for tables, png/svg for charts, each endpoint validates its own),
+        // else the Accept header's CSV or JSON.
+        var format = http.Request.Query["format"].ToString().ToLowerInvariant();
+        var representation = Caller.From(http.User).CacheKey + "|" + (format.Length > 0 ? format
+            : http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(Formats.Csv, StringComparison.OrdinalIgnoreCase)) ? "csv" : "json");
         var etag = new EntityTagHeaderValue($"\"{stamp.Tag}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(representation)))[..8]}\"");
         var headers = http.Response.GetTypedHeaders();
         headers.ETag = etag;

@@ -14,7 +14,7 @@ public sealed class KpiNotFoundException(KpiNotFoundException.What what, string 
     internal static KpiNotFoundException Snapshot(string id) =>
         new(What.Snapshot, $"Không có ảnh chụp '{id}' trong kho dữ liệu.");
 
-    internal static KpiNotFoundException Unit(string code, string? snapshotId) =>
+    public static KpiNotFoundException Unit(string code, string? snapshotId) =>
         new(What.Unit, snapshotId is null
             ? $"Không có số liệu cho đơn vị mã '{code}' trong kho dữ liệu."
             : $"Ảnh chụp '{snapshotId}' không có đơn vị mã '{code}'.");

@@ -2,7 +2,12 @@ using HoSoSucKhoe.Api.Access;
 using HoSoSucKhoe.Api.Caching;
 using HoSoSucKhoe.Api.Errors;
 using HoSoSucKhoe.Api.Features.Coverage;
+using HoSoSucKhoe.Api.Requests;
+using HoSoSucKhoe.Models.Ncd;
+using HoSoSucKhoe.Reports.Charts;
 using HoSoSucKhoe.Reports.Excel;
+using HoSoSucKhoe.Reports.Maps;
+using HoSoSucKhoe.Warehouse.Marts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -54,6 +59,32 @@ public static class ReportsEndpoints
         }).WithMetadata(new PerUserCache())
           .Produces(StatusCodes.Status200OK, contentType: AppendixWorkbookFile.ContentType)
           .WithSummary("Tệp Excel phụ lục (mẫu báo cáo Bắc Từ Liêm) của các xã của một tỉnh, các xã cũ của một huyện cũ (ảnh chụp mã cũ) hoặc của một xã, kèm các trang xu hướng và chỉ tiêu, nhóm ưu tiên, mức đầy đủ, chất lượng dữ liệu, tăng huyết áp và đái tháo đường, ghi chú. target: chỉ tiêu dùng để đánh dấu đơn vị chưa đạt (ví dụ 90_2025).");
+    }
+
+    /// <summary>Charts and maps (reports/Charts, reports/Maps) as PNG or SVG.</summary>
+    public static void MapCharts(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/coverage").WithTags("Reports").WithWarehouseCache();
+        group.MapGet("/{code}/chart", async ([AsParameters] UnitParameters p, [FromQuery(Name = "kind")] string? kind,
+            [FromQuery(Name = "measure")] string? measure, [FromQuery(Name = "ncdMeasure")] string? ncdMeasure,
+            [FromQuery(Name = "format")] string? format, Caller caller, CoverageScope scope, CoverageQueries queries, NcdDataStore ncd,
+            QueryGate gate, CancellationToken ct) =>
+        {
+            var code = p.ValidCode();
+            var chosenKind = Parameters.OneOf("kind", kind, ChartRenderer.Kinds) ?? ChartRenderer.Coverage;
+            var chosenFormat = (Parameters.OneOf("format", format, ["png", "svg"]) ?? "svg") == "png" ? ChartFormat.Png : ChartFormat.Svg;
+            var snapshot = scope.Snapshot(caller, code, p.Snapshot, code.Length == 3);
+            byte[] bytes;
+            try
+            {
+                bytes = await gate.RunAsync(() => ChartRenderer.Render(chosenKind,
+                    ChartInputs.For(chosenKind, measure, ncdMeasure, queries, ncd, code, snapshot, caller.Audience), chosenFormat, measure), ct);
+            }
+            catch (ArgumentException e) { throw new ProblemException(StatusCodes.Status400BadRequest, "Tham số không hợp lệ", e.Message); }
+            catch (MapNotAvailableException e) { throw new ProblemException(StatusCodes.Status404NotFound, "Không có bản đồ", e.Message); }
+            return Results.File(bytes, ChartRenderer.ContentType(chosenFormat));
+        }).Produces(StatusCodes.Status200OK, contentType: "image/svg+xml")
+          .WithSummary("Biểu đồ hoặc bản đồ (SVG mặc định, format=png): kind = coverage (độ bao phủ các xã so với 90 % và 95 %), trend (xu hướng và dự báo), cascade (chuỗi chăm sóc), prevalence (tỉ lệ hiện mắc theo nhóm tuổi, giới), map (bản đồ xã; measure = coverage, gap, prevalence, smoothed, dq). Số liệu nhỏ bị ẩn như API.");
     }
 
     public static IServiceCollection AddReportsApi(this IServiceCollection services)
