@@ -91,9 +91,14 @@ public partial class Program
         app.MapAdmin();
         app.MapWebPages();
 
-        if (demo is not null) app.Lifetime.ApplicationStarted.Register(() => DemoCredentials.Print(console, demoKeys,
-            app.Urls.FirstOrDefault() ?? "http://localhost:5000", $"/api/coverage/communes?parent={demo.Options.ProvinceCode}&sort=coverage_pct",
-            demo.CredentialsPath));
+        if (demo is not null) app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var origin = app.Urls.FirstOrDefault() ?? "http://localhost:5000";
+            DemoCredentials.Print(console, demoKeys, origin, $"/api/coverage/communes?parent={demo.Options.ProvinceCode}&sort=coverage_pct",
+                demo.CredentialsPath);
+            if (demoKeys.Count > 0)
+                DemoUsers.Print(console, DemoUsers.Ensure(demo, demoKeys, app.Services.GetRequiredService<UserStore>()), origin, demo.UsersPath);
+        });
         return app;
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 
 namespace HoSoSucKhoe.Api.Features.Web;
@@ -7,13 +6,16 @@ namespace HoSoSucKhoe.Api.Features.Web;
 /// Vietnamese HTML page with the same status. It names nothing the words of the API would not.</summary>
 public static class ErrorPage
 {
+    /// <summary>HTML-escapes markup characters only, so that Vietnamese letters stay letters.</summary>
+    static string Encode(string s) => s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
+
     public static bool IsPage(HttpRequest request) => !Access.AccessEndpoints.IsApi(request);
 
     public static async Task WriteAsync(HttpContext http, int status, string title, string detail)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = "text/html; charset=utf-8";
-        var t = WebUtility.HtmlEncode(title);
+        var t = Encode(title);
         var html = $"""
             <!DOCTYPE html>
             <html lang="vi">
@@ -22,7 +24,7 @@ public static class ErrorPage
             <body><main class="error">
             <h1>{t}</h1>
             <p class="status">Mã lỗi {status}</p>
-            <p>{WebUtility.HtmlEncode(detail)}</p>
+            <p>{Encode(detail)}</p>
             <p><a href="/">Về trang chủ</a></p>
             </main></body>
             </html>

@@ -1,4 +1,7 @@
 using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.Extensions.WebEncoders;
 using HoSoSucKhoe.Api.Access;
 using HoSoSucKhoe.Warehouse.Snapshots;
 
@@ -30,6 +33,8 @@ public static class WebPages
             o.RootDirectory = "/Features/Web";
             o.Conventions.AuthorizeFolder("/Admin", AccessEndpoints.AdminPolicy);
         });
+        // Razor would write every Vietnamese letter as &#x…; (the default encoder allows Basic Latin only).
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = AntiforgeryCookie;
