@@ -45,7 +45,7 @@ public sealed class SignInModel(UserStore users, SnapshotCatalog catalog) : Page
                 Message = "Tên đăng nhập hoặc mật khẩu không đúng.";
                 break;
         }
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        // 200 with the form again (a 401 would need a WWW-Authenticate challenge a browser cannot answer).
         return Page();
     }
 
