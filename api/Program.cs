@@ -12,6 +12,7 @@ using HoSoSucKhoe.Api.Features.Ncd;
 using HoSoSucKhoe.Api.Features.Reports;
 using HoSoSucKhoe.Api.Features.Snapshots;
 using HoSoSucKhoe.Api.Features.Units;
+using HoSoSucKhoe.Api.Features.Web;
 using HoSoSucKhoe.Models.Pipeline;
 using HoSoSucKhoe.Reports.Excel;
 using HoSoSucKhoe.Warehouse;
@@ -66,13 +67,14 @@ public partial class Program
         builder.Services.AddModels();          // the warehouse, caught up at open; snapshot catalog; risk model (models/Pipeline)
         builder.Services.AddHostedService<RiskModelWarmUp>(); // trains/scores in the background at start (Features/Ncd)
         builder.Services.AddCoverage();        // KPI mart queries and coverage targets (warehouse/Marts)
-        builder.Services.AddAccess();          // API key → role + scope; every endpoint needs one (Access/)
+        builder.Services.AddAccess();          // API key (machines) or sign-in cookie (people) → role + scope (Access/)
         builder.Services.AddApiProblems();     // errors as Vietnamese ProblemDetails (Errors/)
         builder.Services.AddWarehouseCache();  // output cache + ETag, evicted when a load commits (Caching/)
         builder.Services.AddCoverageApi();
         builder.Services.AddAdmin();
         builder.Services.AddReports();         // the Excel appendix workbook (reports/Excel)
         builder.Services.AddReportsApi();
+        builder.Services.AddWebPages();        // the dashboards in Vietnamese, Razor Pages (Features/Web)
         builder.Services.AddApiDocument();     // OpenAPI with the key schemes and ProblemDetails answers
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
@@ -94,10 +96,16 @@ public partial class Program
         app.MapUnrecordedVisitors();
         app.MapNcd();
         app.MapAdmin();
+        app.MapWebPages();
 
-        if (demo is not null) app.Lifetime.ApplicationStarted.Register(() => DemoCredentials.Print(console, demoKeys,
-            app.Urls.FirstOrDefault() ?? "http://localhost:5000", $"/api/coverage/communes?parent={demo.Options.ProvinceCode}&sort=coverage_pct",
-            demo.CredentialsPath));
+        if (demo is not null) app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var origin = app.Urls.FirstOrDefault() ?? "http://localhost:5000";
+            DemoCredentials.Print(console, demoKeys, origin, $"/api/coverage/communes?parent={demo.Options.ProvinceCode}&sort=coverage_pct",
+                demo.CredentialsPath);
+            if (demoKeys.Count > 0)
+                DemoUsers.Print(console, DemoUsers.Ensure(demo, demoKeys, app.Services.GetRequiredService<UserStore>()), origin, demo.UsersPath);
+        });
         return app;
     }
 }

@@ -48,9 +48,7 @@ sealed class AccessOptionsValidator : IValidateOptions<AccessOptions>
     public ValidateOptionsResult Validate(string? name, AccessOptions options)
     {
         var errors = new List<string>();
-        var today = DateOnly.FromDateTime(DateTime.Today);
-        var units = ReferenceData.Load().Units.Where(u => u.CodeSystem == ReferenceData.System2025)
-            .Select(u => (u.Level, u.Code)).ToHashSet();
+        var units = Units2025.Value;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Credentials.Count; i++)
         {
@@ -59,20 +57,30 @@ sealed class AccessOptionsValidator : IValidateOptions<AccessOptions>
             if (c.Key.Trim().Length < 16) errors.Add($"{at}:Key: khoá phải có ít nhất 16 ký tự.");
             else if (!seen.Add(c.Key.Trim())) errors.Add($"{at}:Key: khoá bị trùng với một khoá khác.");
             if (string.IsNullOrWhiteSpace(c.Name)) errors.Add($"{at}:Name: cần tên hiển thị (dùng cho nhật ký truy cập).");
-            var scope = string.IsNullOrWhiteSpace(c.Scope) ? null : c.Scope.Trim();
-            var province = scope is not null && units.Contains((Levels.Province, scope));
-            var commune = scope is not null && units.Contains((Levels.Commune, scope));
-            var problem = c.Role switch
-            {
-                Roles.Leadership when !province => "vai trò leadership cần Scope là mã một tỉnh (2 chữ số, hệ mã 2025).",
-                Roles.Epidemiologist when scope is not null && !province => "vai trò epidemiologist: Scope để trống (toàn quốc) hoặc là mã một tỉnh (2 chữ số, hệ mã 2025).",
-                Roles.CommuneOfficer when !commune => "vai trò commune_officer cần Scope là mã một xã/phường (5 chữ số, hệ mã 2025).",
-                Roles.Admin when scope is not null => "vai trò admin không có Scope (quản trị toàn bộ kho).",
-                Roles.Leadership or Roles.Epidemiologist or Roles.CommuneOfficer or Roles.Admin => null,
-                _ => $"vai trò '{c.Role}' không tồn tại; dùng một trong: {string.Join(", ", Roles.All)}.",
-            };
+            var problem = ScopeProblem(c.Role, c.Scope, units);
             if (problem is not null) errors.Add($"{at}: {problem}");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>What is wrong with a role and scope (null: nothing). The one rule for API keys and users.</summary>
+    internal static string? ScopeProblem(string role, string? scopeText, HashSet<(string Level, string Code)>? units = null)
+    {
+        units ??= Units2025.Value;
+        var scope = string.IsNullOrWhiteSpace(scopeText) ? null : scopeText.Trim();
+        var province = scope is not null && units.Contains((Levels.Province, scope));
+        var commune = scope is not null && units.Contains((Levels.Commune, scope));
+        return role switch
+        {
+            Roles.Leadership when !province => "vai trò leadership cần Scope là mã một tỉnh (2 chữ số, hệ mã 2025).",
+            Roles.Epidemiologist when scope is not null && !province => "vai trò epidemiologist: Scope để trống (toàn quốc) hoặc là mã một tỉnh (2 chữ số, hệ mã 2025).",
+            Roles.CommuneOfficer when !commune => "vai trò commune_officer cần Scope là mã một xã/phường (5 chữ số, hệ mã 2025).",
+            Roles.Admin when scope is not null => "vai trò admin không có Scope (quản trị toàn bộ kho).",
+            Roles.Leadership or Roles.Epidemiologist or Roles.CommuneOfficer or Roles.Admin => null,
+            _ => $"vai trò '{role}' không tồn tại; dùng một trong: {string.Join(", ", Roles.All)}.",
+        };
+    }
+
+    static readonly Lazy<HashSet<(string Level, string Code)>> Units2025 = new(() => ReferenceData.Load().Units
+        .Where(u => u.CodeSystem == ReferenceData.System2025).Select(u => (u.Level, u.Code)).ToHashSet());
 }

@@ -27,13 +27,15 @@ public static class Commands
           export --db <tệp> --parent <mã đơn vị> [--snapshot <mã>] --out <tệp.xlsx|.png|.svg> [--chart <loại>] [--measure <chỉ số>] [--target <chỉ tiêu>]
           xml130 <tệp hoặc thư mục XML>... --persons <ảnh chụp> --out <thư mục> [--as-of <yyyy-MM-dd>] [--max-reject-share <0..1>]
           serve --db <tệp> [--create] [--urls <url>]   (--create: tạo kho trống nếu chưa có tệp)
+          users list|add|disable|enable|reset --db <tệp> ...   (người dùng trang web; chạy khi máy chủ đã dừng)
 
         Đường dẫn tương đối tính từ thư mục bạn đang đứng khi gõ lệnh.
         Khoá bí danh hoá cho lệnh load: biến môi trường HSSK_PSEUDONYM_KEY (ít nhất 16 ký tự).
         """;
 
     /// <param name="directory">The caller's folder, against which relative paths resolve (default: the working directory).</param>
-    public static int Run(string[] args, TextWriter output, TextWriter error, string? directory = null)
+    /// <param name="input">Where <c>users</c> reads a password not given on the command line (default: standard input).</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, string? directory = null, TextReader? input = null)
     {
         CliArgs Args(bool positionalPaths = false, params string[] switches) =>
             new(args[1..], directory ?? Environment.CurrentDirectory, positionalPaths, switches);
@@ -48,6 +50,7 @@ public static class Commands
                 "coverage" => CoverageCommand.Run(Args(), output),
                 "export" => ExportCommand.Run(Args(), output),
                 "xml130" => Xml130Command.Run(Args(positionalPaths: true), output, error),
+                "users" => UsersCommand.Run(Args(), output, input ?? Console.In),
                 "help" or "--help" or "-h" => Print(output, Usage),
                 _ => throw new CliUsageException($"Lệnh '{args[0]}' không tồn tại.\n\n{Usage}"),
             };

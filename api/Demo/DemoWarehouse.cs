@@ -26,6 +26,9 @@ public sealed class DemoWarehouse(string folder)
     /// <summary>The demo's API keys, one per role (<see cref="DemoCredentials"/>).</summary>
     public string CredentialsPath => Path.Combine(Folder, "demo-keys.json");
 
+    /// <summary>The demo's web users, one per role (<see cref="DemoUsers"/>).</summary>
+    public string UsersPath => Path.Combine(Folder, "demo-users.json");
+
     /// <summary>Returns the demo's pseudonymisation key (created on first use, kept beside the demo database).</summary>
     public string Key()
     {

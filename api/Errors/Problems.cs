@@ -1,3 +1,4 @@
+using HoSoSucKhoe.Api.Features.Web;
 using HoSoSucKhoe.Warehouse.Marts;
 using HoSoSucKhoe.Warehouse.Snapshots;
 using Microsoft.AspNetCore.Diagnostics;
@@ -42,6 +43,7 @@ public static class Problems
     public static async Task WriteAsync(HttpContext http, int status, string title, string detail)
     {
         http.Response.StatusCode = status;
+        if (ErrorPage.IsPage(http.Request)) { await ErrorPage.WriteAsync(http, status, title, detail); return; }
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
@@ -94,6 +96,8 @@ sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, IL
         };
         if (status >= 500) Unhandled(log, exception, http.Request.Method, http.Request.Path);
         http.Response.StatusCode = status;
+        // A page asked for it: the same words, as a Vietnamese HTML page.
+        if (ErrorPage.IsPage(http.Request)) { await ErrorPage.WriteAsync(http, status, title, detail); return true; }
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,

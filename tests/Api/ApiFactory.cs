@@ -5,6 +5,8 @@ using HoSoSucKhoe.Tests.Support;
 using HoSoSucKhoe.Warehouse.Reference;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HoSoSucKhoe.Tests.Api;
 
@@ -68,9 +70,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in overrides) settings[key] = value;
     }
 
+    /// <summary>Services to replace (e.g. the clock) before the app is built.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        if (TestServices is { } configure) builder.ConfigureTestServices(configure);
     }
 
     /// <summary>A client that sends the key as X-Api-Key (null: no credential).</summary>

@@ -1,4 +1,7 @@
 using System.Net;
+using HoSoSucKhoe.Api.Access;
+using HoSoSucKhoe.Api.Features.Web;
+using HoSoSucKhoe.Warehouse.Snapshots;
 
 namespace HoSoSucKhoe.Api.Features.Home;
 
@@ -10,7 +13,9 @@ public static class HomeEndpoints
 {
     /// <param name="exampleProvince">A province the examples can name (the demo's); without it they show a placeholder.</param>
     public static void MapHome(this IEndpointRouteBuilder app, string? exampleProvince = null) =>
-        app.MapGet("/", (HttpRequest request) => Results.Content(Page($"{request.Scheme}://{request.Host}", exampleProvince), "text/html; charset=utf-8"))
+        app.MapGet("/", (HttpRequest request, SnapshotCatalog catalog) => request.HttpContext.User.Identity?.IsAuthenticated == true
+                ? Results.Redirect(WebPages.HomeOf(Caller.From(request.HttpContext.User), catalog))
+                : Results.Content(Page($"{request.Scheme}://{request.Host}", exampleProvince), "text/html; charset=utf-8"))
             .AllowAnonymous().ExcludeFromDescription();
 
     static string Page(string baseUrl, string? province)
@@ -32,7 +37,8 @@ public static class HomeEndpoints
             <h1>HoSoSucKhoe — kho dữ liệu hồ sơ sức khỏe điện tử</h1>
             <p>Kho dữ liệu phân tích hồ sơ sức khỏe điện tử (HSSK): các ảnh chụp dữ liệu của tỉnh được nạp vào kho; tỉ lệ bao phủ
             so với mục tiêu 90% và 95%, gánh nặng tăng huyết áp, đái tháo đường và danh sách nhóm nguy cơ được cung cấp qua API.
-            Bảng điều khiển sẽ có ở trang này; hiện tại trang chỉ hướng dẫn cách dùng API.</p>
+            Người dùng đăng nhập để xem bảng điều khiển; máy và tập lệnh dùng API với khoá truy cập.</p>
+            <p><a href="/dang-nhap"><strong>Đăng nhập</strong></a> để xem bảng điều khiển (tài khoản do quản trị viên cấp).</p>
             <h2>Xác thực</h2>
             <p>Mọi địa chỉ <code>/api/…</code> cần một khoá truy cập do quản trị viên cấp, gửi trong tiêu đề
             <code>X-Api-Key: &lt;khoá&gt;</code> hoặc <code>Authorization: Bearer &lt;khoá&gt;</code>.

@@ -1,0 +1,41 @@
+using HoSoSucKhoe.Api.Access;
+using HoSoSucKhoe.Api.Caching;
+using HoSoSucKhoe.Api.Features.Coverage;
+using HoSoSucKhoe.Warehouse.Marts;
+using HoSoSucKhoe.Warehouse.Reference;
+using HoSoSucKhoe.Warehouse.Snapshots;
+using Microsoft.AspNetCore.Mvc;
+
+namespace HoSoSucKhoe.Api.Features.Web;
+
+/// <summary>The province overview (<c>/tinh/{code}</c>): the figures of <c>/api/coverage/communes</c>,
+/// <c>/api/coverage/units/{code}/targets</c> and <c>/series</c>, read through the same queries and scope checks.</summary>
+public sealed class OverviewModel(SnapshotCatalog catalog, UnitScope scope, QueryGate gate, CoverageScope coverage, CoverageQueries queries)
+    : WebPageModel(catalog, scope, gate)
+{
+    public const int Lagging = 10;
+
+    public required CoverageTable Table { get; set; }
+    public required UnitTargetsReport Targets { get; set; }
+    public required UnitSeries Series { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(string code, string? snapshot)
+    {
+        code = Code(code, 2);
+        var chosen = coverage.Snapshot(Caller, code, snapshot, false);
+        Table = await Read(() => queries.Children(new CoverageRequest(code) { SnapshotId = chosen.SnapshotId, Sort = "coverage_pct" }));
+        Targets = await Read(() => queries.Targets(code, chosen.SnapshotId));
+        // As /series: every code system in which the caller may see the unit (legacy points bridged).
+        var systems = coverage.AllowedSystems(Caller, code, [ReferenceData.System2025, ReferenceData.SystemLegacy]);
+        Series = await Read(() => queries.Series(code, systems.Count == 1 ? systems[0] : null));
+        SetShell("overview", code, chosen, SnapshotsFor(code));
+        ViewData["Title"] = $"Tổng quan {Targets.Unit.Name}";
+        return Page();
+    }
+
+    /// <summary>Communes that meet a target, of those with a denominator (the flags of the API's rows, counted).</summary>
+    public (int Meets, int Judged) Meeting(string key) =>
+        (Table.Rows.Count(r => r.Targets.Any(t => t.Key == key && t.Meets == true)), Table.Rows.Count(r => r.Targets.Any(t => t.Key == key && t.Meets is not null)));
+
+    public IEnumerable<CoverageRow> LaggingMost => Table.Rows.Where(r => r.CoveragePct is not null).Take(Lagging);
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using HoSoSucKhoe.Tests.Api;
+using HoSoSucKhoe.Tests.Support;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace HoSoSucKhoe.Tests.Web;
+
+/// <summary>
+/// The pages in Debian's Chromium (Playwright, <c>/usr/bin/chromium</c>, closed-network flags from FIELD-NOTES) against
+/// the app on Kestrel at 127.0.0.1: each role sees what it may and nothing else, and the figures equal the API's JSON
+/// for the same snapshot. Screenshots go to the test output folder (screenshots/).
+/// </summary>
+[Collection("warehouse")]
+public sealed class BrowserTests(WarehouseFixture fixture) : IAsyncLifetime
+{
+    static readonly CultureInfo Vi = CultureInfo.GetCultureInfo("vi-VN");
+    readonly ApiFactory api = new(fixture);
+    IPlaywright? playwright;
+    IBrowser? browser;
+    string origin = "";
+
+    public async Task InitializeAsync()
+    {
+        api.UseKestrel(0);
+        api.StartServer();
+        origin = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First().Replace("localhost", "127.0.0.1").Replace("[::]", "127.0.0.1");
+        WebClient.SeedUsers(api);
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+            // Playwright gives every launch a new empty profile itself (it refuses --user-data-dir with Launch).
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (browser is not null) await browser.CloseAsync();
+        playwright?.Dispose();
+        api.Dispose();
+    }
+
+    async Task<IPage> SignedIn(string user, string password = WebClient.Password)
+    {
+        var context = await browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = origin, Locale = "vi-VN" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/dang-nhap");
+        await page.FillAsync("input[name=UserName]", user);
+        await page.FillAsync("input[name=Password]", password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForLoadStateAsync();
+        return page;
+    }
+
+    static async Task Shot(IPage page, string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task LeadershipSeesItsProvinceWithTheApisFiguresAndNothingElse()
+    {
+        var page = await SignedIn("lanhdao");
+        Assert.EndsWith($"/tinh/{api.Province}", page.Url);
+        await Shot(page, "overview-leadership");
+        var key = api.As(ApiFactory.Leadership);
+        var table = await key.JsonAsync($"/api/coverage/communes?parent={api.Province}&sort=coverage_pct");
+        var snapshot = table.GetProperty("snapshot").GetProperty("snapshotId").GetString()!;
+        Assert.Contains(snapshot, await page.InnerTextAsync("[data-testid=snapshot]"));
+        var total = table.GetProperty("total");
+        Assert.Equal(Pct(total.GetProperty("coveragePct")), await page.InnerTextAsync("[data-testid=total-coverage]"));
+        Assert.Equal(total.GetProperty("managed").GetInt64().ToString("N0", Vi), await page.InnerTextAsync("[data-testid=total-managed]"));
+        var rows = table.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(rows.Count(r => r.GetProperty("over100").GetBoolean()).ToString(Vi), await page.InnerTextAsync("[data-testid=over100]"));
+        var targets = await key.JsonAsync($"/api/coverage/units/{api.Province}/targets?snapshot={snapshot}");
+        foreach (var t in targets.GetProperty("targets").EnumerateArray())
+        {
+            var row = page.Locator($"[data-testid=targets] tr[data-key='{t.GetProperty("target").GetProperty("key").GetString()}']");
+            Assert.Equal(Pct(t.GetProperty("valuePct")), await row.Locator("[data-field=valuePct]").InnerTextAsync());
+            Assert.Equal(N(t.GetProperty("gap")), await row.Locator("[data-field=gap]").InnerTextAsync());
+        }
+        var lagging = rows.Where(r => r.GetProperty("coveragePct").ValueKind != System.Text.Json.JsonValueKind.Null).Take(10).ToList();
+        Assert.Equal(lagging.Select(r => r.GetProperty("code").GetString()),
+            await page.Locator("[data-testid=lagging] tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.code)"));
+
+        // The communes table, filtered to those below the 90 % target, equals the API's filtered rows.
+        await page.ClickAsync("nav.main >> text=Danh sách xã");
+        await page.SelectOptionAsync("select[name=belowTarget]", "90_2025");
+        await page.ClickAsync("form.filters button");
+        await page.WaitForLoadStateAsync();
+        await Shot(page, "communes-below-90");
+        var below = await key.JsonAsync($"/api/coverage/communes?parent={api.Province}&belowTarget=90_2025&snapshot={snapshot}");
+        var shown = await page.Locator("[data-testid=communes] tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.code + '|' + r.querySelector('[data-field=coveragePct]').innerText)");
+        Assert.Equal(below.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("code").GetString() + "|" + Pct(r.GetProperty("coveragePct"))), shown);
+
+        // Another province's overview is refused like the API refuses it.
+        var response = await page.GotoAsync($"/tinh/{api.OtherProvince}");
+        Assert.Equal(403, response!.Status);
+        Assert.Contains("Không có quyền truy cập", await page.InnerTextAsync("h1"));
+        await Shot(page, "refused-other-province");
+        Assert.Equal(0, await page.Locator("nav.main >> text=Quản trị").CountAsync());
+    }
+
+    [Fact]
+    public async Task CommuneOfficerSeesItsCommuneWithNamesAndIsRefusedTheNeighbour()
+    {
+        var page = await SignedIn("canboa");
+        Assert.EndsWith($"/xa/{api.CommuneA}", page.Url);
+        await Shot(page, "commune-officer");
+        var series = await api.As(ApiFactory.OfficerA).JsonAsync($"/api/coverage/units/{api.CommuneA}/series");
+        var shown = await page.Locator("[data-testid=series] tbody tr [data-field=coveragePct]").AllInnerTextsAsync();
+        Assert.Equal(series.GetProperty("points").EnumerateArray().Select(p => Pct(p.GetProperty("row").GetProperty("coveragePct"))), shown);
+        await page.ClickAsync("[data-testid=linelists] a >> nth=0");
+        await page.WaitForLoadStateAsync();
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+        await Shot(page, "linelist-print");
+        Assert.Equal(0, await page.Locator("header.top").Locator("visible=true").CountAsync());
+        var response = await page.GotoAsync($"/xa/{api.CommuneB}");
+        Assert.Equal(403, response!.Status);
+
+        var leadership = await SignedIn("lanhdao");
+        await leadership.GotoAsync($"/xa/{api.CommuneA}");
+        Assert.Equal(0, await leadership.Locator("[data-testid=linelists]").CountAsync());
+        await Shot(leadership, "commune-leadership");
+    }
+
+    [Fact]
+    public async Task AdminSignsInLocksOutAfterFiveFailuresAndSignsOut()
+    {
+        var admin = await SignedIn("admin");
+        await admin.GotoAsync("/quan-tri");
+        await Shot(admin, "admin");
+        Assert.True(await admin.Locator("[data-testid=users] tr[data-user=canboa]").CountAsync() == 1);
+        await admin.ClickAsync("header.top button");
+        await admin.WaitForLoadStateAsync();
+        Assert.Contains("/dang-nhap", admin.Url);
+        Assert.Contains("đã đăng xuất", await admin.InnerTextAsync("[data-testid=signin-message]"));
+
+        IPage? page = null;
+        for (var i = 0; i < 5; i++) page = await SignedIn("dichte", "sai-mat-khau-000");
+        Assert.Contains("Tài khoản tạm khoá", await page!.InnerTextAsync("[data-testid=signin-message]"));
+        var right = await SignedIn("dichte");
+        Assert.Contains("Tài khoản tạm khoá", await right.InnerTextAsync("[data-testid=signin-message]"));
+        await Shot(right, "locked-out");
+    }
+
+    static string Pct(System.Text.Json.JsonElement e) => e.ValueKind == System.Text.Json.JsonValueKind.Null ? "—" : e.GetDecimal().ToString("N2", Vi) + "%";
+
+    static string N(System.Text.Json.JsonElement e) => e.ValueKind == System.Text.Json.JsonValueKind.Null ? "—" : e.GetInt64().ToString("N0", Vi);
+}
