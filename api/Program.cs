@@ -8,6 +8,7 @@ using HoSoSucKhoe.Api.Errors;
 using HoSoSucKhoe.Api.Features.Admin;
 using HoSoSucKhoe.Api.Features.Coverage;
 using HoSoSucKhoe.Api.Features.Home;
+using HoSoSucKhoe.Api.Features.Mail;
 using HoSoSucKhoe.Api.Features.Ncd;
 using HoSoSucKhoe.Api.Features.Snapshots;
 using HoSoSucKhoe.Api.Features.Units;
@@ -69,6 +70,7 @@ public partial class Program
         builder.Services.AddWarehouseCache();  // output cache + ETag, evicted when a load commits (Caching/)
         builder.Services.AddCoverageApi();
         builder.Services.AddAdmin();
+        builder.Services.AddMailReports();     // subscriptions, report e-mails and their scheduler, Mail:Enabled (Features/Mail, reports/Mail)
         builder.Services.AddApiDocument();     // OpenAPI with the key schemes and ProblemDetails answers
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
@@ -87,6 +89,7 @@ public partial class Program
         app.MapCoverage();
         app.MapNcd();
         app.MapAdmin();
+        app.MapMail();
 
         if (demo is not null) app.Lifetime.ApplicationStarted.Register(() => DemoCredentials.Print(console, demoKeys,
             app.Urls.FirstOrDefault() ?? "http://localhost:5000", $"/api/coverage/communes?parent={demo.Options.ProvinceCode}&sort=coverage_pct",

@@ -24,6 +24,11 @@ public static class Commands
           population <tệp csv> --db <tệp>
           snapshots --db <tệp>
           coverage --db <tệp> --parent <mã đơn vị> [--snapshot <mã>] [--format csv|json]
+          subscriptions add --db <tệp> --address <thư> --name <tên> (--user <người dùng> | --role <vai trò> [--scope <mã>])
+                            --unit <mã> --kind weekly_coverage|monthly_appendix|monthly_ncd [--cron "<cron>"] [--time-zone <múi giờ>] [--skip-unchanged]
+          subscriptions list --db <tệp>
+          subscriptions remove --db <tệp> --id <mã>
+          send-now --db <tệp> --subscription <mã> [--smtp-host <máy>] [--smtp-port <cổng>]
           serve --db <tệp> [--create] [--urls <url>]   (--create: tạo kho trống nếu chưa có tệp)
 
         Đường dẫn tương đối tính từ thư mục bạn đang đứng khi gõ lệnh.
@@ -44,6 +49,8 @@ public static class Commands
                 "population" => Population(Args(positionalPaths: true), output),
                 "snapshots" => Snapshots(Args(), output),
                 "coverage" => CoverageCommand.Run(Args(), output),
+                "subscriptions" => MailCommands.Subscriptions(args[1..], directory ?? Environment.CurrentDirectory, output, error),
+                "send-now" => MailCommands.SendNow(Args(), output),
                 "help" or "--help" or "-h" => Print(output, Usage),
                 _ => throw new CliUsageException($"Lệnh '{args[0]}' không tồn tại.\n\n{Usage}"),
             };
