@@ -125,7 +125,7 @@ public sealed class MailMessageBuilder(IOptions<MailOptions> options)
         foreach (var l in lines) t.AppendLine(l);
         foreach (var s in sections)
         {
-            t.AppendLine().AppendLine(s.Title.ToUpper(Vi));
+            t.AppendLine().AppendLine(s.Title).AppendLine(new string('=', s.Title.Length));
             foreach (var row in s.Rows) t.AppendLine("- " + string.Join(" | ", row.Select((cell, i) => $"{s.Header[i]}: {cell}")));
             if (s.Note is not null) t.AppendLine(s.Note);
         }

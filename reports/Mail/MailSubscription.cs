@@ -20,7 +20,7 @@ public static class ReportKinds
     /// <summary>The report's name in the subject and the body.</summary>
     public static string Title(string kind) => kind switch
     {
-        WeeklyCoverage => "Báo cáo tuần",
+        WeeklyCoverage => "Báo cáo",
         MonthlyAppendix => "Phụ lục độ bao phủ hồ sơ sức khỏe",
         MonthlyNcd => "Tăng huyết áp và đái tháo đường",
         _ => kind,
