@@ -31,7 +31,8 @@ public sealed class SmtpSink : IAsyncDisposable
             .Endpoint(b => b.Endpoint(new IPEndPoint(IPAddress.Loopback, Port))).Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(messages));
-        services.Add(new DelegatingMailboxFilter((IMailbox to) => !Reject.Contains($"{to.User}@{to.Host}")));
+        services.Add(new DelegatingMailboxFilter((ISessionContext _, IMailbox _) => true,
+            (ISessionContext _, IMailbox to, IMailbox _) => !Reject.Contains($"{to.User}@{to.Host}")));
         cts = new CancellationTokenSource();
         server = new SmtpServerHost(options, services);
         running = server.StartAsync(cts.Token);
