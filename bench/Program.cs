@@ -6,7 +6,7 @@ using HoSoSucKhoe.Warehouse.Marts;
 
 namespace HoSoSucKhoe.Bench;
 
-// dotnet run -c Release --project bench -- [all|load|kpi|marts|ncd] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
+// dotnet run -c Release --project bench -- [all|load|kpi|marts|ncd|mail] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
 // Generates the ~1M-person snapshot once (in a child process, so the peak memory printed is the load's own),
 // then: load (loader vs appender), kpi (mart build, HTTP latency cached/uncached), ncd (estimates, risk model).
 static class BenchProgram
@@ -20,6 +20,12 @@ static class BenchProgram
             Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-bench")));
 
         if (verb == "generate") { LoadBench.Generate(settings); return 0; }
+        if (verb == "mail")
+        {
+            Console.WriteLine("\n== scheduled report e-mails to 127.0.0.1 ==");
+            await MailBench.RunAsync(Opt("--province", "20"), double.Parse(Opt("--scale", "0.01"), CultureInfo.InvariantCulture), settings.Dir);
+            return 0;
+        }
         LoadBench.EnsureGenerated(settings);
         if (verb is "all" or "load" || !File.Exists(settings.Warehouse)) LoadBench.Run(settings);
 
