@@ -42,6 +42,27 @@ static class MailBench
         var communes = ReferenceData.Load().InForce(ReferenceData.System2025, new DateOnly(2025, 9, 30))
             .Where(u => u.Level == Levels.Commune && u.ProvinceCode == province).Select(u => u.Code).Order(StringComparer.Ordinal).ToList();
 
+        using (var probe = Pipeline.Open(dbPath))
+        {
+            var q = new CoverageQueries(probe);
+            foreach (var (name, work) in new (string, Action<string>)[]
+                     {
+                         ("Targets", c => q.Targets(c)), ("Series", c => q.Series(c)),
+                         ("Children(province)", _ => q.Children(new CoverageRequest(province))),
+                     })
+            {
+                var w = Stopwatch.StartNew();
+                foreach (var c in communes.Take(5)) work(c);
+                Console.WriteLine($"  {name}: {w.Elapsed.TotalMilliseconds / 5:0} ms per commune");
+            }
+            var rules = new SubscriptionRules(new UnitScope(new UnitMap(probe)), Options.Create(new AccessOptions()));
+            // Read-only probe: nothing is written to the shared warehouse of the runs below.
+            var sub = new MailSubscription { Address = "a@b.vn", RecipientName = "x", Role = Roles.CommuneOfficer, Scope = communes[0],
+                UnitCode = communes[0], Kind = ReportKinds.MonthlyAppendix, Cron = "0 7 1 * *" };
+            var t = Stopwatch.StartNew();
+            for (var i = 0; i < 20; i++) rules.Check(sub);
+            Console.WriteLine($"  access check: {t.Elapsed.TotalMilliseconds / 20:0.0} ms");
+        }
         var port = FreePort();
         var received = 0L;
         var bytes = 0L;
@@ -53,6 +74,7 @@ static class MailBench
         var listening = server.StartAsync(cts.Token);
         await Task.Delay(200);
 
+        if (Environment.GetEnvironmentVariable("HSSK_MAIL_PROBE_ONLY") is not null) return;
         foreach (var (label, recipients) in new[] { ("one per commune", communes.Count), ("1,000 recipients", 1000) })
         {
             var copy = Path.Combine(folder, $"run-{Guid.NewGuid():N}.duckdb");
@@ -85,7 +107,7 @@ static class MailBench
                 var sent = rows.Count(r => r.Status == SendStatus.Sent);
                 var arrived = Interlocked.Read(ref received) - before;
                 Console.WriteLine($"  {label}: {sent:N0} sent ({arrived:N0} arrived, {rows.Count - sent} not sent) in {watch.Elapsed.TotalSeconds:0.00} s = " +
-                    $"{sent / watch.Elapsed.TotalSeconds:0.0} messages/s; {reports.Builds} reports built; {bytes / Math.Max(1, received) / 1024.0:0.0} KiB per message");
+                    $"{sent / watch.Elapsed.TotalSeconds:0.0} messages/s; {reports.Builds} reports built; SMTP {dispatcher.SmtpTime.TotalSeconds:0.0} s; {bytes / Math.Max(1, received) / 1024.0:0.0} KiB per message");
             }
             File.Delete(copy);
         }

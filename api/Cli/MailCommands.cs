@@ -119,5 +119,4 @@ public static class MailCommands
     static long Id(string s, string name) =>
         long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 ? v
             : throw new CliUsageException($"Tham số {name}: '{s}' không phải là số nguyên dương.");
-
 }

@@ -107,16 +107,12 @@ public sealed class MailStore(WarehouseDb db)
     internal bool Claim(MailSubscription s, MailPeriod p, string messageId, DateTime now)
     {
         using var c = db.Open();
-        using var tx = c.BeginTransaction();
-        var exists = c.ExecuteScalar<long>("SELECT count(*) FROM mail_send WHERE subscription_id = $id AND period_key = $key",
-            new { id = s.SubscriptionId, key = p.Key }, tx) > 0;
-        if (exists) return false;
-        c.Execute("""
+        // One statement, one transaction: the primary key refuses a second claim of the same period.
+        return c.Execute("""
             INSERT INTO mail_send (subscription_id, period_key, period_label, message_id, address, kind, unit_code, status, attempts, claimed_at)
             VALUES ($id, $key, $label, $mid, $address, $kind, $unit, 'sending', 1, $now)
-            """, new { id = s.SubscriptionId, key = p.Key, label = p.Label, mid = messageId, address = s.Address, kind = s.Kind, unit = s.UnitCode, now }, tx);
-        tx.Commit();
-        return true;
+            ON CONFLICT DO NOTHING
+            """, new { id = s.SubscriptionId, key = p.Key, label = p.Label, mid = messageId, address = s.Address, kind = s.Kind, unit = s.UnitCode, now }) == 1;
     }
 
     /// <summary>Rows waiting for a retry whose time has come.</summary>

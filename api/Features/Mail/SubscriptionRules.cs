@@ -97,8 +97,13 @@ public sealed partial class SubscriptionRules(UnitScope scope, IOptions<AccessOp
 
     Credential? FindUser(string name) => access.Value.Credentials.FirstOrDefault(c => string.Equals(c.Name.Trim(), name, StringComparison.Ordinal));
 
-    /// <summary>The API keys' rule for a role and scope (AccessOptionsValidator), for one recipient.</summary>
-    static string? RoleScopeProblem(string role, string? unitScope)
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Role, string? Scope), string?> Checked = new();
+
+    /// <summary>The API keys' rule for a role and scope (AccessOptionsValidator), for one recipient; remembered per
+    /// (role, scope): the rule reads the whole reference table.</summary>
+    static string? RoleScopeProblem(string role, string? unitScope) => Checked.GetOrAdd((role, unitScope), k => Validate(k.Role, k.Scope));
+
+    static string? Validate(string role, string? unitScope)
     {
         var probe = new AccessOptions { Credentials = [new Credential { Key = "probe-key-0000000000", Name = "probe", Role = role, Scope = unitScope }] };
         var result = new AccessOptionsValidator().Validate(null, probe);
