@@ -8,6 +8,7 @@ using HoSoSucKhoe.Api.Errors;
 using HoSoSucKhoe.Api.Features.Admin;
 using HoSoSucKhoe.Api.Features.Coverage;
 using HoSoSucKhoe.Api.Features.Home;
+using HoSoSucKhoe.Api.Features.Mail;
 using HoSoSucKhoe.Api.Features.Ncd;
 using HoSoSucKhoe.Api.Features.Reports;
 using HoSoSucKhoe.Api.Features.Snapshots;
@@ -75,6 +76,7 @@ public partial class Program
         builder.Services.AddReports();         // the Excel appendix workbook (reports/Excel)
         builder.Services.AddReportsApi();
         builder.Services.AddWebPages();        // the dashboards in Vietnamese, Razor Pages (Features/Web)
+        builder.Services.AddMailReports();     // subscriptions, report e-mails and their scheduler, Mail:Enabled (Features/Mail, reports/Mail)
         builder.Services.AddApiDocument();     // OpenAPI with the key schemes and ProblemDetails answers
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
@@ -97,6 +99,7 @@ public partial class Program
         app.MapNcd();
         app.MapAdmin();
         app.MapWebPages();
+        app.MapMail();
 
         if (demo is not null) app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -6,7 +6,7 @@ using HoSoSucKhoe.Warehouse.Marts;
 
 namespace HoSoSucKhoe.Bench;
 
-// dotnet run -c Release --project bench -- [all|load|kpi|marts|ncd|excel] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
+// dotnet run -c Release --project bench -- [all|load|kpi|marts|ncd|excel|mail] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
 // dotnet run -c Release --project bench -- charts [--province 79] [--scale 0.002] [--dir /tmp/hssk-bench-charts]
 // dotnet run -c Release --project bench -- boundaries [--source ../shared/data/adminunits/vietnam-3d-map] [--out reports/Maps/communes-2025.bin.gz]
 // Generates the ~1M-person snapshot once (in a child process, so the peak memory printed is the load's own),
@@ -37,6 +37,8 @@ static class BenchProgram
         }
         if (verb == "boundaries")
             return BoundariesCommand.Run(Opt("--source", "../shared/data/adminunits/vietnam-3d-map"), Opt("--out", "reports/Maps/communes-2025.bin.gz"));
+        if (verb == "mail")
+            await MailBench.RunAsync(Opt("--province", "20"), double.Parse(Opt("--scale", "0.01"), CultureInfo.InvariantCulture), settings.Dir);
         LoadBench.EnsureGenerated(settings);
         if (verb is "all" or "load" || !File.Exists(settings.Warehouse)) LoadBench.Run(settings);
 

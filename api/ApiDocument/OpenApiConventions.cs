@@ -30,6 +30,7 @@ public static partial class OpenApiConventions
         ["Coverage"] = "Độ bao phủ hồ sơ sức khỏe so với chỉ tiêu 90 % / 95 %, nhóm ưu tiên, độ đầy đủ và chất lượng dữ liệu.",
         ["Ncd"] = "Bệnh không lây nhiễm (tăng huyết áp, đái tháo đường): chuỗi chăm sóc, tỷ lệ hiện mắc, đồng mắc, nhóm xã, mô hình nguy cơ và danh sách tiếp cận.",
         ["Admin"] = "Nạp ảnh chụp và dân số; chỉ quản trị viên.",
+        ["Mail"] = "Đăng ký nhận báo cáo qua thư điện tử và nhật ký gửi thư; chỉ quản trị viên.",
     };
 
     /// <summary>The repository grants no licence of its own (no LICENSE file); only the embedded reference data carries

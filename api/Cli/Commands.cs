@@ -26,6 +26,11 @@ public static class Commands
           coverage --db <tệp> --parent <mã đơn vị> [--snapshot <mã>] [--measure coverage|permanent_residents|visitors_complete|targets] [--format csv|json]
           export --db <tệp> --parent <mã đơn vị> [--snapshot <mã>] --out <tệp.xlsx|.png|.svg> [--chart <loại>] [--measure <chỉ số>] [--target <chỉ tiêu>]
           xml130 <tệp hoặc thư mục XML>... --persons <ảnh chụp> --out <thư mục> [--as-of <yyyy-MM-dd>] [--max-reject-share <0..1>]
+          subscriptions add --db <tệp> --address <thư> --name <tên> (--user <người dùng> | --role <vai trò> [--scope <mã>])
+                            --unit <mã> --kind weekly_coverage|monthly_appendix|monthly_ncd [--cron "<cron>"] [--time-zone <múi giờ>] [--skip-unchanged]
+          subscriptions list --db <tệp>
+          subscriptions remove --db <tệp> --id <mã>
+          send-now --db <tệp> --subscription <mã> [--smtp-host <máy>] [--smtp-port <cổng>]
           serve --db <tệp> [--create] [--urls <url>]   (--create: tạo kho trống nếu chưa có tệp)
           users list|add|disable|enable|reset --db <tệp> ...   (người dùng trang web; chạy khi máy chủ đã dừng)
 
@@ -51,6 +56,8 @@ public static class Commands
                 "export" => ExportCommand.Run(Args(), output),
                 "xml130" => Xml130Command.Run(Args(positionalPaths: true), output, error),
                 "users" => UsersCommand.Run(Args(), output, input ?? Console.In),
+                "subscriptions" => MailCommands.Subscriptions(args[1..], directory ?? Environment.CurrentDirectory, output, error),
+                "send-now" => MailCommands.SendNow(Args(), output),
                 "help" or "--help" or "-h" => Print(output, Usage),
                 _ => throw new CliUsageException($"Lệnh '{args[0]}' không tồn tại.\n\n{Usage}"),
             };

@@ -1,0 +1,143 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using HoSoSucKhoe.Api.Access;
+using HoSoSucKhoe.Api.Features.Mail;
+using HoSoSucKhoe.Models.Ncd;
+using HoSoSucKhoe.Models.Pipeline;
+using HoSoSucKhoe.Reports.Mail;
+using HoSoSucKhoe.Synthetic;
+using HoSoSucKhoe.Warehouse;
+using HoSoSucKhoe.Warehouse.Loading;
+using HoSoSucKhoe.Warehouse.Marts;
+using HoSoSucKhoe.Warehouse.Reference;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SmtpServer;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+using SmtpServerHost = SmtpServer.SmtpServer;
+
+namespace HoSoSucKhoe.Bench;
+
+/// <summary>
+/// <c>mail [--province 20] [--scale 0.01]</c>: one monthly appendix per commune of a generated province (one month,
+/// loaded once into its own warehouse), then 1,000 recipients spread over those communes, sent through the real
+/// dispatcher (claim, build once per unit, MailKit, record) to an in-process SMTP server on 127.0.0.1.
+/// </summary>
+static class MailBench
+{
+    public static async Task RunAsync(string province, double scale, string dir)
+    {
+        var folder = Path.Combine(dir, $"mail-{province}-{scale}");
+        var dbPath = Path.Combine(folder, "warehouse.duckdb");
+        if (!File.Exists(dbPath))
+        {
+            var snapshots = SyntheticProvince.Generate(new GeneratorOptions(province, scale, new DateOnly(2025, 8, 1), new DateOnly(2025, 9, 1),
+                Path.Combine(folder, "snapshots"), 20250701));
+            using var db = new WarehouseDb(dbPath);
+            PopulationLoader.Load(db, Path.Combine(folder, "snapshots", "population.csv"));
+            Pipeline.Loader(db, new Pseudonymiser("bench-key-0123456789")).LoadAll(snapshots, replace: false);
+        }
+        var communes = ReferenceData.Load().InForce(ReferenceData.System2025, new DateOnly(2025, 9, 30))
+            .Where(u => u.Level == Levels.Commune && u.ProvinceCode == province).Select(u => u.Code).Order(StringComparer.Ordinal).ToList();
+
+        using (var probe = Pipeline.Open(dbPath))
+        {
+            var q = new CoverageQueries(probe);
+            foreach (var (name, work) in new (string, Action<string>)[]
+                     {
+                         ("Targets", c => q.Targets(c)), ("Series", c => q.Series(c)),
+                         ("Children(province)", _ => q.Children(new CoverageRequest(province))),
+                     })
+            {
+                var w = Stopwatch.StartNew();
+                foreach (var c in communes.Take(5)) work(c);
+                Console.WriteLine($"  {name}: {w.Elapsed.TotalMilliseconds / 5:0} ms per commune");
+            }
+            var rules = new SubscriptionRules(new UnitScope(new UnitMap(probe)), Options.Create(new AccessOptions()));
+            // Read-only probe: nothing is written to the shared warehouse of the runs below.
+            var sub = new MailSubscription { Address = "a@b.vn", RecipientName = "x", Role = Roles.CommuneOfficer, Scope = communes[0],
+                UnitCode = communes[0], Kind = ReportKinds.MonthlyAppendix, Cron = "0 7 1 * *" };
+            var t = Stopwatch.StartNew();
+            for (var i = 0; i < 20; i++) rules.Check(sub);
+            Console.WriteLine($"  access check: {t.Elapsed.TotalMilliseconds / 20:0.0} ms");
+        }
+        var port = FreePort();
+        var received = 0L;
+        var bytes = 0L;
+        var services = new SmtpServer.ComponentModel.ServiceProvider();
+        services.Add(new CountingStore(n => { Interlocked.Increment(ref received); Interlocked.Add(ref bytes, n); }));
+        using var cts = new CancellationTokenSource();
+        var server = new SmtpServerHost(new SmtpServerOptionsBuilder().ServerName("localhost")
+            .Endpoint(b => b.Endpoint(new IPEndPoint(IPAddress.Loopback, port))).Build(), services);
+        var listening = server.StartAsync(cts.Token);
+        await Task.Delay(200);
+
+        if (Environment.GetEnvironmentVariable("HSSK_MAIL_PROBE_ONLY") is not null) return;
+        foreach (var (label, recipients) in new[] { ("one per commune", communes.Count), ("1,000 recipients", 1000) })
+        {
+            var copy = Path.Combine(folder, $"run-{Guid.NewGuid():N}.duckdb");
+            File.Copy(dbPath, copy);
+            using (var db = Pipeline.Open(copy))
+            {
+                var options = Options.Create(new MailOptions { Host = "127.0.0.1", Port = port, Security = "none" });
+                var store = new MailStore(db);
+                var rules = new SubscriptionRules(new UnitScope(new UnitMap(db)), Options.Create(new AccessOptions()));
+                var reports = new MailReports(new CoverageQueries(db), new NcdDataStore(db), new InterimReportArtifacts());
+                var now = DateTimeOffset.UtcNow;
+                var clock = new FixedClock(now.AddDays(-40));
+                for (var i = 0; i < recipients; i++)
+                {
+                    var commune = communes[i % communes.Count];
+                    store.Add(new MailSubscription
+                    {
+                        Address = $"xa{commune}.{i}@bench.example.vn", RecipientName = $"Cán bộ xã {commune}", Role = Roles.CommuneOfficer,
+                        Scope = commune, UnitCode = commune, Kind = ReportKinds.MonthlyAppendix, Cron = "0 7 1 * *",
+                        CreatedAt = clock.GetUtcNow().UtcDateTime, CreatedBy = "bench",
+                    });
+                }
+                clock.Now = now;
+                var dispatcher = new MailDispatcher(store, reports, new MailMessageBuilder(options), rules.Check, clock, options,
+                    NullLogger<MailDispatcher>.Instance);
+                var before = Interlocked.Read(ref received);
+                var watch = Stopwatch.StartNew();
+                var rows = await dispatcher.RunDueAsync();
+                watch.Stop();
+                var sent = rows.Count(r => r.Status == SendStatus.Sent);
+                var arrived = Interlocked.Read(ref received) - before;
+                Console.WriteLine($"  {label}: {sent:N0} sent ({arrived:N0} arrived, {rows.Count - sent} not sent) in {watch.Elapsed.TotalSeconds:0.00} s = " +
+                    $"{sent / watch.Elapsed.TotalSeconds:0.0} messages/s; {reports.Builds} reports built; SMTP {dispatcher.SmtpTime.TotalSeconds:0.0} s; {bytes / Math.Max(1, received) / 1024.0:0.0} KiB per message");
+            }
+            File.Delete(copy);
+        }
+        cts.Cancel();
+        server.Shutdown();
+        try { await listening.WaitAsync(TimeSpan.FromSeconds(5)); } catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
+    }
+
+    static int FreePort()
+    {
+        var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    sealed class FixedClock(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    sealed class CountingStore(Action<long> count) : MessageStore
+    {
+        public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer,
+            CancellationToken cancellationToken)
+        {
+            count(buffer.Length);
+            return Task.FromResult(SmtpResponse.Ok);
+        }
+    }
+}
