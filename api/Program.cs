@@ -76,6 +76,7 @@ public partial class Program
         builder.Services.AddReports();         // the Excel appendix workbook (reports/Excel)
         builder.Services.AddReportsApi();
         builder.Services.AddWebPages();        // the dashboards in Vietnamese, Razor Pages (Features/Web)
+        builder.Services.AddSingleton<HoSoSucKhoe.Api.Features.Web.PageCharts>(); // reports/ charts inline in the pages
         builder.Services.AddMailReports();     // subscriptions, report e-mails and their scheduler, Mail:Enabled (Features/Mail, reports/Mail)
         builder.Services.AddApiDocument();     // OpenAPI with the key schemes and ProblemDetails answers
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -84,7 +84,7 @@ static class MailBench
                 var options = Options.Create(new MailOptions { Host = "127.0.0.1", Port = port, Security = "none" });
                 var store = new MailStore(db);
                 var rules = new SubscriptionRules(new UnitScope(new UnitMap(db)), Options.Create(new AccessOptions()));
-                var reports = new MailReports(new CoverageQueries(db), new NcdDataStore(db), new InterimReportArtifacts());
+                var reports = new MailReports(new CoverageQueries(db), new NcdDataStore(db), new ReportArtifacts(new HoSoSucKhoe.Reports.Excel.AppendixWorkbook(new CoverageQueries(db), new NcdDataStore(db))));
                 var now = DateTimeOffset.UtcNow;
                 var clock = new FixedClock(now.AddDays(-40));
                 for (var i = 0; i < recipients; i++)

@@ -1,3 +1,4 @@
+using HoSoSucKhoe.Reports.Excel;
 using System.Globalization;
 using HoSoSucKhoe.Api.Access;
 using HoSoSucKhoe.Api.Features.Mail;
@@ -89,7 +90,7 @@ public static class MailCommands
         var targets = configuration.GetSection(CoverageTargets.Section).Get<CoverageTargets>() ?? new CoverageTargets();
         var options = Options.Create(mail);
         var dispatcher = new MailDispatcher(new MailStore(warehouse),
-            new MailReports(new CoverageQueries(warehouse, targets), new NcdDataStore(warehouse), new InterimReportArtifacts()),
+            Reports(new CoverageQueries(warehouse, targets), new NcdDataStore(warehouse)),
             new MailMessageBuilder(options), Rules(warehouse, configuration).Check, TimeProvider.System, options, NullLogger<MailDispatcher>.Instance);
         var row = dispatcher.SendNowAsync(id).GetAwaiter().GetResult()
             ?? throw new CliUsageException($"Tham số --subscription: không có đăng ký đang hoạt động mã {id}.");
@@ -119,4 +120,7 @@ public static class MailCommands
     static long Id(string s, string name) =>
         long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 ? v
             : throw new CliUsageException($"Tham số {name}: '{s}' không phải là số nguyên dương.");
+
+    static MailReports Reports(CoverageQueries queries, NcdDataStore ncd) =>
+        new(queries, ncd, new ReportArtifacts(new AppendixWorkbook(queries, ncd)));
 }

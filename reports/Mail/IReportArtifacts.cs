@@ -8,8 +8,7 @@ public sealed record ReportFile(string FileName, string ContentType, byte[] Cont
 /// <summary>
 /// The two pieces of a report message that other parts of reports/ draw: the inline chart and the appendix workbook.
 /// <see cref="MailMessageBuilder"/> calls each once per (unit, period, kind), never once per recipient.
-/// Bind the real ones (reports/Charts, reports/Excel) in <see cref="MailServices.AddMail"/>; until they merge,
-/// <see cref="InterimReportArtifacts"/> stands in.
+/// <see cref="ReportArtifacts"/> draws them with reports/Charts and reports/Excel.
 /// </summary>
 public interface IReportArtifacts
 {
@@ -19,6 +18,6 @@ public interface IReportArtifacts
 
     /// <summary>The appendix of <paramref name="appendix"/> (children rows and the total row, as the API's
     /// <c>/api/coverage/communes</c> gives them; for a commune only its own row, as the total) as a file to attach:
-    /// the workbook (.xlsx) once reports/Excel exists.</summary>
+    /// the workbook (.xlsx) of reports/Excel.</summary>
     ReportFile AppendixWorkbook(CoverageTable appendix);
 }

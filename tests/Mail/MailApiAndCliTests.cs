@@ -64,15 +64,15 @@ public sealed class MailApiAndCliTests(WarehouseFixture fixture) : IAsyncLifetim
         Assert.True(send.IsSuccessStatusCode, row.ToString());
         Assert.Equal("sent", row.GetProperty("status").GetString());
 
-        // The attachment is the API's appendix CSV, row for row.
+        // The attachment is the appendix workbook, its total row the API's.
         var message = Assert.Single(smtp.To("lanhdao@soyte.example.vn"));
         Assert.Equal(row.GetProperty("messageId").GetString(), message.MessageId);
         var attachment = Assert.IsAssignableFrom<MimePart>(Assert.Single(message.Attachments));
         using var content = new MemoryStream();
         attachment.Content!.DecodeTo(content);
-        var csv = System.Text.Encoding.UTF8.GetString(content.ToArray()).TrimStart('\uFEFF');
-        var apiCsv = (await admin.GetStringAsync($"/api/coverage/communes?parent={api.Province}&format=csv")).TrimStart('\uFEFF');
-        Assert.Equal(apiCsv, csv);
+        Assert.EndsWith(".xlsx", attachment.FileName);
+        HoSoSucKhoe.Tests.Reports.WorkbookDownloadTests.TotalRowIs(content.ToArray(),
+            new HoSoSucKhoe.Warehouse.Marts.CoverageQueries(fixture.Db).Children(new HoSoSucKhoe.Warehouse.Marts.CoverageRequest(api.Province)).Total);
 
         var log = (await admin.JsonAsync($"/api/admin/mail-log?subscription={id}")).EnumerateArray().Single();
         Assert.Equal("sent", log.GetProperty("status").GetString());

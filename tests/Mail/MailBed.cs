@@ -57,7 +57,7 @@ public sealed class MailBed : IDisposable
         Db = new WarehouseDb(DbPath);
         Store = new MailStore(Db);
         Queries = new CoverageQueries(Db);
-        Reports = new MailReports(Queries, new NcdDataStore(Db), new InterimReportArtifacts());
+        Reports = new MailReports(Queries, new NcdDataStore(Db), new ReportArtifacts(new HoSoSucKhoe.Reports.Excel.AppendixWorkbook(Queries, new NcdDataStore(Db))));
         Rules = new SubscriptionRules(new UnitScope(new UnitMap(Db)), Microsoft.Extensions.Options.Options.Create(Access(Province, Communes[0])));
         var options = Microsoft.Extensions.Options.Options.Create(Options);
         Dispatcher = new MailDispatcher(Store, Reports, new MailMessageBuilder(options), Rules.Check, Time, options, NullLogger<MailDispatcher>.Instance);

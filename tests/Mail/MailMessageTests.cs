@@ -1,7 +1,6 @@
 using System.Globalization;
 using HoSoSucKhoe.Api.Access;
 using HoSoSucKhoe.Reports.Mail;
-using HoSoSucKhoe.Reports.Tables;
 using HoSoSucKhoe.Tests.Support;
 using HoSoSucKhoe.Warehouse.Marts;
 using MimeKit;
@@ -91,13 +90,15 @@ public sealed class MailMessageTests(WarehouseFixture fixture) : IAsyncLifetime
         var attachment = Assert.IsAssignableFrom<MimePart>(Assert.Single(m.Attachments));
         using var content = new MemoryStream();
         attachment.Content!.DecodeTo(content);
-        var csv = System.Text.Encoding.UTF8.GetString(content.ToArray()).TrimStart('\uFEFF');
-
         var province = bed.Queries.Children(new CoverageRequest(bed.Province));
         var own = province.Rows.Single(r => r.Code == commune);
-        var expected = TableWriter.Csv(AppendixTable.Of(province with { Parent = commune, Rows = [], Total = own }));
-        Assert.Equal(expected, csv);
-        Assert.DoesNotContain(province.Rows.First(r => r.Code != commune).Code + ",", csv);
+        using var wb = HoSoSucKhoe.Tests.Reports.WorkbookReader.Open(content.ToArray());
+        var ws = wb.Worksheet(HoSoSucKhoe.Reports.Excel.AppendixSheet.Name);
+        var names = ws.Column(2).CellsUsed().Select(c => c.GetString()).ToList();
+        var row = HoSoSucKhoe.Tests.Reports.SeedAppendixTests.FindRow(ws, own.Name, 2);
+        Assert.Equal(own.Managed, (long)ws.Cell(row, 6).GetDouble());
+        Assert.Equal(own.RecordsLinked, (long)ws.Cell(row, 4).GetDouble());
+        Assert.DoesNotContain(province.Rows.First(r => r.Code != commune).Name, names);
         Assert.Contains($"https://hssk.example.vn/xa/{commune}", m.HtmlBody);
     }
 

@@ -16,7 +16,7 @@ public sealed class WorkbookDownloadTests(WarehouseFixture fixture)
 {
     readonly CoverageQueries queries = new(fixture.Db);
 
-    static void TotalRowIs(byte[] content, CoverageRow total)
+    internal static void TotalRowIs(byte[] content, CoverageRow total)
     {
         using var wb = Open(content);
         var ws = wb.Worksheet(AppendixSheet.Name);

@@ -1,0 +1,32 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using HoSoSucKhoe.Models.Disclosure;
+using HoSoSucKhoe.Models.Ncd;
+using HoSoSucKhoe.Reports.Charts;
+using HoSoSucKhoe.Reports.Maps;
+using HoSoSucKhoe.Warehouse.Marts;
+using HoSoSucKhoe.Warehouse.Snapshots;
+using Microsoft.AspNetCore.Html;
+
+namespace HoSoSucKhoe.Api.Features.Web;
+
+/// <summary>Charts and maps inline in the pages: the API's chart code (<see cref="ChartInputs"/>, <see cref="ChartRenderer"/>)
+/// as SVG, disclosed for the viewer, with a short Vietnamese note where a chart cannot be drawn (a legacy snapshot's map).</summary>
+public sealed class PageCharts(CoverageQueries queries, NcdDataStore ncd)
+{
+    public IHtmlContent Svg(string kind, string? measure, string code, LoadedSnapshot? snapshot, Audience audience)
+    {
+        if (snapshot is null) return HtmlString.Empty;
+        try
+        {
+            var svg = Encoding.UTF8.GetString(ChartRenderer.Render(kind,
+                ChartInputs.For(kind, measure, null, queries, ncd, code, snapshot, audience), ChartFormat.Svg, measure));
+            var start = svg.IndexOf("<svg", StringComparison.Ordinal);
+            return new HtmlString(start > 0 ? svg[start..] : svg);
+        }
+        catch (Exception e) when (e is MapNotAvailableException or KpiNotFoundException)
+        {
+            return new HtmlString($"<p class=\"note\">{HtmlEncoder.Default.Encode(e.Message)}</p>");
+        }
+    }
+}
