@@ -31,6 +31,7 @@ public static partial class OpenApiConventions
         ["Ncd"] = "Bệnh không lây nhiễm (tăng huyết áp, đái tháo đường): chuỗi chăm sóc, tỷ lệ hiện mắc, đồng mắc, nhóm xã, mô hình nguy cơ và danh sách tiếp cận.",
         ["Admin"] = "Nạp ảnh chụp và dân số; chỉ quản trị viên.",
         ["Mail"] = "Đăng ký nhận báo cáo qua thư điện tử và nhật ký gửi thư; chỉ quản trị viên.",
+        ["Reports"] = "Tệp Excel phụ lục theo mẫu chính thức, biểu đồ và bản đồ xã (PNG, SVG), cùng số liệu với API.",
     };
 
     /// <summary>The repository grants no licence of its own (no LICENSE file); only the embedded reference data carries

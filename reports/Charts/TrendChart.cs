@@ -20,6 +20,9 @@ static class TrendChart
 
     public static Plot Build(UnitSeries series, ChartFormat format)
     {
+        // The chart is the coverage line: only the coverage targets' projections belong on it (the other measures'
+        // targets have their own figures in the targets report).
+        series = series with { Projections = [.. series.Projections.Where(p => p.Target.Measure == TargetMeasures.Coverage)] };
         var plot = ChartStyle.New($"Xu hướng tỷ lệ quản lý hồ sơ sức khỏe – {series.Name}");
         var points = series.Points.Where(p => p.Row.CoveragePct is not null).ToList();
         var xs = points.Select(p => X(p.AsOf)).ToArray();
