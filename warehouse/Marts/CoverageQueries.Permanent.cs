@@ -32,6 +32,14 @@ sealed record PermanentMartRow(string Level, string Code, string Name, long? Per
                d.population::BIGINT AS PermanentPopulation, k.permanent_records AS PermanentRecords, k.permanent_updated AS PermanentUpdated
         FROM mart_unit_kpi k
         LEFT JOIN den d ON d.level = k.level AND d.unit_code = k.unit_code
+        """ + CoverageQueries.UnitAndItsCommunes;
+}
+
+public sealed partial class CoverageQueries
+{
+    /// <summary>The end of a <c>mart_unit_kpi k</c> query: the unit's name in force at the snapshot (<c>u.full_name</c>),
+    /// and the rows of the unit ($level, $code) and, for a province or legacy district, of its communes, by code.</summary>
+    internal const string UnitAndItsCommunes = "\n" + """
         LEFT JOIN dim_admin_unit u ON u.code_system = k.code_system AND u.level = k.level AND u.code = k.unit_code
              AND u.valid_from <= k.as_of AND (u.valid_to IS NULL OR k.as_of < u.valid_to)
         WHERE k.snapshot_id = $sid
@@ -39,10 +47,7 @@ sealed record PermanentMartRow(string Level, string Code, string Name, long? Per
                OR $level <> 'commune' AND k.level = 'commune' AND (k.parent_code = $code OR k.province_code = $code))
         ORDER BY k.unit_code
         """;
-}
 
-public sealed partial class CoverageQueries
-{
     /// <summary>Coverage of permanent residents of a unit and of its communes in a snapshot (default: the latest
     /// containing the unit).</summary>
     /// <exception cref="KpiNotFoundException">Unknown snapshot or unit.</exception>

@@ -29,13 +29,7 @@ sealed record VisitorsMartRow(string Level, string Code, string Name, long Recor
         SELECT k.level AS Level, k.unit_code AS Code, coalesce(u.full_name, k.unit_code) AS Name, k.records_linked AS RecordsLinked,
                coalesce(k.visitors, 0) AS Visitors, coalesce(k.visitors_complete, 0) AS VisitorsComplete
         FROM mart_unit_kpi k
-        LEFT JOIN dim_admin_unit u ON u.code_system = k.code_system AND u.level = k.level AND u.code = k.unit_code
-             AND u.valid_from <= k.as_of AND (u.valid_to IS NULL OR k.as_of < u.valid_to)
-        WHERE k.snapshot_id = $sid
-          AND (k.level = $level AND k.unit_code = $code
-               OR $level <> 'commune' AND k.level = 'commune' AND (k.parent_code = $code OR k.province_code = $code))
-        ORDER BY k.unit_code
-        """;
+        """ + CoverageQueries.UnitAndItsCommunes;
 }
 
 public sealed partial class CoverageQueries
