@@ -50,13 +50,25 @@ public sealed class BrowserTests(WarehouseFixture fixture) : IAsyncLifetime
     async Task<IPage> SignedIn(string user, string password = WebClient.Password)
     {
         var context = await browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = origin, Locale = "vi-VN" });
+        context.SetDefaultTimeout(90_000); // a fresh 2-core machine under the whole suite is slow; never a figure
+        context.SetDefaultNavigationTimeout(90_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/dang-nhap");
         await page.FillAsync("input[name=UserName]", user);
         await page.FillAsync("input[name=Password]", password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForLoadStateAsync();
+        await ClickAndLoad(page, "button[type=submit]");
         return page;
+    }
+
+    /// <summary>Clicks and waits for the navigation the click starts to load (a click followed by a separate
+    /// load-state wait races the navigation's commit).
+    /// Playwright marks RunAndWaitForNavigationAsync obsolete in favour of WaitForURL, which cannot tell a form posted
+    /// back to its own address from no navigation at all; it still does exactly this.</summary>
+    static Task ClickAndLoad(IPage page, string selector)
+    {
+#pragma warning disable CS0612
+        return page.RunAndWaitForNavigationAsync(() => page.ClickAsync(selector), new PageRunAndWaitForNavigationOptions { WaitUntil = WaitUntilState.Load });
+#pragma warning restore CS0612
     }
 
     static async Task Shot(IPage page, string name)
@@ -93,10 +105,9 @@ public sealed class BrowserTests(WarehouseFixture fixture) : IAsyncLifetime
             await page.Locator("[data-testid=lagging] tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.code)"));
 
         // The communes table, filtered to those below the 90 % target, equals the API's filtered rows.
-        await page.ClickAsync("nav.main >> text=Danh sách xã");
+        await ClickAndLoad(page, "nav.main >> text=Danh sách xã");
         await page.SelectOptionAsync("select[name=belowTarget]", "90_2025");
-        await page.ClickAsync("form.filters button");
-        await page.WaitForLoadStateAsync();
+        await ClickAndLoad(page, "form.filters button");
         await Shot(page, "communes-below-90");
         var below = await key.JsonAsync($"/api/coverage/communes?parent={api.Province}&belowTarget=90_2025&snapshot={snapshot}");
         var shown = await page.Locator("[data-testid=communes] tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.code + '|' + r.querySelector('[data-field=coveragePct]').innerText)");
@@ -119,8 +130,12 @@ public sealed class BrowserTests(WarehouseFixture fixture) : IAsyncLifetime
         var series = await api.As(ApiFactory.OfficerA).JsonAsync($"/api/coverage/units/{api.CommuneA}/series");
         var shown = await page.Locator("[data-testid=series] tbody tr [data-field=coveragePct]").AllInnerTextsAsync();
         Assert.Equal(series.GetProperty("points").EnumerateArray().Select(p => Pct(p.GetProperty("row").GetProperty("coveragePct"))), shown);
-        await page.ClickAsync("[data-testid=linelists] a >> nth=0");
-        await page.WaitForLoadStateAsync();
+        // Follow the first list's link by its address: a click's navigation can race the load-state wait on a
+        // loaded machine (CI timed out there once); GotoAsync waits for this document's own load event.
+        var href = await page.Locator("[data-testid=linelists] a >> nth=0").GetAttributeAsync("href");
+        var list = await page.GotoAsync(href!);
+        Assert.Equal(200, list!.Status);
+        Assert.Equal(1, await page.Locator("[data-testid=linelist]").CountAsync());
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
         await Shot(page, "linelist-print");
         Assert.Equal(0, await page.Locator("header.top").Locator("visible=true").CountAsync());
@@ -140,8 +155,7 @@ public sealed class BrowserTests(WarehouseFixture fixture) : IAsyncLifetime
         await admin.GotoAsync("/quan-tri");
         await Shot(admin, "admin");
         Assert.True(await admin.Locator("[data-testid=users] tr[data-user=canboa]").CountAsync() == 1);
-        await admin.ClickAsync("header.top button");
-        await admin.WaitForLoadStateAsync();
+        await ClickAndLoad(admin, "header.top button");
         Assert.Contains("/dang-nhap", admin.Url);
         Assert.Contains("đã đăng xuất", await admin.InnerTextAsync("[data-testid=signin-message]"));
 
