@@ -6,10 +6,11 @@ namespace HoSoSucKhoe.Reports.Excel;
 
 /// <summary>The appendix's figures exactly as the API's coverage endpoints read them: the children table of a province
 /// or legacy district (<see cref="CoverageQueries.Children"/>), or a commune's own row (its data-quality report's
-/// coverage row, the same row its province's table has). Nothing here computes a figure.</summary>
+/// coverage row, the same row its province's table has); <see cref="Table"/> is the children table itself (for the
+/// charts sheet), none for a commune. Nothing here computes a figure.</summary>
 sealed record AppendixData(LoadedSnapshot Snapshot, string Code, string Level, string Name, string ProvinceName,
     IReadOnlyList<CoverageRow> Rows, CoverageRow? Total, IReadOnlyList<CoverageTarget> Targets, CoverageTarget? MarkedTarget,
-    IReadOnlyList<DenominatorYear> DenominatorYears)
+    IReadOnlyList<DenominatorYear> DenominatorYears, CoverageTable? Table)
 {
     public static AppendixData Read(CoverageQueries queries, AppendixWorkbookRequest request)
     {
@@ -20,6 +21,7 @@ sealed record AppendixData(LoadedSnapshot Snapshot, string Code, string Level, s
         List<CoverageRow> rows;
         CoverageRow? total;
         IReadOnlyList<CoverageTarget> targets;
+        CoverageTable? children = null;
         if (level == Levels.Commune)
         {
             var dq = queries.DataQuality(code, request.SnapshotId);
@@ -31,6 +33,7 @@ sealed record AppendixData(LoadedSnapshot Snapshot, string Code, string Level, s
             // Children validates the code (a malformed one throws ArgumentException naming the parameter).
             var table = queries.Children(new CoverageRequest(code) { SnapshotId = request.SnapshotId });
             (snapshot, name, rows, total, targets) = (table.Snapshot, table.Total.Name, [.. table.Rows], table.Total, table.Targets);
+            children = table;
         }
         if (request.UnitOrder is { Count: > 0 } order)
         {
@@ -42,7 +45,7 @@ sealed record AppendixData(LoadedSnapshot Snapshot, string Code, string Level, s
                 $"Chỉ tiêu '{key}' không áp dụng cho cấp này ({string.Join(", ", targets.Select(t => t.Key))}).")
             : targets.FirstOrDefault();
         return new AppendixData(snapshot, code, level, name, ProvinceNameOf(snapshot, code), rows, total, targets, marked,
-            queries.DenominatorYears(code, snapshot.SnapshotId));
+            queries.DenominatorYears(code, snapshot.SnapshotId), children);
     }
 
     /// <summary>The full name of the province the unit belongs to, in the snapshot's code system on its date.</summary>

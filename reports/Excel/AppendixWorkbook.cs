@@ -14,7 +14,7 @@ public sealed record AppendixWorkbookFile(byte[] Content, WorkbookFileName FileN
 }
 
 /// <summary>
-/// The Excel appendix workbook (issue 10): the official appendix sheet and, as asked, trend, priority groups,
+/// The Excel appendix workbook (issue 10): the official appendix sheet and, as asked, charts (coverage, map, trend), trend, priority groups,
 /// completeness, data quality, hypertension/diabetes and notes sheets. Every figure is the API's: read through
 /// <see cref="CoverageQueries"/> and, for the NCD sheet, <see cref="NcdDataStore"/> with the API's disclosure calls
 /// for <see cref="AppendixWorkbookRequest.Audience"/>. Thread-safe (a workbook per call).
@@ -42,9 +42,11 @@ public sealed class AppendixWorkbook(CoverageQueries queries, NcdDataStore ncd, 
         using var wb = new XLWorkbook();
         wb.Style.Font.FontName = WorkbookStyle.Font;
         wb.Style.Font.FontSize = WorkbookStyle.FontSize;
+        var series = sheets.HasFlag(WorkbookSheets.Trend) || sheets.HasFlag(WorkbookSheets.Charts)
+            ? queries.Series(data.Code, data.Snapshot.CodeSystem, data.Snapshot.AsOf) : null;
         if (sheets.HasFlag(WorkbookSheets.Appendix)) AppendixSheet.Write(wb, data, request);
-        if (sheets.HasFlag(WorkbookSheets.Trend))
-            SupportSheets.Trend(wb, data, queries.Series(data.Code, data.Snapshot.CodeSystem, data.Snapshot.AsOf), queries.Targets(data.Code, sid));
+        if (sheets.HasFlag(WorkbookSheets.Charts)) ChartsSheet.Write(wb, data, series);
+        if (sheets.HasFlag(WorkbookSheets.Trend)) SupportSheets.Trend(wb, data, series!, queries.Targets(data.Code, sid));
         if (sheets.HasFlag(WorkbookSheets.PriorityGroups))
             SupportSheets.PriorityGroups(wb, data, PriorityGroupsDisclosure.Disclose(queries.PriorityGroups(data.Code, sid), request.Audience));
         if (sheets.HasFlag(WorkbookSheets.Completeness)) SupportSheets.Completeness(wb, data, queries.Completeness(data.Code, sid));

@@ -20,7 +20,9 @@ public enum WorkbookSheets
     Ncd = 32,
     /// <summary>Definitions, snapshot, data version, generation time and requesting user.</summary>
     Notes = 64,
-    All = Appendix | Trend | PriorityGroups | Completeness | DataQuality | Ncd | Notes,
+    /// <summary>The coverage chart, the province's coverage map (2025 snapshots) and the trend chart, as pictures.</summary>
+    Charts = 128,
+    All = Appendix | Charts | Trend | PriorityGroups | Completeness | DataQuality | Ncd | Notes,
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using ClosedXML.Excel;
 using HoSoSucKhoe.Models.Disclosure;
 using HoSoSucKhoe.Models.Ncd;
+using HoSoSucKhoe.Reports.Charts;
 using HoSoSucKhoe.Reports.Excel;
 using HoSoSucKhoe.Tests.Support;
 using HoSoSucKhoe.Warehouse.Marts;
@@ -98,6 +99,38 @@ public sealed class AppendixWorkbookTests(WarehouseFixture fixture)
     }
 
     [Fact]
+    public void ChartsSheetHoldsTheApisCoverageChartMapAndTrendAsPictures()
+    {
+        var file = Build("20");
+        var sid = file.Snapshot.SnapshotId;
+        using var wb = Open(file.Content);
+        var ws = wb.Worksheet(ChartsSheet.Name);
+        Assert.Equal([ChartsSheet.CoveragePicture, ChartsSheet.MapPicture, ChartsSheet.TrendPicture], ws.Pictures.Select(p => p.Name));
+        // The very PNGs the chart endpoint serves for the same unit and snapshot: one drawing of each figure.
+        var table = new CoverageChartInput(queries.Children(new CoverageRequest("20") { SnapshotId = sid }));
+        var expected = new Dictionary<string, byte[]>
+        {
+            [ChartsSheet.CoveragePicture] = ChartRenderer.Render("coverage", table, ChartFormat.Png),
+            [ChartsSheet.MapPicture] = ChartRenderer.Render("map", table, ChartFormat.Png, "coverage"),
+            [ChartsSheet.TrendPicture] = ChartRenderer.Render("trend",
+                new TrendChartInput(queries.Series("20", file.Snapshot.CodeSystem, file.Snapshot.AsOf)), ChartFormat.Png),
+        };
+        var previousBottom = 0;
+        foreach (var picture in ws.Pictures)
+        {
+            Assert.Equal(expected[picture.Name], picture.ImageStream.ToArray());
+            Assert.True(picture.TopLeftCell.Address.RowNumber > previousBottom, $"{picture.Name} overlaps the picture above it");
+            previousBottom = picture.TopLeftCell.Address.RowNumber + (int)Math.Ceiling(picture.Height / 20.0);
+            Assert.Contains("số liệu: trang", Text(ws.Cell(picture.TopLeftCell.Address.RowNumber - 1, 1)));
+        }
+
+        // A commune's workbook (its officer's) has its trend only: no children to chart or map.
+        var commune = queries.Children(new CoverageRequest("20") { SnapshotId = sid }).Rows.First(r => !r.NoDenominator).Code;
+        using var own = Open(Build(commune, snapshot: sid).Content);
+        Assert.Equal([ChartsSheet.TrendPicture], own.Worksheet(ChartsSheet.Name).Pictures.Select(p => p.Name));
+    }
+
+    [Fact]
     public void ProvinceWorkbookMatchesTheApiCellByCell()
     {
         var file = Build("20");
@@ -105,7 +138,7 @@ public sealed class AppendixWorkbookTests(WarehouseFixture fixture)
         Assert.Equal("2025", file.Snapshot.CodeSystem);
         Assert.True(table.Rows.Count > 50);
         using var wb = Open(file.Content);
-        Assert.Equal([AppendixSheet.Name, SupportSheets.TrendName, SupportSheets.PriorityName, SupportSheets.CompletenessName,
+        Assert.Equal([AppendixSheet.Name, ChartsSheet.Name, SupportSheets.TrendName, SupportSheets.PriorityName, SupportSheets.CompletenessName,
             SupportSheets.DataQualityName, NcdSheet.Name, NotesSheet.Name], wb.Worksheets.Select(w => w.Name));
         var ws = wb.Worksheet(AppendixSheet.Name);
         Assert.Equal("SỞ Y TẾ TỈNH LẠNG SƠN", Text(ws.Cell(1, 1)));
