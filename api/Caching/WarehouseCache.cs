@@ -87,6 +87,16 @@ public sealed class WarehouseVersion(WarehouseDb db, NcdDataStore ncd)
 /// keeps one entry per user rather than per role and scope.</summary>
 public sealed class PerUserCache;
 
+/// <summary>Page metadata (with <c>[OutputCache(PolicyName = WarehouseCachePolicy.Name)]</c>): a dashboard page carries
+/// the signed-in person's name and a form token bound to the browser's antiforgery cookie, so the output cache keeps
+/// one entry per user and browser session; the data version and the query still key it, and a load evicts it.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class PageCacheAttribute : Attribute
+{
+    /// <summary>The cookie whose value binds the page's form tokens (the antiforgery cookie).</summary>
+    public const string SessionCookie = "hssk.af";
+}
+
 sealed class WarehouseCachePolicy(IOptions<CacheOptions> options, WarehouseVersion version) : IOutputCachePolicy
 {
     public const string Name = "warehouse";
@@ -105,8 +115,15 @@ sealed class WarehouseCachePolicy(IOptions<CacheOptions> options, WarehouseVersi
         context.CacheVaryByRules.HeaderNames = HeaderNames.Accept;
         context.CacheVaryByRules.VaryByValues["caller"] = Caller.From(http.User).CacheKey;
         context.CacheVaryByRules.VaryByValues["data"] = version.Current.Tag;
-        if (http.GetEndpoint()?.Metadata.GetMetadata<PerUserCache>() is not null)
+        var metadata = http.GetEndpoint()?.Metadata;
+        if (metadata?.GetMetadata<PerUserCache>() is not null || metadata?.GetMetadata<PageCacheAttribute>() is not null)
             context.CacheVaryByRules.VaryByValues["user"] = Caller.From(http.User).Name;
+        if (metadata?.GetMetadata<PageCacheAttribute>() is not null)
+        {
+            // No session cookie yet: the page will set one (Set-Cookie responses are never stored, below).
+            var session = http.Request.Cookies[PageCacheAttribute.SessionCookie] ?? "";
+            context.CacheVaryByRules.VaryByValues["session"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(session)))[..16];
+        }
         context.ResponseExpirationTimeSpan = options.Value.Expiration;
         context.Tags.Add(WarehouseVersion.CacheTag);
         return ValueTask.CompletedTask;

@@ -1,3 +1,5 @@
+using System.Text;
+using System.Xml.Linq;
 using HoSoSucKhoe.Reports.Charts;
 using HoSoSucKhoe.Warehouse.Marts;
 using ScottPlot;
@@ -216,6 +218,46 @@ public sealed class ChoroplethMap
     {
         var (plot, width, height) = Draw(size);
         using (plot) return ChartStyle.Export(plot, format, width, height);
+    }
+
+    /// <summary>
+    /// The SVG for a page: the same drawing as <see cref="Render"/>, each commune's shape one element that carries its
+    /// code (<c>data-code</c>), a tooltip (<c>&lt;title&gt;</c>: name and value as shown) and, when <paramref name="href"/>
+    /// gives one, a link to the commune's page. The white border of each shape is kept on the shape itself rather than as
+    /// a second copy of the path (half the size). Values in tooltips are those of <see cref="Communes"/>: already through
+    /// disclosure control, so a hidden figure reads "Không có dữ liệu" here as in the legend.
+    /// </summary>
+    public string LinkedSvg(Func<MapCommune, string?> href, ChartSize? size = null)
+    {
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        var document = XDocument.Parse(Encoding.UTF8.GetString(Render(ChartFormat.Svg, size)));
+        var paths = document.Descendants(ns + "path").ToList();
+        var n = 0;
+        for (var i = 0; i < paths.Count && n < Communes.Count; i++)
+        {
+            var path = paths[i];
+            if ((string?)path.Attribute("fill") is null or "none") continue;
+            var commune = Communes[n++];
+            // The border stroke ShapeLayer draws right after the fill, same geometry: fold it into the filled shape.
+            if (i + 1 < paths.Count && paths[i + 1] is var border && (string?)border.Attribute("fill") == "none"
+                && (string?)border.Attribute("d") == (string?)path.Attribute("d"))
+            {
+                foreach (var a in border.Attributes().Where(a => a.Name.LocalName.StartsWith("stroke", StringComparison.Ordinal)))
+                    path.SetAttributeValue(a.Name, a.Value);
+                border.Remove();
+                i++;
+            }
+            path.SetAttributeValue("data-code", commune.Code);
+            path.SetAttributeValue("class", "commune");
+            path.Add(new XElement(ns + "title", $"{commune.Name}: {commune.ValueText}"));
+            if (href(commune) is { } link)
+            {
+                var a = new XElement(ns + "a", new XAttribute("href", link));
+                path.ReplaceWith(a);
+                a.Add(path);
+            }
+        }
+        return document.Root!.ToString(SaveOptions.DisableFormatting);
     }
 
     (Plot Plot, int Width, int Height) Draw(ChartSize? size)

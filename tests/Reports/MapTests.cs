@@ -77,6 +77,31 @@ public sealed class MapTests(WarehouseFixture fixture)
     }
 
     [Fact]
+    public void PageMapHasOneLinkedShapePerCommuneWithItsNameAndValueAsTooltip()
+    {
+        var table = queries.Children(new CoverageRequest("20"));
+        var map = ChoroplethMap.Build("coverage", new CoverageChartInput(table));
+        var linked = map.LinkedSvg(c => $"/xa/{c.Code}");
+        var svg = System.Xml.Linq.XDocument.Parse(linked);
+        var shapes = svg.Descendants().Where(e => e.Name.LocalName == "path" && (string?)e.Attribute("data-code") is not null).ToList();
+        Assert.Equal(map.Communes.Select(c => c.Code), shapes.Select(e => (string)e.Attribute("data-code")!));
+        var rows = table.Rows.ToDictionary(r => r.Code);
+        foreach (var (shape, commune) in shapes.Zip(map.Communes))
+        {
+            Assert.Equal(ChartAssert.Normalise(commune.Colour), ChartAssert.Normalise((string)shape.Attribute("fill")!));
+            Assert.Equal("white", (string?)shape.Attribute("stroke"));
+            Assert.Equal($"/xa/{commune.Code}", (string?)shape.Parent!.Attribute("href"));
+            var title = shape.Elements().Single(e => e.Name.LocalName == "title").Value;
+            var r = rows[commune.Code];
+            if (r.CoveragePct is { } p) Assert.Equal(r.Name + ": " + p.ToString("N2", System.Globalization.CultureInfo.GetCultureInfo("vi-VN")) + "%", title);
+            else Assert.Matches("^" + System.Text.RegularExpressions.Regex.Escape(r.Name) + ": Không có [^0-9]+$", title);
+        }
+        // The same fills as the API's SVG, in the same order, with the separate border copies folded in: smaller.
+        Assert.Equal(ChartAssert.PathFills(ChartAssert.Svg(map.Render(ChartFormat.Svg))), ChartAssert.PathFills(svg));
+        Assert.True(linked.Length < map.Render(ChartFormat.Svg).Length * 0.7, $"{linked.Length} B");
+    }
+
+    [Fact]
     public void GapMapPutsCommunesThatMeetTheTargetInTheirOwnClass()
     {
         var table = queries.Children(new CoverageRequest("20"));

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Html;
 namespace HoSoSucKhoe.Api.Features.Web;
 
 /// <summary>Charts and maps inline in the pages: the API's chart code (<see cref="ChartInputs"/>, <see cref="ChartRenderer"/>)
-/// as SVG, disclosed for the viewer, with a short Vietnamese note where a chart cannot be drawn (a legacy snapshot's map).</summary>
+/// as SVG, disclosed for the viewer (maps with a link and a tooltip per commune, <see cref="ChoroplethMap.LinkedSvg"/>), with a short Vietnamese note where a chart cannot be drawn (a legacy snapshot's map).</summary>
 public sealed class PageCharts(CoverageQueries queries, NcdDataStore ncd)
 {
     public IHtmlContent Svg(string kind, string? measure, string code, LoadedSnapshot? snapshot, Audience audience)
@@ -19,8 +19,11 @@ public sealed class PageCharts(CoverageQueries queries, NcdDataStore ncd)
         if (snapshot is null) return HtmlString.Empty;
         try
         {
-            var svg = Encoding.UTF8.GetString(ChartRenderer.Render(kind,
-                ChartInputs.For(kind, measure, null, queries, ncd, code, snapshot, audience), ChartFormat.Svg, measure));
+            var input = ChartInputs.For(kind, measure, null, queries, ncd, code, snapshot, audience);
+            // Maps: each commune a link to its page with its name and value as tooltip (the same drawing as the API's SVG).
+            if (kind == ChartRenderer.Map)
+                return new HtmlString(ChoroplethMap.Build(measure!, input).LinkedSvg(c => $"/xa/{c.Code}?snapshot={snapshot.SnapshotId}"));
+            var svg = Encoding.UTF8.GetString(ChartRenderer.Render(kind, input, ChartFormat.Svg, measure));
             var start = svg.IndexOf("<svg", StringComparison.Ordinal);
             return new HtmlString(start > 0 ? svg[start..] : svg);
         }

@@ -3,6 +3,8 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 using HoSoSucKhoe.Api.Access;
+using HoSoSucKhoe.Api.Caching;
+using Microsoft.AspNetCore.OutputCaching;
 using HoSoSucKhoe.Warehouse.Snapshots;
 
 namespace HoSoSucKhoe.Api.Features.Web;
@@ -15,7 +17,7 @@ namespace HoSoSucKhoe.Api.Features.Web;
 public static class WebPages
 {
     public const string StylesheetPath = "/giao-dien/site.css";
-    public const string AntiforgeryCookie = "hssk.af";
+    public const string AntiforgeryCookie = PageCacheAttribute.SessionCookie;
 
     static readonly Lazy<(byte[] Bytes, string ETag)> Stylesheet = new(() =>
     {
@@ -26,12 +28,23 @@ public static class WebPages
         return (bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..16]}\"");
     });
 
+    /// <summary>The pages kept by the output cache.</summary>
+    public static readonly IReadOnlyList<string> CachedPages = ["/Overview", "/Communes", "/Commune", "/Ncd", "/DataQuality"];
+
     public static IServiceCollection AddWebPages(this IServiceCollection services)
     {
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Features/Web";
             o.Conventions.AuthorizeFolder("/Admin", AccessEndpoints.AdminPolicy);
+            // The read-only dashboards are output-cached like the API (per user, browser session, query and data
+            // version; a load evicts them). Never the line lists (names, every view audited), sign-in or administration.
+            foreach (var page in CachedPages)
+                o.Conventions.AddPageApplicationModelConvention(page, m =>
+                {
+                    m.EndpointMetadata.Add(new OutputCacheAttribute { PolicyName = WarehouseCachePolicy.Name });
+                    m.EndpointMetadata.Add(new PageCacheAttribute());
+                });
         });
         // Razor would write every Vietnamese letter as &#x…; (the default encoder allows Basic Latin only).
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
