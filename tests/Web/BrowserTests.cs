@@ -104,6 +104,18 @@ public sealed class BrowserTests(WarehouseFixture fixture) : IAsyncLifetime
         Assert.Equal(lagging.Select(r => r.GetProperty("code").GetString()),
             await page.Locator("[data-testid=lagging] tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.code)"));
 
+        // The map: one shape per commune of the table, each titled with its name; a click opens the commune's page.
+        var shapes = page.Locator("[data-chart=coverage] svg path.commune");
+        var codes = await shapes.EvaluateAllAsync<string[]>("s => s.map(p => p.dataset.code)");
+        Assert.Equal(rows.Select(r => r.GetProperty("code").GetString()).Order(), codes.Order());
+        var titles = await shapes.EvaluateAllAsync<string[]>("s => s.map(p => p.querySelector('title').textContent)");
+        foreach (var (code, title) in codes.Zip(titles))
+            Assert.StartsWith(rows.Single(r => r.GetProperty("code").GetString() == code).GetProperty("name").GetString() + ": ", title);
+        var clicked = codes.First(c => rows.Single(r => r.GetProperty("code").GetString() == c).GetProperty("coveragePct").ValueKind != System.Text.Json.JsonValueKind.Null);
+        await ClickAndLoad(page, $"[data-chart=coverage] svg path.commune[data-code='{clicked}']");
+        Assert.Contains($"/xa/{clicked}", page.Url);
+        await page.GoBackAsync();
+
         // The communes table, filtered to those below the 90 % target, equals the API's filtered rows.
         await ClickAndLoad(page, "nav.main >> text=Danh sách xã");
         await page.SelectOptionAsync("select[name=belowTarget]", "90_2025");
