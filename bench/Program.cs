@@ -8,6 +8,7 @@ namespace HoSoSucKhoe.Bench;
 
 // dotnet run -c Release --project bench -- [all|load|kpi|marts|ncd|excel|mail] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
 // dotnet run -c Release --project bench -- charts [--province 79] [--scale 0.002] [--dir /tmp/hssk-bench-charts]
+// dotnet run -c Release --project bench -- pages [--dir /tmp/hssk-bench-pages]   (the demo province's pages, cached and not)
 // dotnet run -c Release --project bench -- boundaries [--source ../shared/data/adminunits/vietnam-3d-map] [--out reports/Maps/communes-2025.bin.gz]
 // Generates the ~1M-person snapshot once (in a child process, so the peak memory printed is the load's own),
 // then: load (loader vs appender), kpi (mart build, HTTP latency cached/uncached), ncd (estimates, risk model).
@@ -37,6 +38,12 @@ static class BenchProgram
         }
         if (verb == "boundaries")
             return BoundariesCommand.Run(Opt("--source", "../shared/data/adminunits/vietnam-3d-map"), Opt("--out", "reports/Maps/communes-2025.bin.gz"));
+        if (verb == "pages")
+        {
+            Console.WriteLine("== dashboard pages (demo province) ==");
+            await PageBench.RunAsync(Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-bench-pages")));
+            return 0;
+        }
         if (verb == "mail")
             await MailBench.RunAsync(Opt("--province", "20"), double.Parse(Opt("--scale", "0.01"), CultureInfo.InvariantCulture), settings.Dir);
         LoadBench.EnsureGenerated(settings);

@@ -62,14 +62,20 @@ public sealed partial class CoverageQueries
     /// <summary>Every target that applies to a unit in a snapshot (default: the latest containing it), with the
     /// unit's value from the measure's own report (the appendix row, the permanent-residents row, the visitors'
     /// completeness row), the gap in people and the projection fitted to the unit's series up to that snapshot.</summary>
+    /// <param name="code">Unit code.</param>
+    /// <param name="snapshotId">Snapshot; default the latest containing the unit.</param>
+    /// <param name="series">The unit's series up to that snapshot when the caller has already read it
+    /// (<see cref="Series"/> with the snapshot's code system and as-of date), so it is not read twice; ignored unless
+    /// it is that unit's in that code system with no point after the snapshot.</param>
     /// <exception cref="KpiNotFoundException">Unknown snapshot or unit.</exception>
-    public UnitTargetsReport Targets(string code, string? snapshotId = null)
+    public UnitTargetsReport Targets(string code, string? snapshotId = null, UnitSeries? series = null)
     {
         KpiUnit unit;
         using (var c = db.Open()) (unit, _) = Unit(c, code, snapshotId);
         var s = unit.Snapshot;
         var applicable = targets.All(unit.Level, s.ProvinceCode);
-        var series = Series(code, s.CodeSystem, s.AsOf);
+        if (series is null || series.Code != code || series.CodeSystem != s.CodeSystem || series.Points.Any(p => p.AsOf > s.AsOf))
+            series = Series(code, s.CodeSystem, s.AsOf);
         var coverage = CoverageOf(unit);
         var permanent = PermanentResidents(code, s.SnapshotId).Total;
         var visitors = VisitorsCompleteness(code, s.SnapshotId).Total;

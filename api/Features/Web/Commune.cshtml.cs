@@ -31,8 +31,8 @@ public sealed class CommuneModel(SnapshotCatalog catalog, UnitScope scope, Query
         var chosen = coverage.Snapshot(Caller, code, snapshot, false);
         var systems = coverage.AllowedSystems(Caller, code, [ReferenceData.System2025, ReferenceData.SystemLegacy]);
         var caller = Caller;
-        Series = await Read(() => queries.Series(code, systems.Count == 1 ? systems[0] : null));
-        Targets = await Read(() => queries.Targets(code, chosen.SnapshotId));
+        Series = await Read(() => queries.Series(code, systems.Count == 1 ? systems[0] : null, chosen.AsOf));
+        Targets = await Read(() => queries.Targets(code, chosen.SnapshotId, Series));
         PriorityGroups = PriorityGroupsDisclosure.Disclose(await Read(() => queries.PriorityGroups(code, chosen.SnapshotId)), caller.Audience);
         Completeness = await Read(() => queries.Completeness(code, chosen.SnapshotId));
         DataQuality = await Read(() => queries.DataQuality(code, chosen.SnapshotId));

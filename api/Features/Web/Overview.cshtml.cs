@@ -24,10 +24,11 @@ public sealed class OverviewModel(SnapshotCatalog catalog, UnitScope scope, Quer
         code = Code(code, 2);
         var chosen = coverage.Snapshot(Caller, code, snapshot, false);
         Table = await Read(() => queries.Children(new CoverageRequest(code) { SnapshotId = chosen.SnapshotId, Sort = "coverage_pct" }));
-        Targets = await Read(() => queries.Targets(code, chosen.SnapshotId));
-        // As /series: every code system in which the caller may see the unit (legacy points bridged).
+        // As /series up to the chosen snapshot (the trend chart's input): every code system in which the caller may see
+        // the unit (legacy points bridged); the targets' projections are fitted to the same points, read once.
         var systems = coverage.AllowedSystems(Caller, code, [ReferenceData.System2025, ReferenceData.SystemLegacy]);
-        Series = await Read(() => queries.Series(code, systems.Count == 1 ? systems[0] : null));
+        Series = await Read(() => queries.Series(code, systems.Count == 1 ? systems[0] : null, chosen.AsOf));
+        Targets = await Read(() => queries.Targets(code, chosen.SnapshotId, Series));
         SetShell("overview", code, chosen, SnapshotsFor(code));
         ViewData["Title"] = $"Tổng quan {Targets.Unit.Name}";
         return Page();

@@ -14,12 +14,19 @@ namespace HoSoSucKhoe.Api.Features.Web;
 /// as SVG, disclosed for the viewer (maps with a link and a tooltip per commune, <see cref="ChoroplethMap.LinkedSvg"/>), with a short Vietnamese note where a chart cannot be drawn (a legacy snapshot's map).</summary>
 public sealed class PageCharts(CoverageQueries queries, NcdDataStore ncd)
 {
-    public IHtmlContent Svg(string kind, string? measure, string code, LoadedSnapshot? snapshot, Audience audience)
+    /// <summary>A chart of <paramref name="code"/> in <paramref name="snapshot"/>, its input read by <see cref="ChartInputs.For"/>.</summary>
+    public IHtmlContent Svg(string kind, string? measure, string code, LoadedSnapshot? snapshot, Audience audience) =>
+        snapshot is null ? HtmlString.Empty : Draw(kind, measure, snapshot, () => ChartInputs.For(kind, measure, null, queries, ncd, code, snapshot, audience));
+
+    /// <summary>A chart from the page's own query result (the object <see cref="ChartInputs.For"/> would read for this kind:
+    /// the children table for coverage and map coverage|gap, the series up to the snapshot for trend), not read twice.</summary>
+    public IHtmlContent Svg(string kind, string? measure, ChartInput input, LoadedSnapshot snapshot) => Draw(kind, measure, snapshot, () => input);
+
+    static IHtmlContent Draw(string kind, string? measure, LoadedSnapshot snapshot, Func<ChartInput> read)
     {
-        if (snapshot is null) return HtmlString.Empty;
         try
         {
-            var input = ChartInputs.For(kind, measure, null, queries, ncd, code, snapshot, audience);
+            var input = read();
             // Maps: each commune a link to its page with its name and value as tooltip (the same drawing as the API's SVG).
             if (kind == ChartRenderer.Map)
                 return new HtmlString(ChoroplethMap.Build(measure!, input).LinkedSvg(c => $"/xa/{c.Code}?snapshot={snapshot.SnapshotId}"));

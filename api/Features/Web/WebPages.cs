@@ -4,6 +4,7 @@ using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 using HoSoSucKhoe.Api.Access;
 using HoSoSucKhoe.Api.Caching;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.AspNetCore.OutputCaching;
 using HoSoSucKhoe.Warehouse.Snapshots;
 
@@ -45,6 +46,13 @@ public static class WebPages
                     m.EndpointMetadata.Add(new OutputCacheAttribute { PolicyName = WarehouseCachePolicy.Name });
                     m.EndpointMetadata.Add(new PageCacheAttribute());
                 });
+        }).ConfigureApplicationPartManager(manager =>
+        {
+            // The pages live in this assembly; a host whose entry assembly is another (the benchmark) finds them too.
+            var assembly = typeof(WebPages).Assembly;
+            foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(assembly).GetApplicationParts(assembly))
+                if (!manager.ApplicationParts.Any(p => p.GetType() == part.GetType() && p.Name == part.Name))
+                    manager.ApplicationParts.Add(part);
         });
         // Razor would write every Vietnamese letter as &#x…; (the default encoder allows Basic Latin only).
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
