@@ -154,7 +154,8 @@ public sealed class NcdPagesBrowserTests(WarehouseFixture fixture) : IAsyncLifet
         // The picker: diabetes among the screened; the downloads link to the API's CSV of the same choice.
         await page.SelectOptionAsync("select[name=measure]", "dm_screened");
         await ClickAndLoad(page, "[data-testid=measure-picker] button");
-        await Shot(page, "ncd-dm-screened");
+        await page.EvaluateAsync("document.querySelectorAll('details').forEach(d => d.open = true)");
+        await Shot(page, "ncd-dm-screened-tables-open");
         var dm = await key.JsonAsync($"/api/ncd/prevalence?snapshot={snapshot}&measure=dm_screened");
         Assert.Equal(dm.GetProperty("name").GetString(), await page.InnerTextAsync("[data-testid=measure-name]"));
         Assert.Equal(dm.GetProperty("rows").EnumerateArray().Where(r => r.GetProperty("level").GetString() == "commune").Select(Figures.CommuneRow),

@@ -123,21 +123,30 @@ static class Figures
     public static string Ci(JsonElement lo, JsonElement hi, bool suppressed) =>
         Null(lo) || Null(hi) ? (suppressed ? "ẩn" : "—") : $"{Share(lo)} – {Share(hi)}";
 
+    static readonly string[] SeveralBands = ["18+", "18-29", "30-49", "50-69", "70+"];
+
+    /// <summary>Band-weighed figures hidden: the row is suppressed, or it has a crude rate over several bands but no
+    /// standardised rate (disclosure hid a band of it).</summary>
+    static bool BandsHidden(JsonElement r) => r.GetProperty("suppressed").GetBoolean()
+        || (!Null(r.GetProperty("crude")) && Null(r.GetProperty("standardised")) && SeveralBands.Contains(r.GetProperty("ageGroup").GetString()));
+
     /// <summary>A commune's prevalence row as the page's commune table shows it (<see cref="CommuneFields"/>).</summary>
     public static string CommuneRow(JsonElement r)
     {
         var s = r.GetProperty("suppressed").GetBoolean();
+        var b = BandsHidden(r);
         return string.Join("|", r.GetProperty("unitCode").GetString(), N(r.GetProperty("cases"), s), N(r.GetProperty("denominator"), s),
-            Share(r.GetProperty("crude"), s), Share(r.GetProperty("standardised"), s), Share(r.GetProperty("smoothed"), s),
-            Num(r.GetProperty("shrinkage"), s));
+            Share(r.GetProperty("crude"), s), Share(r.GetProperty("standardised"), b), Share(r.GetProperty("smoothed"), b),
+            Num(r.GetProperty("shrinkage"), b));
     }
 
     /// <summary>A province prevalence row as the page's table shows it: sex|ages|cases|denominator|crude|crude CI|standardised|CI.</summary>
     public static string ProvinceRow(JsonElement r)
     {
         var s = r.GetProperty("suppressed").GetBoolean();
+        var b = BandsHidden(r);
         return string.Join("|", r.GetProperty("sex").GetString(), r.GetProperty("ageGroup").GetString(), N(r.GetProperty("cases"), s),
             N(r.GetProperty("denominator"), s), Share(r.GetProperty("crude"), s), Ci(r.GetProperty("crudeLo"), r.GetProperty("crudeHi"), s),
-            Share(r.GetProperty("standardised"), s), Ci(r.GetProperty("standardisedLo"), r.GetProperty("standardisedHi"), s));
+            Share(r.GetProperty("standardised"), b), Ci(r.GetProperty("standardisedLo"), r.GetProperty("standardisedHi"), b));
     }
 }

@@ -76,6 +76,14 @@ public sealed class NcdModel(SnapshotCatalog catalog, UnitScope scope, QueryGate
         return Page();
     }
 
+    /// <summary>Whether disclosure hid the figures weighed over the group's bands (standardised rate, smoothed value,
+    /// shrinkage) but left the crude rate: with a crude rate, a group of several bands always has a standardised one.</summary>
+    public static bool PartlyHidden(PrevalenceEstimate r) =>
+        !r.Suppressed && r.Crude is not null && r.Standardised is null && AgeStandard.Group(r.AgeGroup).Bands.Length > 1;
+
+    /// <summary>Whether the row's band-weighed figures are hidden, wholly or partly.</summary>
+    public static bool BandsHidden(PrevalenceEstimate r) => r.Suppressed || PartlyHidden(r);
+
     public PrevalenceEstimate? At(string sex, string ages) => Province.FirstOrDefault(r => r.Sex == sex && r.AgeGroup == ages);
 
     public static CascadeStep? Step(IReadOnlyList<CascadeStep> steps, string key) => steps.FirstOrDefault(s => s.Key == key);
