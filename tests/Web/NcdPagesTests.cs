@@ -83,6 +83,32 @@ public sealed partial class NcdPagesTests(WarehouseFixture fixture) : IDisposabl
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 
+    [Fact]
+    public async Task BothPagesAnswerInEverySnapshotAndTheCommuneTableSortsByTheChosenCheck()
+    {
+        var client = WebClient.Browser(api);
+        using (var signIn = await WebClient.SignInAsync(client, "dichte")) Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        List<LoadedSnapshot> snapshots;
+        using (var c = fixture.Db.Open()) snapshots = [.. SnapshotCatalog.All(c)];
+        foreach (var s in snapshots)
+        foreach (var path in new[] { "ncd", "chat-luong" })
+        {
+            using var page = await client.GetAsync($"/tinh/{api.Province}/{path}?snapshot={s.SnapshotId}");
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.True(page.StatusCode == HttpStatusCode.OK, $"{path} {s.SnapshotId}: {(int)page.StatusCode}");
+            Assert.Contains($"Ảnh chụp <strong>{s.SnapshotId}</strong> ngày <strong>{s.AsOf:dd/MM/yyyy}</strong>", html);
+        }
+
+        var latest = snapshots.Last(s => s.CodeSystem == "2025");
+        var sorted = await client.GetStringAsync($"/tinh/{api.Province}/chat-luong?snapshot={latest.SnapshotId}&sort=missing_phone");
+        var expected = new CoverageQueries(fixture.Db).CommunesDataQuality(api.Province, latest.SnapshotId)
+            .Select(r => (Code: r.Unit.Code, Check: r.Checks.Single(c => c.Check == "missing_phone")))
+            .OrderByDescending(x => x.Check.SharePct).ThenByDescending(x => x.Check.Count).ThenBy(x => x.Code, StringComparer.Ordinal)
+            .Select(x => x.Code);
+        Assert.Equal(expected, Rows(sorted, "dq-communes", "code", []).Select(r => r.TrimEnd('|')));
+        Assert.Contains("aria-sort=\"descending\"><a href=\"?snapshot=" + latest.SnapshotId + "&amp;sort=missing_phone\"", sorted);
+    }
+
     /// <summary>"key|field|field…" of each row of the table with the test id, read from the server's HTML.</summary>
     static List<string> Rows(string html, string testId, string keyAttribute, string[] fields)
     {
@@ -91,7 +117,7 @@ public sealed partial class NcdPagesTests(WarehouseFixture fixture) : IDisposabl
         var table = html[start..html.IndexOf("</table>", start, StringComparison.Ordinal)];
         return [.. RowPattern().Matches(table).Where(m => m.Groups["attr"].Value == keyAttribute).Select(m =>
         {
-            var cells = FieldPattern().Matches(m.Groups["body"].Value).ToDictionary(f => f.Groups[1].Value, f => WebUtility.HtmlDecode(f.Groups[2].Value));
+            var cells = FieldPattern().Matches(m.Groups["body"].Value).DistinctBy(f => f.Groups[1].Value).ToDictionary(f => f.Groups[1].Value, f => WebUtility.HtmlDecode(f.Groups[2].Value));
             return string.Join("|", [m.Groups["key"].Value, .. fields.Select(f => cells[f])]);
         })];
     }
