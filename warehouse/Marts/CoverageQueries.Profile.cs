@@ -43,8 +43,23 @@ sealed record KpiCounts(
     long MissingPhone, long VisitAfterDeath, long ImplausibleBirth, long ImplausibleRecordAnthropometrics,
     long ImplausibleEncounters, long ImplausibleLabs, long UnparseableLabs, long UnknownUnitLabs, long UnknownWard)
 {
-    public const string Sql = """
-        SELECT records_all AS RecordsAll, records_linked AS RecordsLinked, examined AS Examined, managed AS Managed, deceased AS Deceased,
+    public const string Sql = "SELECT " + Columns + "\nFROM mart_unit_kpi WHERE snapshot_id = $sid AND level = $level AND unit_code = $code";
+
+    /// <summary>The communes of a province (or legacy district) with their names in force on the snapshot's date:
+    /// <c>Code</c> and <c>Name</c>, then the columns of <see cref="Sql"/> (split on RecordsAll).</summary>
+    public const string OfCommunes = """
+        SELECT k.unit_code AS Code, coalesce(u.full_name, k.unit_code) AS Name,
+        """ + Columns + """
+
+        FROM mart_unit_kpi k
+        LEFT JOIN dim_admin_unit u ON u.code_system = $cs AND u.level = 'commune' AND u.code = k.unit_code
+          AND u.valid_from <= $asof AND (u.valid_to IS NULL OR $asof < u.valid_to)
+        WHERE k.snapshot_id = $sid AND k.level = 'commune' AND (k.parent_code = $code OR k.province_code = $code)
+        ORDER BY k.unit_code
+        """;
+
+    const string Columns = """
+        records_all AS RecordsAll, records_linked AS RecordsLinked, examined AS Examined, managed AS Managed, deceased AS Deceased,
                priority_group1 AS PriorityGroup1, priority_group2 AS PriorityGroup2, priority_group3 AS PriorityGroup3,
                complete_administrative AS CompleteAdministrative, complete_immunisation AS CompleteImmunisation,
                complete_history_allergy AS CompleteHistoryAllergy, complete_anthropometrics AS CompleteAnthropometrics,
@@ -56,7 +71,6 @@ sealed record KpiCounts(
                implausible_birth AS ImplausibleBirth, implausible_record_anthropometrics AS ImplausibleRecordAnthropometrics,
                implausible_encounters AS ImplausibleEncounters, implausible_labs AS ImplausibleLabs,
                unparseable_labs AS UnparseableLabs, unknown_unit_labs AS UnknownUnitLabs, unknown_ward AS UnknownWard
-        FROM mart_unit_kpi WHERE snapshot_id = $sid AND level = $level AND unit_code = $code
         """;
 }
 
@@ -166,10 +180,44 @@ public sealed partial class CoverageQueries
         KpiUnit unit;
         KpiCounts k;
         using (var c = db.Open()) (unit, k) = Unit(c, code, snapshotId);
-        var coverage = CoverageOf(unit);
+        return new DataQualityReport(unit, k.RecordsAll, CoverageOf(unit), Checks(k));
+    }
+
+    /// <summary>The <see cref="DataQuality"/> report of every commune of a province (or legacy district), from one query
+    /// over the mart and the unit's coverage table instead of two queries and a coverage table per commune.</summary>
+    /// <exception cref="KpiNotFoundException">Unknown snapshot or unit.</exception>
+    public IReadOnlyList<DataQualityReport> CommunesDataQuality(string code, string? snapshotId = null)
+    {
+        KpiUnit parent;
+        List<(string Code, string Name, KpiCounts Counts)> communes;
+        using (var c = db.Open())
+        {
+            (parent, _) = Unit(c, code, snapshotId);
+            var s = parent.Snapshot;
+            communes = c.Query<(string, string), KpiCounts, (string Code, string Name, KpiCounts Counts)>(KpiCounts.OfCommunes,
+                (unit, k) => (unit.Item1, unit.Item2, k),
+                new { sid = s.SnapshotId, cs = s.CodeSystem, code, asof = s.AsOf.ToDateTime(TimeOnly.MinValue) }, splitOn: "RecordsAll").ToList();
+        }
+        // A commune's own coverage row is its row in its province's table (CoverageOf).
+        var province = parent.Level == Levels.Province ? code : null;
+        var coverage = communes.Count == 0 ? [] : Children(new CoverageRequest(province ?? ProvinceOf(communes[0].Code, parent.Snapshot.SnapshotId))
+            { SnapshotId = parent.Snapshot.SnapshotId }).Rows.ToDictionary(r => r.Code);
+        return [.. communes.Select(x => new DataQualityReport(new KpiUnit(parent.Snapshot, Levels.Commune, x.Code, x.Name), x.Counts.RecordsAll,
+            coverage[x.Code], Checks(x.Counts)))];
+    }
+
+    string ProvinceOf(string commune, string snapshotId)
+    {
+        using var c = db.Open();
+        return c.QuerySingle<string>("SELECT province_code FROM mart_unit_kpi WHERE snapshot_id = $sid AND level = 'commune' AND unit_code = $code",
+            new { sid = snapshotId, code = commune });
+    }
+
+    static List<DataQualityRow> Checks(KpiCounts k)
+    {
         DataQualityRow R(string check, string label, long n) => new(check, label, n, "records", CoverageMath.Percent(n, k.RecordsAll));
         DataQualityRow E(string check, string label, long n, string of) => new(check, label, n, of, null);
-        return new DataQualityReport(unit, k.RecordsAll, coverage,
+        return
         [
             R("duplicate_citizen", "Trùng số định danh", k.DuplicateCitizen),
             R("probable_duplicate", "Nghi trùng (họ tên, ngày sinh, xã)", k.ProbableDuplicate),
@@ -185,7 +233,7 @@ public sealed partial class CoverageQueries
             E("unparseable_labs", "Xét nghiệm không đọc được kết quả", k.UnparseableLabs, "labs"),
             E("unknown_unit_labs", "Xét nghiệm không rõ đơn vị đo", k.UnknownUnitLabs, "labs"),
             R("unknown_ward", "Mã xã không có trong danh mục", k.UnknownWard),
-        ]);
+        ];
     }
 
     (KpiUnit Unit, KpiCounts Counts) Unit(DuckDBConnection c, string code, string? snapshotId)

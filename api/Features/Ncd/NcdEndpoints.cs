@@ -3,6 +3,7 @@ using HoSoSucKhoe.Api.Caching;
 using HoSoSucKhoe.Api.Errors;
 using HoSoSucKhoe.Api.Requests;
 using HoSoSucKhoe.Api.Tables;
+using HoSoSucKhoe.Models.Disclosure;
 using HoSoSucKhoe.Models.Ncd;
 using HoSoSucKhoe.Reports.Tables;
 using HoSoSucKhoe.Warehouse;
@@ -26,7 +27,8 @@ public sealed record MeasureInfo(string Key, string Name, string Denominator);
 /// <summary>Hypertension and diabetes: cascades, prevalence, comorbidity, clusters, risk model, outreach line lists.</summary>
 public static class NcdEndpoints
 {
-    static readonly Methods MethodText = new(
+    /// <summary>How the prevalence figures are computed, as /api/ncd/prevalence states them.</summary>
+    public static readonly Methods MethodText = new(
         "Tỷ lệ thô với khoảng tin cậy 95 % Wilson.",
         "Chuẩn hoá tuổi trực tiếp theo dân số chuẩn WHO 2000–2025 (nhóm 18–19 nhận 2/5 trọng số nhóm 15–19; 80+ gộp), trọng số chia lại trên các nhóm tuổi có số liệu; khoảng tin cậy 95 % gamma Fay–Feuer.",
         "Bayes thực nghiệm (chuẩn–chuẩn, phương sai giữa các xã ước lượng bằng phương pháp mômen) kéo về giá trị của tỉnh; cả giá trị gốc và giá trị làm trơn đều được trình bày. Khi các xã không chênh lệch nhau hơn mức dao động do cỡ mẫu, phương sai giữa các xã (betweenVariance) bằng 0 và mọi xã nhận giá trị của tỉnh (shrinkage = 1); khoảng tin cậy 95 % của giá trị làm trơn tính cả sai số của giá trị tỉnh (Morris 1983).",
@@ -37,7 +39,7 @@ public static class NcdEndpoints
         var cached = app.MapGroup("/api/ncd").WithTags("Ncd").WithWarehouseCache();
         var live = app.MapGroup("/api/ncd").WithTags("Ncd");
 
-        cached.MapGet("/measures", () => new Table<MeasureInfo>([.. Measure.All.Select(m => new MeasureInfo(m.Key, m.Name, m.DenominatorName))], "chi-so"))
+        cached.MapGet("/measures", () => new Table<MeasureInfo>(Measures(), "chi-so"))
             .WithSummary("Các chỉ số tỷ lệ hiện mắc có thể yêu cầu, với mẫu số của từng chỉ số.");
 
         cached.MapGet("/cascade", async ([AsParameters] NcdParameters p, NcdDataStore ncd, SnapshotCatalog catalog, UnitScope scope,
@@ -46,8 +48,7 @@ public static class NcdEndpoints
             var unit = p.ValidUnit();
             var s = catalog.Resolve(caller.ScopeProvince, p.Snapshot);
             var data = await gate.RunAsync(() => ncd.Get(s), ct);
-            var rows = data.Cascades().Where(r => Sees(scope, caller, s, r.Level, r.UnitCode) && (unit is null || r.UnitCode == unit))
-                .Select(r => data.Suppression.Disclose(r, caller.Audience)).ToList();
+            var rows = CascadeRows(data, scope, caller, unit);
             if (unit is not null && rows.Count == 0) throw Problems.Forbidden();
             return Exportable(new CascadeResponse(Burden.VisitBiasNote, data.Anchors(), rows));
         }).WithSummary("Chuỗi chăm sóc tăng huyết áp và đái tháo đường (sàng lọc → mắc → chẩn đoán → điều trị → kiểm soát) và chỉ số chương trình theo tháng, theo tỉnh và xã, mẫu số ghi rõ.");
@@ -74,8 +75,7 @@ public static class NcdEndpoints
             var unit = p.ValidUnit();
             var s = catalog.Resolve(caller.ScopeProvince, p.Snapshot);
             var data = await gate.RunAsync(() => ncd.Get(s), ct);
-            var rows = data.Prevalence(m, sx, g).Where(r => Sees(scope, caller, s, r.Level, r.UnitCode) && (unit is null || r.UnitCode == unit))
-                .Select(r => data.Suppression.Disclose(r, m, g, caller.Audience)).ToList();
+            var rows = PrevalenceRows(data, m, sx, g, scope, caller, unit);
             if (unit is not null && rows.Count == 0) throw Problems.Forbidden();
             return Exportable(new PrevalenceResponse(m.Key, m.Name, m.DenominatorName, sx, g.Label, MethodText, Burden.VisitBiasNote, data.Anchors(), rows));
         }).WithSummary("Tỷ lệ hiện mắc thô và chuẩn hoá tuổi (KTC 95 %), theo giới và nhóm tuổi (18+, STEPS, 5 năm), tỉnh và xã, kèm giá trị làm trơn Bayes thực nghiệm và mốc STEPS.");
@@ -113,11 +113,7 @@ public static class NcdEndpoints
             var code = p.ValidUnit() ?? caller.ScopeCommune ?? s.ProvinceCode;
             var level = code == s.ProvinceCode ? Levels.Province : Levels.Commune;
             if (!Sees(scope, caller, s, level, code)) throw Problems.Forbidden();
-            var table = await gate.RunAsync(() =>
-            {
-                using var c = db.Open();
-                return Comorbidity.Disclosed(c, s.SnapshotId, s.ProvinceCode, code, level == Levels.Province ? null : code, caller.Audience);
-            }, ct);
+            var table = await gate.RunAsync(() => ComorbidityOf(db, s, code, caller.Audience), ct);
             return new Report<ComorbidityTable>(table, $"dong-mac-{code}",
                 t => Csv.Of(t.Rows));
         }).WithSummary("Đồng mắc tăng huyết áp × đái tháo đường × thừa cân/béo phì (BMI ≥ 25), số quan sát so với số kỳ vọng nếu độc lập.");
@@ -128,11 +124,7 @@ public static class NcdEndpoints
             var s = catalog.Resolve(caller.ScopeProvince, p.Snapshot);
             if (caller.ScopeCommune is not null || !scope.Allows(caller, s.CodeSystem, s.ProvinceCode)) throw Problems.Forbidden();
             var k = p.ValidK();
-            var result = await gate.RunAsync(() =>
-            {
-                var data = ncd.Get(s);
-                return Clusters.Compute(s, data.Cells, data.CommuneNames, data.Suppression, k);
-            }, ct);
+            var result = await gate.RunAsync(() => ClustersOf(ncd.Get(s), k), ct);
             return new Report<ClusterResult>(result, $"nhom-xa-{s.SnapshotId}", ClustersCsv);
         }).WithSummary("Nhóm các xã theo mô hình bệnh (K-means trên tỷ lệ chuẩn hoá và tỷ lệ trong chuỗi chăm sóc), mỗi nhóm mô tả bằng lời.");
 
@@ -194,6 +186,32 @@ public static class NcdEndpoints
             return new Table<AuditRow>(LineLists.AuditLog(c, limit), "nhat-ky-truy-cap");
         }).RequireAuthorization(AccessEndpoints.AdminPolicy).WithSummary("Nhật ký truy cập danh sách tiếp cận; chỉ quản trị viên.");
     }
+
+    /// <summary>The measures a prevalence can be asked for (<c>/api/ncd/measures</c>).</summary>
+    public static IReadOnlyList<MeasureInfo> Measures() => [.. Measure.All.Select(m => new MeasureInfo(m.Key, m.Name, m.DenominatorName))];
+
+    /// <summary>The cascade rows of a snapshot the caller may see (only <paramref name="unit"/>'s when given), disclosed for
+    /// the caller: <c>/api/ncd/cascade</c> and the NCD page.</summary>
+    public static List<CascadeView> CascadeRows(NcdData data, UnitScope scope, Caller caller, string? unit) =>
+        data.Cascades().Where(r => Sees(scope, caller, data.Snapshot, r.Level, r.UnitCode) && (unit is null || r.UnitCode == unit))
+            .Select(r => data.Suppression.Disclose(r, caller.Audience)).ToList();
+
+    /// <summary>The prevalence rows of a snapshot, measure, sex and age group the caller may see (only
+    /// <paramref name="unit"/>'s when given), disclosed for the caller: <c>/api/ncd/prevalence</c> and the NCD page.</summary>
+    public static List<PrevalenceEstimate> PrevalenceRows(NcdData data, Measure m, string sex, AgeGroup g, UnitScope scope, Caller caller,
+        string? unit) =>
+        data.Prevalence(m, sex, g).Where(r => Sees(scope, caller, data.Snapshot, r.Level, r.UnitCode) && (unit is null || r.UnitCode == unit))
+            .Select(r => data.Suppression.Disclose(r, m, g, caller.Audience)).ToList();
+
+    /// <summary>The comorbidity table of a province or commune, disclosed for the audience (<c>/api/ncd/comorbidity</c>).</summary>
+    public static ComorbidityTable ComorbidityOf(WarehouseDb db, LoadedSnapshot s, string code, Audience audience)
+    {
+        using var c = db.Open();
+        return Comorbidity.Disclosed(c, s.SnapshotId, s.ProvinceCode, code, code == s.ProvinceCode ? null : code, audience);
+    }
+
+    /// <summary>The communes of a snapshot grouped by disease pattern, as published to the province (<c>/api/ncd/clusters</c>).</summary>
+    public static ClusterResult ClustersOf(NcdData data, int k) => Clusters.Compute(data.Snapshot, data.Cells, data.CommuneNames, data.Suppression, k);
 
     /// <summary>The province row for callers scoped to the province or above; commune rows within the scope.</summary>
     static bool Sees(UnitScope scope, Caller caller, LoadedSnapshot s, string level, string code) =>
