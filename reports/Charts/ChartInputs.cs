@@ -34,8 +34,7 @@ public static class ChartInputs
             return m switch
             {
                 "prevalence" or "smoothed" => CommunePrevalence(ncd.Get(snapshot), NcdMeasure(ncdMeasure), audience, snapshot.CodeSystem),
-                "dq" => new DataQualityChartInput(queries.Children(new CoverageRequest(code) { SnapshotId = sid }).Rows
-                    .Select(r => queries.DataQuality(r.Code, sid)).ToList()),
+                "dq" => new DataQualityChartInput(queries.CommunesDataQuality(code, sid)),
                 _ => new CoverageChartInput(queries.Children(new CoverageRequest(code) { SnapshotId = sid })),
             };
         }

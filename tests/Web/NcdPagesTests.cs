@@ -62,7 +62,7 @@ public sealed partial class NcdPagesTests(WarehouseFixture fixture) : IDisposabl
     }
 
     [Fact]
-    public async Task PickedMeasureSexAndAgesShowTheApisCommuneRowsAndSayTheChartsDrawTheDefault()
+    public async Task PickedMeasureSexAndAgesShowTheApisCommuneRowsAndSayTheMapDrawsBothSexesAged18Plus()
     {
         var client = WebClient.Browser(api);
         using (var signIn = await WebClient.SignInAsync(client, "dichte")) Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
@@ -71,7 +71,7 @@ public sealed partial class NcdPagesTests(WarehouseFixture fixture) : IDisposabl
         var snapshot = json.GetProperty("rows")[0].GetProperty("snapshotId").GetString()!;
         var html = await client.GetStringAsync($"/tinh/{api.Province}/ncd?snapshot={snapshot}&measure=dm_screened&sex=female&ages=50-69");
         Assert.Contains(json.GetProperty("name").GetString()!, html);
-        Assert.Contains("data-testid=\"chart-measure-note\"", html);
+        Assert.Contains("data-chart=\"prevalence\"", html); // the picked measure's chart (sex and ages: the table's)
         Assert.Contains("data-testid=\"map-measure-note\"", html);
         Assert.DoesNotContain("data-chart=\"map-smoothed\"", html);
         var expected = json.GetProperty("rows").EnumerateArray().Where(r => r.GetProperty("level").GetString() == "commune")

@@ -3,7 +3,6 @@ using HoSoSucKhoe.Api.Caching;
 using HoSoSucKhoe.Api.Errors;
 using HoSoSucKhoe.Api.Features.Ncd;
 using HoSoSucKhoe.Models.Ncd;
-using HoSoSucKhoe.Reports.Charts;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Reference;
 using HoSoSucKhoe.Warehouse.Snapshots;
@@ -39,11 +38,9 @@ public sealed class NcdModel(SnapshotCatalog catalog, UnitScope scope, QueryGate
     public ModelCard? Card { get; set; }
     public bool ModelStillTraining { get; set; }
 
-    /// <summary>Whether the prevalence chart and the smoothed map (drawn by <see cref="PageCharts"/> for the default
-    /// measure, both sexes and all adults) show the picked figures.</summary>
-    public bool ChartsShowPicked => Measure.Key == ChartInputs.DefaultNcdMeasure && Sex == "all" && Ages.Label == "18+";
-
-    public static Measure ChartMeasure => Models.Ncd.Measure.Find(ChartInputs.DefaultNcdMeasure)!;
+    /// <summary>Whether the smoothed map (drawn by <see cref="PageCharts"/> for the picked measure, both sexes and all
+    /// adults) shows the picked figures.</summary>
+    public bool ChartsShowPicked => Sex == "all" && Ages.Label == "18+";
 
     public async Task<IActionResult> OnGetAsync(string code, string? snapshot, string? measure, string? sex, string? ages)
     {

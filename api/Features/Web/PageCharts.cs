@@ -15,8 +15,10 @@ namespace HoSoSucKhoe.Api.Features.Web;
 public sealed class PageCharts(CoverageQueries queries, NcdDataStore ncd)
 {
     /// <summary>A chart of <paramref name="code"/> in <paramref name="snapshot"/>, its input read by <see cref="ChartInputs.For"/>.</summary>
-    public IHtmlContent Svg(string kind, string? measure, string code, LoadedSnapshot? snapshot, Audience audience) =>
-        snapshot is null ? HtmlString.Empty : Draw(kind, measure, snapshot, () => ChartInputs.For(kind, measure, null, queries, ncd, code, snapshot, audience));
+    /// <param name="ncdMeasure">The hypertension/diabetes measure of prevalence charts and maps (default
+    /// <see cref="ChartInputs.DefaultNcdMeasure"/>), as the chart endpoint's <c>ncdMeasure</c>.</param>
+    public IHtmlContent Svg(string kind, string? measure, string code, LoadedSnapshot? snapshot, Audience audience, string? ncdMeasure = null) =>
+        snapshot is null ? HtmlString.Empty : Draw(kind, measure, snapshot, () => ChartInputs.For(kind, measure, ncdMeasure, queries, ncd, code, snapshot, audience));
 
     /// <summary>A chart from the page's own query result (the object <see cref="ChartInputs.For"/> would read for this kind:
     /// the children table for coverage and map coverage|gap, the series up to the snapshot for trend), not read twice.</summary>
