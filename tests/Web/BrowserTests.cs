@@ -125,6 +125,21 @@ public sealed class BrowserTests(WarehouseFixture fixture) : IAsyncLifetime
         var shown = await page.Locator("[data-testid=communes] tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.code + '|' + r.querySelector('[data-field=coveragePct]').innerText)");
         Assert.Equal(below.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("code").GetString() + "|" + Pct(r.GetProperty("coveragePct"))), shown);
 
+        // The Excel appendix downloaded from the table opens and holds the API's rows (official order, by code).
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=excel]"));
+        Assert.EndsWith(".xlsx", download.SuggestedFilename);
+        using (var wb = Reports.WorkbookReader.Open(await File.ReadAllBytesAsync((await download.PathAsync())!)))
+        {
+            var ws = wb.Worksheet("Phụ lục");
+            var header = Reports.SeedAppendixTests.FindRow(ws, "STT");
+            var all = await key.JsonAsync($"/api/coverage/communes?parent={api.Province}&snapshot={snapshot}");
+            var expected = all.GetProperty("rows").EnumerateArray().OrderBy(r => r.GetProperty("code").GetString(), StringComparer.Ordinal)
+                .Select(r => r.GetProperty("name").GetString() + "|" + r.GetProperty("managed").GetInt64()).ToList();
+            var sheet = Enumerable.Range(header + 2, expected.Count)
+                .Select(i => ws.Cell(i, 2).GetString() + "|" + (long)ws.Cell(i, 6).GetDouble()).ToList();
+            Assert.Equal(expected, sheet);
+        }
+
         // Another province's overview is refused like the API refuses it.
         var response = await page.GotoAsync($"/tinh/{api.OtherProvince}");
         Assert.Equal(403, response!.Status);
