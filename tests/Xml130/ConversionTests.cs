@@ -242,6 +242,33 @@ public sealed class ConversionTests : IDisposable
     public void BloodPressureIsReadFromTheVitalSignsCodeWhateverTheSpacing(string text, short sys, short dia) =>
         Assert.Equal(((short, short)?)(sys, dia), Vitals.BloodPressure(text));
 
+    [Theory]
+    [InlineData("CSST<M80_HA150/90_NT18> Chiều cao: 158,5 cm; vòng bụng: 82 cm.", 158.5f, 82f)]
+    [InlineData("CHIEU CAO 1,62 m, vong bung=90cm", 162f, 90f)]
+    [InlineData("chiều cao 400", 400f, null)]
+    [InlineData("Khám tim phổi bình thường; cao huyết áp", null, null)]
+    public void HeightAndWaistAreReadFromTheNotesFreeText(string text, float? height, float? waist)
+    {
+        var folded = HoSoSucKhoe.Warehouse.Text.Fold(text);
+        Assert.Equal((height, waist), (Vitals.Height(folded), Vitals.Waist(folded)));
+    }
+
+    [Fact]
+    public void HeightAndWaistOfTheEarliestNoteReachTheEncounter()
+    {
+        new Envelope().Add(("XML1", Envelope.Xml1("01001-H", citizen: "001190000001")),
+                ("XML5", "<CHITIEU_CHITIET_DIENBIENLAMSANG><DSACH_CHI_TIET_DIEN_BIEN_BENH>" +
+                         "<CHI_TIET_DIEN_BIEN_BENH><MA_LK>01001-H</MA_LK><DIEN_BIEN_LS>Chiều cao: 171 cm</DIEN_BIEN_LS><THOI_DIEM_DBLS>202509101500</THOI_DIEM_DBLS></CHI_TIET_DIEN_BIEN_BENH>" +
+                         "<CHI_TIET_DIEN_BIEN_BENH><MA_LK>01001-H</MA_LK><DIEN_BIEN_LS><![CDATA[CSST<HA128/82> Chiều cao: 170,5 cm; vòng bụng: 88 cm.]]></DIEN_BIEN_LS><THOI_DIEM_DBLS>202509101440</THOI_DIEM_DBLS></CHI_TIET_DIEN_BIEN_BENH>" +
+                         "</DSACH_CHI_TIET_DIEN_BIEN_BENH></CHITIEU_CHITIET_DIENBIENLAMSANG>"))
+            .Write(File("h.xml"));
+
+        Xml130Converter.Convert(new Xml130Options([File("h.xml")], Persons(), Out));
+
+        var enc = Rows(Out, "encounters.arrow").Single(r => (string?)r["encounter_id"] == "01001-H");
+        Assert.Equal(((float?)170.5f, (float?)88f, (float?)60.5f, (short?)128), ((float?)enc["height_cm"], (float?)enc["waist_cm"], (float?)enc["weight_kg"], (short?)enc["systolic"]));
+    }
+
     [Fact]
     public void ResidenceCodesAreCarriedAcrossThe2025Merger()
     {

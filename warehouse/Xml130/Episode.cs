@@ -16,6 +16,9 @@ internal sealed class Episode
     public float? Weight { get; init; }
     public short? Systolic { get; set; }
     public short? Diastolic { get; set; }
+    /// <summary>From the free text of XML5 (no XML 130 field carries height or waist).</summary>
+    public float? Height { get; set; }
+    public float? Waist { get; set; }
     public bool Format4210 { get; init; }
 
     public string? CitizenId { get; init; }

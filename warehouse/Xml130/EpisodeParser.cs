@@ -82,14 +82,22 @@ internal static partial class EpisodeParser
         if (hoso.Files.TryGetValue("XML4", out var xml4)) ForEachRow(xml4, "XML4", Xml4Row, maLk, f => Lab(episode, f));
         if (hoso.Files.TryGetValue("XML5", out var xml5))
         {
-            long first = long.MaxValue;
+            // Each measurement from the earliest note that has it.
+            long bpAt = long.MaxValue, heightAt = long.MaxValue, waistAt = long.MaxValue;
             ForEachRow(xml5, "XML5", Xml5Row, maLk, f =>
             {
                 var text = Get(f, "DIEN_BIEN_LS") ?? Get(f, "DIEN_BIEN");
                 var time = Time(maLk, "THOI_DIEM_DBLS", Get(f, "THOI_DIEM_DBLS")) ?? visit;
-                if (text is null || time >= first || Vitals.BloodPressure(text) is not { } bp) return;
-                first = time;
-                (episode.Systolic, episode.Diastolic) = bp;
+                if (text is null) return;
+                if (time < bpAt && Vitals.BloodPressure(text) is { } bp)
+                {
+                    bpAt = time;
+                    (episode.Systolic, episode.Diastolic) = bp;
+                }
+                if (time >= heightAt && time >= waistAt) return;
+                var folded = Text.Fold(text);
+                if (time < heightAt && Vitals.Height(folded) is { } h) { heightAt = time; episode.Height = h; }
+                if (time < waistAt && Vitals.Waist(folded) is { } w) { waistAt = time; episode.Waist = w; }
             });
         }
         return episode;

@@ -40,8 +40,8 @@ internal static class SnapshotOutput
             if (batch.Winner[e.EncounterId] != e.Seq) continue; // sent again later in the batch
             var record = persons.RecordId(e.Record);
             encounters.Add(e.EncounterId).Add(record).Add(e.Facility).Add(e.VisitTime).Add(e.Kind).Add(e.IcdMain).Add(e.IcdOther)
-                .Add(e.Systolic == 0 ? null : e.Systolic).Add(e.Diastolic == 0 ? null : e.Diastolic).Add(null)
-                .Add(float.IsNaN(e.Weight) ? null : e.Weight).Add(null).EndRow();
+                .Add(e.Systolic == 0 ? null : e.Systolic).Add(e.Diastolic == 0 ? null : e.Diastolic).Add(Value(e.Height))
+                .Add(Value(e.Weight)).Add(Value(e.Waist)).EndRow();
             foreach (var l in e.Labs)
                 labs.Add(e.EncounterId).Add(record).Add(l.Time).Add(l.Test).Add(l.Value).Add(l.Unit).EndRow();
             foreach (var m in e.Meds)
@@ -61,6 +61,8 @@ internal static class SnapshotOutput
         }
         WriteManifest(work, manifest, snapshotId, asOf, persons.Count, report);
     }
+
+    static float? Value(float f) => float.IsNaN(f) ? null : f;
 
     /// <summary>Copies a history file, leaving out the rows of encounters sent again; returns the encounters left out.</summary>
     static long CopyHistory(string path, ContractTable into, HashSet<string> resent)
