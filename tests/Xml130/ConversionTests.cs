@@ -235,6 +235,38 @@ public sealed class ConversionTests : IDisposable
         Assert.Equal(2, Commands.Run(["xml130", "ok.xml", "--persons", persons, "--out", "o", "--max-reject-share", "2"], output, error, root));
     }
 
+    [Fact]
+    public void ChildRowsThatAreNotWrittenAreCountedByReasonInTheReportAndTheSummary()
+    {
+        const string lk = "01001-R";
+        var xml2 = "<CHITIEU_CHITIET_THUOC><DSACH_CHI_TIET_THUOC>" +
+                   $"<CHI_TIET_THUOC><MA_LK>{lk}</MA_LK><MA_THUOC>40.17</MA_THUOC><TEN_THUOC/><NGAY_YL>202509101500</NGAY_YL></CHI_TIET_THUOC>" +
+                   $"<CHI_TIET_THUOC><MA_LK>{lk}</MA_LK><MA_THUOC>amlodipin</MA_THUOC><TEN_THUOC>Amlodipin 5mg</TEN_THUOC><NGAY_YL>202509101500</NGAY_YL></CHI_TIET_THUOC>" +
+                   "<CHI_TIET_THUOC><MA_LK>01001-OTHER</MA_LK><MA_THUOC>metformin</MA_THUOC><TEN_THUOC>Metformin 500mg</TEN_THUOC><NGAY_YL>202509101500</NGAY_YL></CHI_TIET_THUOC>" +
+                   "</DSACH_CHI_TIET_THUOC></CHITIEU_CHITIET_THUOC>";
+        var xml4 = Envelope.Xml4(lk, (LabCodes.GlucoseService, "Glucose", "6,2", "mmol/L"), ("18.0001.0001", "Chụp X-quang ngực thẳng", "", ""),
+            ("22.0120.1370", "Tổng phân tích nước tiểu: Protein", "Âm tính", ""), ("", "", "5", "g/L"));
+        new Envelope().Add(("XML1", Envelope.Xml1(lk, citizen: "001190000001")), ("XML2", xml2), ("XML4", xml4),
+                ("XML5", Envelope.Xml5("01001-OTHER", "CSST<HA190/120>")))
+            .Write(File("rows.xml"));
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = Commands.Run(["xml130", "rows.xml", "--persons", Persons(), "--out", "out"], output, error, root);
+
+        Assert.True(code == 0, error.ToString());
+        var r = Xml130Report.Read(Out + Xml130Report.Suffix).Rows;
+        Assert.Equal((3L, 4L, 1L, 1L), (r.Xml2, r.Xml4, r.Xml5, r.Xml4Uninterpreted));
+        Assert.Equal(new Dictionary<string, long>
+        {
+            ["xml2_without_drug_name"] = 1, ["xml4_without_value"] = 1, ["xml4_without_test"] = 1, ["other_ma_lk"] = 2,
+        }, r.Skipped);
+        Assert.Equal(["Amlodipin 5mg"], Rows(Out, "medications.arrow").Where(m => (string?)m["encounter_id"] == lk).Select(m => (string?)m["drug_name"]).ToArray());
+        Assert.Equal(["GLU_FASTING", "22.0120.1370"], Rows(Out, "labs.arrow").Where(l => (string?)l["encounter_id"] == lk).Select(l => (string?)l["test"]).ToArray());
+        Assert.Null(Rows(Out, "encounters.arrow").Single(e => (string?)e["encounter_id"] == lk)["systolic"]);
+        Assert.Contains("Dòng bỏ qua, không ghi: 5 (thuốc thiếu TEN_THUOC: 1; cận lâm sàng chưa có kết quả GIA_TRI: 1; cận lâm sàng không có mã hay tên chỉ số: 1; dòng mang MA_LK khác XML1: 2)", output.ToString());
+    }
+
     [Theory]
     [InlineData("CSST<M75_T37_HA120/70_ NT18_HL2>", 120, 70)]
     [InlineData("csst < M 82 _ HA 150 / 90 >", 150, 90)]

@@ -68,18 +68,31 @@ internal static class SnapshotOutput
     static long CopyHistory(string path, ContractTable into, HashSet<string> resent)
     {
         long left = 0;
+        var lookup = resent.GetAlternateLookup<ReadOnlySpan<char>>();
         using var reader = new ArrowFileReader(File.OpenRead(path));
         while (reader.ReadNextRecordBatch() is { } batch)
             using (batch)
             {
                 var ids = (StringArray)batch.Column("encounter_id");
+                var drop = 0;
+                for (var i = 0; i < batch.Length; i++) if (Contains(lookup, ids.GetBytes(i))) drop++;
+                // Most batches hold no encounter sent again: copied whole, without decoding a value.
+                if (drop == 0 && into.TryWriteBatch(batch)) continue;
+                left += drop;
                 for (var i = 0; i < batch.Length; i++)
-                {
-                    if (resent.Contains(ids.GetString(i))) { left++; continue; }
-                    into.Copy(batch, i);
-                }
+                    if (!resent.Contains(ids.GetString(i))) into.Copy(batch, i);
             }
         return left;
+    }
+
+    /// <summary>Whether a UTF-8 id is in the set, without making a string of it.</summary>
+    static bool Contains(HashSet<string>.AlternateLookup<ReadOnlySpan<char>> set, ReadOnlySpan<byte> utf8)
+    {
+        if (set.Set.Count == 0) return false;
+        Span<char> chars = stackalloc char[256];
+        if (utf8.Length > chars.Length) return set.Set.Contains(System.Text.Encoding.UTF8.GetString(utf8));
+        var n = System.Text.Encoding.UTF8.GetChars(utf8, chars);
+        return set.Contains(chars[..n]);
     }
 
     static void WriteManifest(string work, Manifest persons, string snapshotId, DateOnly asOf, long personRows, Xml130Report report)

@@ -41,6 +41,7 @@ public static class Xml130Converter
         var persons = PersonIndex.Read(Path.Combine(o.PersonsDir, SnapshotContract.Persons.Name));
         var residence = new Residence(ReferenceData.Load(), manifest.AdminCodes);
         var lastSecond = Xml130Dates.Seconds(asOf, 23, 59) + 59;
+        report.IndexSeconds = clock.Elapsed.TotalSeconds;
 
         var parent = Path.GetDirectoryName(outDir)!;
         Directory.CreateDirectory(parent);
@@ -58,6 +59,7 @@ public static class Xml130Converter
                     ReadFile(path, header, batch, spool, persons, residence, lastSecond, report);
                 }
             }
+            report.ReadSeconds = clock.Elapsed.TotalSeconds - report.IndexSeconds;
             report.Rejected = batch.Rejected;
             report.Episodes = batch.Episodes;
             report.RejectShare = batch.Episodes == 0 ? 0 : (double)batch.Rejected / batch.Episodes;
@@ -73,6 +75,7 @@ public static class Xml130Converter
             progress?.Report(new ProgressUpdate("Ghi ảnh chụp…", 0.9));
             SnapshotOutput.Write(work, o.PersonsDir, manifest, snapshotId, asOf, batch, persons, report);
             File.Delete(Path.Combine(work, "episodes.spool"));
+            report.WriteSeconds = clock.Elapsed.TotalSeconds - report.IndexSeconds - report.ReadSeconds;
             if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
             Directory.Move(work, outDir);
             report.Succeeded = true;
@@ -118,6 +121,7 @@ public static class Xml130Converter
         var facility = header.Facility;
         var read = 0;
         var is4210 = false;
+        var rows = new RowCounts();
         try
         {
             foreach (var hoso in EnvelopeReader.Read(path, f => facility = f.Length == 0 ? null : f))
@@ -137,6 +141,7 @@ public static class Xml130Converter
                     continue;
                 }
                 is4210 |= e.Format4210;
+                rows.Add(e.Rows);
                 var ward = residence.Resolve(e.Commune, Xml130Dates.DayOf(e.VisitTime));
                 var (record, rule, ambiguous) = persons.Match(e, ward);
                 var seq = batch.NextSeq++;
@@ -154,6 +159,7 @@ public static class Xml130Converter
             return;
         }
         if (is4210) report.Files4210++;
+        report.Rows.Add(rows);
         report.Rejects.AddRange(rejects);
         batch.Episodes += read;
         batch.Rejected += rejects.Count;
@@ -192,7 +198,7 @@ public static class Xml130Converter
         }
         report.UnrecordedVisitors = people
             .Select(kv => new UnrecordedVisitors(kv.Key.Length == 0 ? null : kv.Key, residence.Name(kv.Key.Length == 0 ? null : kv.Key), kv.Value.Count, episodes[kv.Key]))
-            .OrderByDescending(v => v.People).ThenBy(v => v.WardCode, StringComparer.Ordinal).ToList();
+            .OrderByDescending(v => v.People).ThenBy(v => v.WardCode is null).ThenBy(v => v.WardCode, StringComparer.Ordinal).ToList();
     }
 }
 
