@@ -56,11 +56,11 @@ public static class Xml130Bench
         phases.Mark("end");
         sampler.Dispose();
         var rows = report.Rows;
-        var (read, write) = (phases.Between("Đọc tệp 1/", "Ghi ảnh chụp"), phases.Between("Ghi ảnh chụp", "end"));
+        var (index, read, write) = (phases.Between("start", "Đọc tệp 1/"), phases.Between("Đọc tệp 1/", "Ghi ảnh chụp"), phases.Between("Ghi ảnh chụp", "end"));
         Console.WriteLine($"\n== xml130: {(every == 1 ? "all files" : $"1 file in {every}")} ({files.Count:N0} files) ==");
         Console.WriteLine($"  episodes {report.Episodes:N0} (kept {report.Kept:N0}, matched {report.Matched:N0}, rejected {report.Rejected:N0}); " +
                           $"rows XML2 {rows.Xml2:N0}, XML4 {rows.Xml4:N0}, XML5 {rows.Xml5:N0} (skipped {rows.SkippedTotal:N0})");
-        Console.WriteLine($"  index --persons ({Manifest.Read(Path.Combine(dir, "registry")).Files.Single(f => f.Name == SnapshotContract.Persons.Name).Rows:N0} records) and list files: {report.IndexSeconds:0.00} s");
+        Console.WriteLine($"  index --persons ({Manifest.Read(Path.Combine(dir, "registry")).Files.Single(f => f.Name == SnapshotContract.Persons.Name).Rows:N0} records) and list files: {report.IndexSeconds:0.00} s (CPU {index.Cpu:0.00} s)");
         Console.WriteLine($"  read + parse + match + spool: {report.ReadSeconds:0.00} s = {report.Episodes / report.ReadSeconds:N0} episodes/s " +
                           $"(CPU {read.Cpu:0.00} s = {report.Episodes / read.Cpu:N0} episodes per CPU second; allocated {read.Allocated / Math.Max(1, report.Episodes) / 1e3:0.0} kB per episode)");
         Console.WriteLine($"  write snapshot (history copied: {report.Encounters - report.Kept:N0} encounters): {report.WriteSeconds:0.00} s (CPU {write.Cpu:0.00} s)");

@@ -261,8 +261,8 @@ public sealed class ConversionTests : IDisposable
         {
             ["xml2_without_drug_name"] = 1, ["xml4_without_value"] = 1, ["xml4_without_test"] = 1, ["other_ma_lk"] = 2,
         }, r.Skipped);
-        Assert.Equal(["Amlodipin 5mg"], Rows(Out, "medications.arrow").Where(m => (string?)m["encounter_id"] == lk).Select(m => (string?)m["drug_name"]).ToArray());
-        Assert.Equal(["GLU_FASTING", "22.0120.1370"], Rows(Out, "labs.arrow").Where(l => (string?)l["encounter_id"] == lk).Select(l => (string?)l["test"]).ToArray());
+        Assert.Equal(new string?[] { "Amlodipin 5mg" }, Rows(Out, "medications.arrow").Where(m => (string?)m["encounter_id"] == lk).Select(m => (string?)m["drug_name"]).ToArray());
+        Assert.Equal(new string?[] { "GLU_FASTING", "22.0120.1370" }, Rows(Out, "labs.arrow").Where(l => (string?)l["encounter_id"] == lk).Select(l => (string?)l["test"]).ToArray());
         Assert.Null(Rows(Out, "encounters.arrow").Single(e => (string?)e["encounter_id"] == lk)["systolic"]);
         Assert.Contains("Dòng bỏ qua, không ghi: 5 (thuốc thiếu TEN_THUOC: 1; cận lâm sàng chưa có kết quả GIA_TRI: 1; cận lâm sàng không có mã hay tên chỉ số: 1; dòng mang MA_LK khác XML1: 2)", output.ToString());
     }

@@ -20,8 +20,10 @@ internal static partial class EpisodeParser
 {
     const string Xml1Row = "TONG_HOP", Xml2Row = "CHI_TIET_THUOC", Xml4Row = "CHI_TIET_CLS", Xml5Row = "CHI_TIET_DIEN_BIEN_BENH";
 
+    /// <summary>Decodes and parses one HOSO; safe to call from several threads at once (one HOSO per call).</summary>
     public static Episode Parse(RawHoso hoso, string? envelopeFacility)
     {
+        hoso.Decode();
         if (!hoso.Files.TryGetValue("XML1", out var xml1))
         {
             var (type, reason) = hoso.Errors.FirstOrDefault(e => e.Type == "XML1");
@@ -159,10 +161,12 @@ internal static partial class EpisodeParser
     static string? Get(Dictionary<string, string> f, string key) =>
         f.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
-    // Inner files share one name table, so element names are atomised once per process rather than once per file, and
-    // only the fields the conversion reads are turned into strings (the others are skipped, still checked as XML).
-    // Conversion runs on one thread; the table is not shared with any other reader.
-    static readonly XmlReaderSettings Inner = Clone(EnvelopeReader.Settings);
+    // The inner files parsed on one thread share a name table (not thread-safe, hence one per thread), so element names
+    // are atomised once rather than once per file; only the fields the conversion reads are turned into strings (the
+    // others are skipped, still checked as XML).
+    [ThreadStatic] static XmlReaderSettings? inner;
+
+    static XmlReaderSettings Inner => inner ??= Clone(EnvelopeReader.Settings);
 
     static XmlReaderSettings Clone(XmlReaderSettings s)
     {
@@ -172,7 +176,7 @@ internal static partial class EpisodeParser
         return c;
     }
 
-    static HashSet<string> Fields(params string[] names) => new(names.Select(n => Inner.NameTable!.Add(n)), StringComparer.Ordinal);
+    static HashSet<string> Fields(params string[] names) => new(names, StringComparer.Ordinal);
 
     static readonly HashSet<string> Xml1Fields = Fields("MA_LK", "MA_CSKCB", "NGAY_VAO", "NGAY_RA", "MA_LOAI_KCB", "MA_BENH_CHINH",
         "MA_BENH_KT", "MA_BENH", "MA_BENHKHAC", "NGAY_SINH", "GIOI_TINH", "MA_THE_BHYT", "MA_THE", "SO_CCCD", "HO_TEN", "MATINH_CU_TRU",

@@ -18,6 +18,8 @@ public sealed record Xml130Options(IReadOnlyList<string> Inputs, string PersonsD
 public static class Xml130Converter
 {
     static readonly CultureInfo Vi = CultureInfo.GetCultureInfo("vi-VN");
+    const int ChunkSize = 256;
+    static readonly ParallelOptions Parallelism = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
 
     public static Xml130Report Convert(Xml130Options o, IProgress<ProgressUpdate>? progress = null)
     {
@@ -122,31 +124,55 @@ public static class Xml130Converter
         var read = 0;
         var is4210 = false;
         var rows = new RowCounts();
-        try
+        var chunk = new List<RawHoso>(ChunkSize);
+        // HOSO are decoded and parsed in parallel a chunk at a time (bounded memory), then checked, matched and spooled
+        // one by one in file order, so sequence numbers, and with them the corrections rule, do not depend on threads.
+        void Process()
         {
-            foreach (var hoso in EnvelopeReader.Read(path, f => facility = f.Length == 0 ? null : f))
+            var parsed = new object[chunk.Count];
+            var envelopeFacility = facility;
+            Parallel.For(0, chunk.Count, Parallelism, i =>
             {
-                read++;
-                Episode e;
-                try
-                {
-                    e = EpisodeParser.Parse(hoso, facility);
-                    if (e.VisitTime > lastSecond)
-                        throw new EpisodeRejectedException(e.MaLk, "NGAY_VAO",
-                            $"thời điểm đến khám {Xml130Dates.DayOf(e.VisitTime):dd/MM/yyyy} sau ngày của ảnh chụp {Xml130Dates.DayOf(lastSecond):dd/MM/yyyy} (--as-of).");
-                }
-                catch (EpisodeRejectedException x)
+                try { parsed[i] = EpisodeParser.Parse(chunk[i], envelopeFacility); }
+                catch (EpisodeRejectedException x) { parsed[i] = x; }
+            });
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                var hoso = chunk[i];
+                if (parsed[i] is Episode { } e && e.VisitTime > lastSecond)
+                    parsed[i] = new EpisodeRejectedException(e.MaLk, "NGAY_VAO",
+                        $"thời điểm đến khám {Xml130Dates.DayOf(e.VisitTime):dd/MM/yyyy} sau ngày của ảnh chụp {Xml130Dates.DayOf(lastSecond):dd/MM/yyyy} (--as-of).");
+                if (parsed[i] is EpisodeRejectedException x)
                 {
                     rejects.Add(new Xml130Reject(name, hoso.Position, x.MaLk, x.Field, x.Message));
                     continue;
                 }
-                is4210 |= e.Format4210;
-                rows.Add(e.Rows);
-                var ward = residence.Resolve(e.Commune, Xml130Dates.DayOf(e.VisitTime));
-                var (record, rule, ambiguous) = persons.Match(e, ward);
+                var episode = (Episode)parsed[i];
+                is4210 |= episode.Format4210;
+                rows.Add(episode.Rows);
+                var ward = residence.Resolve(episode.Commune, Xml130Dates.DayOf(episode.VisitTime));
+                var (record, rule, ambiguous) = persons.Match(episode, ward);
                 var seq = batch.NextSeq++;
-                if (record >= 0) spool.Write(seq, record, e);
-                pending.Add((e.EncounterId, seq, rule, ambiguous, record >= 0 ? null : (ward, PersonIndex.Identity(e, ward))));
+                if (record >= 0) spool.Write(seq, record, episode);
+                pending.Add((episode.EncounterId, seq, rule, ambiguous, record >= 0 ? null : (ward, PersonIndex.Identity(episode, ward))));
+            }
+            chunk.Clear();
+        }
+        try
+        {
+            try
+            {
+                foreach (var hoso in EnvelopeReader.Read(path, f => facility = f.Length == 0 ? null : f))
+                {
+                    read++;
+                    chunk.Add(hoso);
+                    if (chunk.Count == ChunkSize) Process();
+                }
+            }
+            finally
+            {
+                // Also when the envelope breaks off: the episodes read before are parsed, so their own rejects are listed.
+                if (chunk.Count > 0) Process();
             }
         }
         catch (EnvelopeException x)
