@@ -267,6 +267,26 @@ public sealed class ConversionTests : IDisposable
         Assert.Contains("Dòng bỏ qua, không ghi: 5 (thuốc thiếu TEN_THUOC: 1; cận lâm sàng chưa có kết quả GIA_TRI: 1; cận lâm sàng không có mã hay tên chỉ số: 1; dòng mang MA_LK khác XML1: 2)", output.ToString());
     }
 
+    [Fact]
+    public void GenerateWritesXml130AndARegistryThatTheXml130VerbConvertsBack()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var generated = Commands.Run(["generate", "--province", "20", "--scale", "0.002", "--from", "2025-09", "--to", "2025-09",
+            "--out", "gen", "--xml130", "gen-xml"], output, error, root);
+
+        Assert.True(generated == 0, error.ToString());
+        Assert.Contains("thành tệp XML 130 trong", output.ToString());
+        Assert.NotEmpty(Directory.GetFiles(File("gen-xml"), "GIAMDINHHS_*.xml"));
+        var converted = Commands.Run(["xml130", "gen-xml", "--persons", Path.Combine("gen-xml", "registry"), "--out", "gen-out"], output, error, root);
+        Assert.True(converted == 0, error.ToString());
+        var report = Xml130Report.Read(File("gen-out") + Xml130Report.Suffix);
+        Assert.True(report.Kept > 0 && report.Kept == report.Matched && report.Rejected == 0, $"{report.Kept} kept, {report.Matched} matched, {report.Rejected} rejected");
+        var direct = Directory.GetDirectories(File("gen")).Single(d => System.IO.File.Exists(Path.Combine(d, Manifest.FileName)));
+        Assert.Equal(Manifest.Read(direct).Files.Single(f => f.Name == "encounters.arrow").Rows, Manifest.Read(File("gen-out")).Files.Single(f => f.Name == "encounters.arrow").Rows);
+    }
+
     [Theory]
     [InlineData("CSST<M75_T37_HA120/70_ NT18_HL2>", 120, 70)]
     [InlineData("csst < M 82 _ HA 150 / 90 >", 150, 90)]
