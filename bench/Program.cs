@@ -9,6 +9,7 @@ namespace HoSoSucKhoe.Bench;
 // dotnet run -c Release --project bench -- [all|load|kpi|marts|ncd|excel|mail] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
 // dotnet run -c Release --project bench -- charts [--province 79] [--scale 0.002] [--dir /tmp/hssk-bench-charts]
 // dotnet run -c Release --project bench -- pages [--dir /tmp/hssk-bench-pages]   (the demo province's pages, cached and not)
+// dotnet run -c Release --project bench -- xml130 [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench-xml130]
 // dotnet run -c Release --project bench -- boundaries [--source ../shared/data/adminunits/vietnam-3d-map] [--out reports/Maps/communes-2025.bin.gz]
 // Generates the ~1M-person snapshot once (in a child process, so the peak memory printed is the load's own),
 // then: load (loader vs appender), kpi (mart build, HTTP latency cached/uncached), ncd (estimates, risk model).
@@ -23,6 +24,13 @@ static class BenchProgram
             Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-bench")));
 
         if (verb == "generate") { LoadBench.Generate(settings); return 0; }
+        if (verb == "xml130")
+        {
+            Console.WriteLine("== XML 130 conversion ==");
+            Xml130Bench.Run(settings with { Dir = Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-bench-xml130")) });
+            return 0;
+        }
+        if (verb == "xml130-convert") return Xml130Bench.Convert(settings.Dir, int.Parse(Opt("--every", "1"), CultureInfo.InvariantCulture));
         if (verb == "excel" && File.Exists(settings.Warehouse))
         {
             Console.WriteLine("\n== Excel appendix workbook ==");

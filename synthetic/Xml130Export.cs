@@ -58,8 +58,10 @@ public static class Xml130Export
             E(x1, "CAN_NANG", ((FloatArray)b.Column("weight_kg")).GetValue(i)?.ToString("0.##", Inv));
             x1.Append("</TONG_HOP>");
             var x5 = new StringBuilder();
-            if (((Int16Array)b.Column("systolic")).GetValue(i) is { } sys && ((Int16Array)b.Column("diastolic")).GetValue(i) is { } dia)
-                x5.Append($"<CHI_TIET_DIEN_BIEN_BENH><MA_LK>{Esc(id)}</MA_LK><STT>1</STT><DIEN_BIEN_LS><![CDATA[CSST<M80_HA{sys}/{dia}_NT18>]]></DIEN_BIEN_LS><THOI_DIEM_DBLS>{T(time)}</THOI_DIEM_DBLS></CHI_TIET_DIEN_BIEN_BENH>");
+            var note = Note(((Int16Array)b.Column("systolic")).GetValue(i), ((Int16Array)b.Column("diastolic")).GetValue(i),
+                ((FloatArray)b.Column("height_cm")).GetValue(i), ((FloatArray)b.Column("waist_cm")).GetValue(i));
+            if (note.Length > 0)
+                x5.Append($"<CHI_TIET_DIEN_BIEN_BENH><MA_LK>{Esc(id)}</MA_LK><STT>1</STT><DIEN_BIEN_LS><![CDATA[{note}]]></DIEN_BIEN_LS><THOI_DIEM_DBLS>{T(time)}</THOI_DIEM_DBLS></CHI_TIET_DIEN_BIEN_BENH>");
             byId[id] = episodes.Count;
             episodes.Add((facility, id, x1, new StringBuilder(), new StringBuilder(), x5));
             sent.Add(id);
@@ -120,6 +122,30 @@ public static class Xml130Export
         Registry(snapshot, registryFolder, manifest, sent);
         return episodes.Count;
     }
+
+    /// <summary>
+    /// The XML5 note of a visit: blood pressure in the QĐ 4750 vital-signs code, height and waist in the note's free text,
+    /// the only place XML 130 leaves for them (no XML1 field, no CSST key), written as a clinician would:
+    /// <c>CSST&lt;M80_HA150/90_NT18&gt; Chiều cao: 158,5 cm; vòng bụng: 82 cm.</c>
+    /// </summary>
+    internal static string Note(short? systolic, short? diastolic, float? height, float? waist)
+    {
+        var note = new StringBuilder();
+        if (systolic is { } sys && diastolic is { } dia) note.Append(Inv, $"CSST<M80_HA{sys}/{dia}_NT18>");
+        var free = new List<string>(2);
+        if (height is { } h && !float.IsNaN(h)) free.Add($"Chiều cao: {Vi(h)} cm");
+        if (waist is { } w && !float.IsNaN(w)) free.Add($"vòng bụng: {Vi(w)} cm");
+        if (free.Count > 0)
+        {
+            if (note.Length > 0) note.Append(' ');
+            var text = string.Join("; ", free);
+            note.Append(char.ToUpperInvariant(text[0])).Append(text, 1, text.Length - 1).Append('.');
+        }
+        return note.ToString();
+    }
+
+    /// <summary>A measurement with the Vietnamese decimal comma (158,5), as many decimals as the value has.</summary>
+    static string Vi(float v) => v.ToString("0.##", Inv).Replace('.', ',');
 
     static void File(StreamWriter w, string type, string inner) =>
         w.Write($"<FILEHOSO><LOAIHOSO>{type}</LOAIHOSO><NOIDUNGFILE>{Convert.ToBase64String(Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + inner))}</NOIDUNGFILE></FILEHOSO>");

@@ -11,7 +11,7 @@ public sealed class CliUsageException(string message) : Exception(message);
 public sealed class CliArgs
 {
     /// <summary>Options whose value is a file or folder, for every verb.</summary>
-    public static readonly IReadOnlyList<string> PathOptions = ["--db", "--out", "--persons"];
+    public static readonly IReadOnlyList<string> PathOptions = ["--db", "--out", "--persons", "--xml130"];
 
     readonly Dictionary<string, string> options = new(StringComparer.Ordinal);
     readonly HashSet<string> flags = new(StringComparer.Ordinal);

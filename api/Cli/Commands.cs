@@ -19,7 +19,7 @@ public static class Commands
 
         Cách dùng (dotnet run --project api -- <lệnh> ...):
           (không tham số)                      tạo kho demo (nếu chưa có) rồi phục vụ nó
-          generate --province <mã> --scale <tỉ lệ> --from <yyyy-MM> --to <yyyy-MM> --out <thư mục> [--seed <n>]
+          generate --province <mã> --scale <tỉ lệ> --from <yyyy-MM> --to <yyyy-MM> --out <thư mục> [--seed <n>] [--xml130 <thư mục>]
           load <thư mục ảnh chụp>... --db <tệp> [--replace]
           population <tệp csv> --db <tệp>
           snapshots --db <tệp>
@@ -85,10 +85,18 @@ public static class Commands
             ParseMonth(a.Required("--to"), "--to"),
             a.Required("--out"),
             a.Optional("--seed") is { } s ? ParseInt(s, "--seed") : 20250701);
+        var xml = a.Optional("--xml130");
         a.NoOthers();
         IReadOnlyList<string> folders;
         using (var progress = new LineProgress(output)) folders = SyntheticProvince.Generate(options, progress);
         output.WriteLine($"Đã tạo {folders.Count} ảnh chụp trong {Path.GetFullPath(options.OutDir)} (kèm truth.json và population.csv).");
+        if (xml is not null)
+        {
+            // The last snapshot's facility visits from --from on, as a province's HIS would send them (docs/xml130.md).
+            var registry = Path.Combine(xml, "registry");
+            var episodes = Xml130Export.Write(folders[^1], xml, registry, options.From);
+            output.WriteLine(string.Create(Vi, $"Đã ghi {episodes:N0} lượt khám từ {options.From:dd/MM/yyyy} của ảnh chụp {Path.GetFileName(folders[^1])} thành tệp XML 130 trong {Path.GetFullPath(xml)}; sổ hồ sơ (--persons cho lệnh xml130): {Path.GetFullPath(registry)}"));
+        }
         return 0;
     }
 

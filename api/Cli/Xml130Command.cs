@@ -52,6 +52,9 @@ public static class Xml130Command
         o.WriteLine($"Hồ sơ giữ lại: {N(r.Kept)}; ghép được với hồ sơ sức khỏe: {N(r.Matched)} ({P(r.Matched)})");
         o.WriteLine($"  theo số CCCD: {N(r.MatchedBy["citizen_id"])} ({P(r.MatchedBy["citizen_id"])}); theo thẻ BHYT: {N(r.MatchedBy["insurance_card"])} ({P(r.MatchedBy["insurance_card"])}); theo họ tên + ngày sinh + xã: {N(r.MatchedBy["name_birth_commune"])} ({P(r.MatchedBy["name_birth_commune"])}); nhiều hồ sơ cùng khớp: {N(r.Ambiguous)}");
         o.WriteLine($"  không có hồ sơ sức khỏe: {N(r.Unmatched)} ({P(r.Unmatched)})");
+        var rows = r.Rows;
+        o.WriteLine($"Dòng chi tiết đã đọc: XML2 (thuốc) {N(rows.Xml2)}, XML4 (cận lâm sàng) {N(rows.Xml4)}, XML5 (diễn biến lâm sàng) {N(rows.Xml5)}; kết quả giữ mã riêng (kho dữ liệu lưu, không diễn giải): {N(rows.Xml4Uninterpreted)}");
+        o.WriteLine($"Dòng bỏ qua, không ghi: {N(rows.SkippedTotal)} (thuốc thiếu TEN_THUOC: {N(rows.Skipped["xml2_without_drug_name"])}; cận lâm sàng chưa có kết quả GIA_TRI: {N(rows.Skipped["xml4_without_value"])}; cận lâm sàng không có mã hay tên chỉ số: {N(rows.Skipped["xml4_without_test"])}; dòng mang MA_LK khác XML1: {N(rows.Skipped["other_ma_lk"])})");
         if (r.Succeeded) o.WriteLine($"Đã ghi: {N(r.Encounters)} lượt khám, {N(r.Labs)} xét nghiệm, {N(r.Medications)} dòng thuốc.");
         if (r.UnrecordedVisitors.Count > 0)
         {

@@ -235,12 +235,91 @@ public sealed class ConversionTests : IDisposable
         Assert.Equal(2, Commands.Run(["xml130", "ok.xml", "--persons", persons, "--out", "o", "--max-reject-share", "2"], output, error, root));
     }
 
+    [Fact]
+    public void ChildRowsThatAreNotWrittenAreCountedByReasonInTheReportAndTheSummary()
+    {
+        const string lk = "01001-R";
+        var xml2 = "<CHITIEU_CHITIET_THUOC><DSACH_CHI_TIET_THUOC>" +
+                   $"<CHI_TIET_THUOC><MA_LK>{lk}</MA_LK><MA_THUOC>40.17</MA_THUOC><TEN_THUOC/><NGAY_YL>202509101500</NGAY_YL></CHI_TIET_THUOC>" +
+                   $"<CHI_TIET_THUOC><MA_LK>{lk}</MA_LK><MA_THUOC>amlodipin</MA_THUOC><TEN_THUOC>Amlodipin 5mg</TEN_THUOC><NGAY_YL>202509101500</NGAY_YL></CHI_TIET_THUOC>" +
+                   "<CHI_TIET_THUOC><MA_LK>01001-OTHER</MA_LK><MA_THUOC>metformin</MA_THUOC><TEN_THUOC>Metformin 500mg</TEN_THUOC><NGAY_YL>202509101500</NGAY_YL></CHI_TIET_THUOC>" +
+                   "</DSACH_CHI_TIET_THUOC></CHITIEU_CHITIET_THUOC>";
+        var xml4 = Envelope.Xml4(lk, (LabCodes.GlucoseService, "Glucose", "6,2", "mmol/L"), ("18.0001.0001", "Chụp X-quang ngực thẳng", "", ""),
+            ("22.0120.1370", "Tổng phân tích nước tiểu: Protein", "Âm tính", ""), ("", "", "5", "g/L"));
+        new Envelope().Add(("XML1", Envelope.Xml1(lk, citizen: "001190000001")), ("XML2", xml2), ("XML4", xml4),
+                ("XML5", Envelope.Xml5("01001-OTHER", "CSST<HA190/120>")))
+            .Write(File("rows.xml"));
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = Commands.Run(["xml130", "rows.xml", "--persons", Persons(), "--out", "out"], output, error, root);
+
+        Assert.True(code == 0, error.ToString());
+        var r = Xml130Report.Read(Out + Xml130Report.Suffix).Rows;
+        Assert.Equal((3L, 4L, 1L, 1L), (r.Xml2, r.Xml4, r.Xml5, r.Xml4Uninterpreted));
+        Assert.Equal(new Dictionary<string, long>
+        {
+            ["xml2_without_drug_name"] = 1, ["xml4_without_value"] = 1, ["xml4_without_test"] = 1, ["other_ma_lk"] = 2,
+        }, r.Skipped);
+        Assert.Equal(new string?[] { "Amlodipin 5mg" }, Rows(Out, "medications.arrow").Where(m => (string?)m["encounter_id"] == lk).Select(m => (string?)m["drug_name"]).ToArray());
+        Assert.Equal(new string?[] { "GLU_FASTING", "22.0120.1370" }, Rows(Out, "labs.arrow").Where(l => (string?)l["encounter_id"] == lk).Select(l => (string?)l["test"]).ToArray());
+        Assert.Null(Rows(Out, "encounters.arrow").Single(e => (string?)e["encounter_id"] == lk)["systolic"]);
+        Assert.Contains("Dòng bỏ qua, không ghi: 5 (thuốc thiếu TEN_THUOC: 1; cận lâm sàng chưa có kết quả GIA_TRI: 1; cận lâm sàng không có mã hay tên chỉ số: 1; dòng mang MA_LK khác XML1: 2)", output.ToString());
+    }
+
+    [Fact]
+    public void GenerateWritesXml130AndARegistryThatTheXml130VerbConvertsBack()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var generated = Commands.Run(["generate", "--province", "20", "--scale", "0.002", "--from", "2025-09", "--to", "2025-09",
+            "--out", "gen", "--xml130", "gen-xml"], output, error, root);
+
+        Assert.True(generated == 0, error.ToString());
+        Assert.Contains("thành tệp XML 130 trong", output.ToString());
+        Assert.NotEmpty(Directory.GetFiles(File("gen-xml"), "GIAMDINHHS_*.xml"));
+        var converted = Commands.Run(["xml130", "gen-xml", "--persons", Path.Combine("gen-xml", "registry"), "--out", "gen-out"], output, error, root);
+        Assert.True(converted == 0, error.ToString());
+        var report = Xml130Report.Read(File("gen-out") + Xml130Report.Suffix);
+        Assert.True(report.Kept > 0 && report.Kept == report.Matched && report.Rejected == 0, $"{report.Kept} kept, {report.Matched} matched, {report.Rejected} rejected");
+        var direct = Directory.GetDirectories(File("gen")).Single(d => System.IO.File.Exists(Path.Combine(d, Manifest.FileName)));
+        Assert.Equal(Manifest.Read(direct).Files.Single(f => f.Name == "encounters.arrow").Rows, Manifest.Read(File("gen-out")).Files.Single(f => f.Name == "encounters.arrow").Rows);
+    }
+
     [Theory]
     [InlineData("CSST<M75_T37_HA120/70_ NT18_HL2>", 120, 70)]
     [InlineData("csst < M 82 _ HA 150 / 90 >", 150, 90)]
     [InlineData("Bệnh nhân tỉnh. Huyết áp: 130/80 mmHg", 130, 80)]
     public void BloodPressureIsReadFromTheVitalSignsCodeWhateverTheSpacing(string text, short sys, short dia) =>
         Assert.Equal(((short, short)?)(sys, dia), Vitals.BloodPressure(text));
+
+    [Theory]
+    [InlineData("CSST<M80_HA150/90_NT18> Chiều cao: 158,5 cm; vòng bụng: 82 cm.", 158.5f, 82f)]
+    [InlineData("CHIEU CAO 1,62 m, vong bung=90cm", 162f, 90f)]
+    [InlineData("chiều cao 400", 400f, null)]
+    [InlineData("Khám tim phổi bình thường; cao huyết áp", null, null)]
+    public void HeightAndWaistAreReadFromTheNotesFreeText(string text, float? height, float? waist)
+    {
+        var folded = HoSoSucKhoe.Warehouse.Text.Fold(text);
+        Assert.Equal((height, waist), (Vitals.Height(folded), Vitals.Waist(folded)));
+    }
+
+    [Fact]
+    public void HeightAndWaistOfTheEarliestNoteReachTheEncounter()
+    {
+        new Envelope().Add(("XML1", Envelope.Xml1("01001-H", citizen: "001190000001")),
+                ("XML5", "<CHITIEU_CHITIET_DIENBIENLAMSANG><DSACH_CHI_TIET_DIEN_BIEN_BENH>" +
+                         "<CHI_TIET_DIEN_BIEN_BENH><MA_LK>01001-H</MA_LK><DIEN_BIEN_LS>Chiều cao: 171 cm</DIEN_BIEN_LS><THOI_DIEM_DBLS>202509101500</THOI_DIEM_DBLS></CHI_TIET_DIEN_BIEN_BENH>" +
+                         "<CHI_TIET_DIEN_BIEN_BENH><MA_LK>01001-H</MA_LK><DIEN_BIEN_LS><![CDATA[CSST<HA128/82> Chiều cao: 170,5 cm; vòng bụng: 88 cm.]]></DIEN_BIEN_LS><THOI_DIEM_DBLS>202509101440</THOI_DIEM_DBLS></CHI_TIET_DIEN_BIEN_BENH>" +
+                         "</DSACH_CHI_TIET_DIEN_BIEN_BENH></CHITIEU_CHITIET_DIENBIENLAMSANG>"))
+            .Write(File("h.xml"));
+
+        Xml130Converter.Convert(new Xml130Options([File("h.xml")], Persons(), Out));
+
+        var enc = Rows(Out, "encounters.arrow").Single(r => (string?)r["encounter_id"] == "01001-H");
+        Assert.Equal(((float?)170.5f, (float?)88f, (float?)60.5f, (short?)128), ((float?)enc["height_cm"], (float?)enc["waist_cm"], (float?)enc["weight_kg"], (short?)enc["systolic"]));
+    }
 
     [Fact]
     public void ResidenceCodesAreCarriedAcrossThe2025Merger()

@@ -85,6 +85,27 @@ internal sealed class ContractTable : IDisposable
         EndRow();
     }
 
+    /// <summary>Writes <paramref name="batch"/> whole (its columns reordered to this file's) when every column has this
+    /// file's type; false, and nothing written, otherwise. Rows appended before are flushed first, so order is kept.</summary>
+    public bool TryWriteBatch(RecordBatch batch)
+    {
+        var arrays = new IArrowArray[_schema.FieldsList.Count];
+        for (var c = 0; c < arrays.Length; c++)
+        {
+            var field = _schema.FieldsList[c];
+            var index = batch.Schema.GetFieldIndex(field.Name);
+            if (index < 0 || !SameType(batch.Schema.FieldsList[index].DataType, field.DataType)) return false;
+            arrays[c] = batch.Column(index);
+        }
+        Flush();
+        _writer.WriteRecordBatch(new RecordBatch(_schema, arrays, batch.Length));
+        Rows += batch.Length;
+        return true;
+    }
+
+    static bool SameType(IArrowType a, IArrowType b) =>
+        a.TypeId == b.TypeId && (a is not TimestampType ta || b is TimestampType tb && ta.Unit == tb.Unit && ta.Timezone == tb.Timezone);
+
     public void EndRow()
     {
         if (_column != _builders.Length) throw new InvalidOperationException($"row of {_column} values, {_builders.Length} columns");

@@ -2,12 +2,27 @@ using System.Xml;
 
 namespace HoSoSucKhoe.Warehouse.Xml130;
 
-/// <summary>One HOSO of an envelope, its inner files base64-decoded (LOAIHOSO → bytes, or why they could not be).</summary>
+/// <summary>One HOSO of an envelope: its inner files as read (LOAIHOSO, base64 text), decoded by <see cref="Decode"/>
+/// (LOAIHOSO → bytes, or why they could not be) on the thread that parses the episode.</summary>
 internal sealed class RawHoso
 {
     public int Position { get; init; }
+    public List<(string Type, string Base64)> Encoded { get; } = [];
     public Dictionary<string, byte[]> Files { get; } = new(StringComparer.Ordinal);
     public List<(string Type, string Reason)> Errors { get; } = [];
+
+    public void Decode()
+    {
+        foreach (var (type, text) in Encoded)
+        {
+            var buffer = new byte[text.Length * 3 / 4 + 3];
+            if (!Convert.TryFromBase64String(text.Trim(), buffer, out var written))
+                Errors.Add((type, $"NOIDUNGFILE của {type} không phải base64 hợp lệ."));
+            else if (!Files.TryAdd(type, buffer[..written]))
+                Errors.Add((type, $"HOSO có hai tệp {type}."));
+        }
+        Encoded.Clear();
+    }
 }
 
 /// <summary>The envelope's header: MACSKCB and NGAYLAP (read before the HOSO, for the order of corrections).</summary>
@@ -112,7 +127,7 @@ internal static class EnvelopeReader
                         type = reader.ReadElementContentAsString().Trim().ToUpperInvariant();
                         break;
                     case "NOIDUNGFILE":
-                        Decode(hoso, type ?? "?", reader.ReadElementContentAsString());
+                        hoso.Encoded.Add((type ?? "?", reader.ReadElementContentAsString()));
                         break;
                     case "FILEHOSO":
                         type = null;
@@ -127,14 +142,5 @@ internal static class EnvelopeReader
         }
         catch (XmlException e) { throw new EnvelopeException($"tệp không phải XML hợp lệ (dòng {e.LineNumber}, cột {e.LinePosition}): {e.Message}", position); }
         return hoso;
-    }
-
-    static void Decode(RawHoso hoso, string type, string text)
-    {
-        var buffer = new byte[text.Length * 3 / 4 + 3];
-        if (!Convert.TryFromBase64String(text.Trim(), buffer, out var written))
-            hoso.Errors.Add((type, $"NOIDUNGFILE của {type} không phải base64 hợp lệ."));
-        else if (!hoso.Files.TryAdd(type, buffer[..written]))
-            hoso.Errors.Add((type, $"HOSO có hai tệp {type}."));
     }
 }

@@ -16,6 +16,9 @@ internal sealed class Episode
     public float? Weight { get; init; }
     public short? Systolic { get; set; }
     public short? Diastolic { get; set; }
+    /// <summary>From the free text of XML5 (no XML 130 field carries height or waist).</summary>
+    public float? Height { get; set; }
+    public float? Waist { get; set; }
     public bool Format4210 { get; init; }
 
     public string? CitizenId { get; init; }
@@ -30,6 +33,21 @@ internal sealed class Episode
 
     public List<LabItem> Labs { get; } = [];
     public List<MedItem> Meds { get; } = [];
+    /// <summary>The XML2/XML4/XML5 rows read for this episode and those not written (docs/xml130.md, "Rows").</summary>
+    public RowCounts Rows;
+}
+
+/// <summary>Child rows of one episode or a whole batch: read per table, and the ones not written, by reason.</summary>
+internal struct RowCounts
+{
+    public long Xml2, Xml4, Xml5, Xml4Uninterpreted, Xml2WithoutName, Xml4WithoutValue, Xml4WithoutTest, OtherMaLk;
+
+    public void Add(in RowCounts o)
+    {
+        Xml2 += o.Xml2; Xml4 += o.Xml4; Xml5 += o.Xml5; Xml4Uninterpreted += o.Xml4Uninterpreted;
+        Xml2WithoutName += o.Xml2WithoutName; Xml4WithoutValue += o.Xml4WithoutValue; Xml4WithoutTest += o.Xml4WithoutTest;
+        OtherMaLk += o.OtherMaLk;
+    }
 }
 
 internal readonly record struct LabItem(long Time, string Test, string Value, string? Unit);

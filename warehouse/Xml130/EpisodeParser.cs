@@ -20,8 +20,10 @@ internal static partial class EpisodeParser
 {
     const string Xml1Row = "TONG_HOP", Xml2Row = "CHI_TIET_THUOC", Xml4Row = "CHI_TIET_CLS", Xml5Row = "CHI_TIET_DIEN_BIEN_BENH";
 
+    /// <summary>Decodes and parses one HOSO; safe to call from several threads at once (one HOSO per call).</summary>
     public static Episode Parse(RawHoso hoso, string? envelopeFacility)
     {
+        hoso.Decode();
         if (!hoso.Files.TryGetValue("XML1", out var xml1))
         {
             var (type, reason) = hoso.Errors.FirstOrDefault(e => e.Type == "XML1");
@@ -78,27 +80,48 @@ internal static partial class EpisodeParser
             BirthDate = birthDate, Sex = sex, Province = Get(fields, "MATINH_CU_TRU"), District = Get(fields, "MAHUYEN_CU_TRU"),
             Commune = Get(fields, "MAXA_CU_TRU"),
         };
-        if (hoso.Files.TryGetValue("XML2", out var xml2)) ForEachRow(xml2, "XML2", Xml2Row, maLk, f => Medication(episode, f));
-        if (hoso.Files.TryGetValue("XML4", out var xml4)) ForEachRow(xml4, "XML4", Xml4Row, maLk, f => Lab(episode, f));
+        if (hoso.Files.TryGetValue("XML2", out var xml2))
+            ForEachRow(xml2, "XML2", Xml2Row, maLk, f => { episode.Rows.Xml2++; if (Own(episode, f)) Medication(episode, f); });
+        if (hoso.Files.TryGetValue("XML4", out var xml4))
+            ForEachRow(xml4, "XML4", Xml4Row, maLk, f => { episode.Rows.Xml4++; if (Own(episode, f)) Lab(episode, f); });
         if (hoso.Files.TryGetValue("XML5", out var xml5))
         {
-            long first = long.MaxValue;
+            // Each measurement from the earliest note that has it.
+            long bpAt = long.MaxValue, heightAt = long.MaxValue, waistAt = long.MaxValue;
             ForEachRow(xml5, "XML5", Xml5Row, maLk, f =>
             {
+                episode.Rows.Xml5++;
+                if (!Own(episode, f)) return;
                 var text = Get(f, "DIEN_BIEN_LS") ?? Get(f, "DIEN_BIEN");
                 var time = Time(maLk, "THOI_DIEM_DBLS", Get(f, "THOI_DIEM_DBLS")) ?? visit;
-                if (text is null || time >= first || Vitals.BloodPressure(text) is not { } bp) return;
-                first = time;
-                (episode.Systolic, episode.Diastolic) = bp;
+                if (text is null) return;
+                if (time < bpAt && Vitals.BloodPressure(text) is { } bp)
+                {
+                    bpAt = time;
+                    (episode.Systolic, episode.Diastolic) = bp;
+                }
+                if (time >= heightAt && time >= waistAt) return;
+                var folded = Text.Fold(text);
+                if (time < heightAt && Vitals.Height(folded) is { } h) { heightAt = time; episode.Height = h; }
+                if (time < waistAt && Vitals.Waist(folded) is { } w) { waistAt = time; episode.Waist = w; }
             });
         }
         return episode;
     }
 
+    /// <summary>A child row belongs to the episode unless it names another MA_LK (then it is skipped and counted, never
+    /// attached to the wrong visit); rows without MA_LK belong to their HOSO.</summary>
+    static bool Own(Episode e, Dictionary<string, string> f)
+    {
+        if (Get(f, "MA_LK") is not { } own || own == e.MaLk) return true;
+        e.Rows.OtherMaLk++;
+        return false;
+    }
+
     static void Medication(Episode e, Dictionary<string, string> f)
     {
         var name = Get(f, "TEN_THUOC");
-        if (name is null) return; // not a medicine line we can name (oxygen, blood are coded only): nothing to classify
+        if (name is null) { e.Rows.Xml2WithoutName++; return; } // coded-only lines (oxygen, blood): nothing to classify
         var code = Get(f, "MA_THUOC");
         var time = Time(e.MaLk, "NGAY_YL", Get(f, "NGAY_YL")) ?? e.VisitTime;
         e.Meds.Add(new MedItem(time, name, code is null or "00.0000" ? null : code, DaysSupply(Get(f, "LIEU_DUNG"))));
@@ -107,9 +130,10 @@ internal static partial class EpisodeParser
     static void Lab(Episode e, Dictionary<string, string> f)
     {
         // The value as given (GIA_TRI is text: "6,8", " <5.5", "Âm tính"); a row without a value is not a result yet.
-        if (!f.TryGetValue("GIA_TRI", out var value) || string.IsNullOrWhiteSpace(value)) return;
+        if (!f.TryGetValue("GIA_TRI", out var value) || string.IsNullOrWhiteSpace(value)) { e.Rows.Xml4WithoutValue++; return; }
         var test = LabCodes.Test(Get(f, "MA_DICH_VU"), Get(f, "MA_CHI_SO"), Get(f, "TEN_CHI_SO"));
-        if (test is null) return;
+        if (test is null) { e.Rows.Xml4WithoutTest++; return; }
+        if (!LabCodes.Interpreted(test)) e.Rows.Xml4Uninterpreted++;
         var time = Time(e.MaLk, "NGAY_KQ", Get(f, "NGAY_KQ")) ?? e.VisitTime;
         e.Labs.Add(new LabItem(time, test, value, Get(f, "DON_VI_DO")));
     }
@@ -137,13 +161,47 @@ internal static partial class EpisodeParser
     static string? Get(Dictionary<string, string> f, string key) =>
         f.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
-    /// <summary>Calls <paramref name="row"/> with the child elements (name → text) of every <paramref name="rowName"/>.</summary>
+    // The inner files parsed on one thread share a name table (not thread-safe, hence one per thread), so element names
+    // are atomised once rather than once per file; only the fields the conversion reads are turned into strings (the
+    // others are skipped, still checked as XML).
+    [ThreadStatic] static XmlReaderSettings? inner;
+
+    static XmlReaderSettings Inner => inner ??= Clone(EnvelopeReader.Settings);
+
+    static XmlReaderSettings Clone(XmlReaderSettings s)
+    {
+        var c = s.Clone();
+        c.NameTable = new NameTable();
+        c.CloseInput = false;
+        return c;
+    }
+
+    static HashSet<string> Fields(params string[] names) => new(names, StringComparer.Ordinal);
+
+    static readonly HashSet<string> Xml1Fields = Fields("MA_LK", "MA_CSKCB", "NGAY_VAO", "NGAY_RA", "MA_LOAI_KCB", "MA_BENH_CHINH",
+        "MA_BENH_KT", "MA_BENH", "MA_BENHKHAC", "NGAY_SINH", "GIOI_TINH", "MA_THE_BHYT", "MA_THE", "SO_CCCD", "HO_TEN", "MATINH_CU_TRU",
+        "MAHUYEN_CU_TRU", "MAXA_CU_TRU", "CAN_NANG");
+    static readonly HashSet<string> Xml2Fields = Fields("MA_LK", "TEN_THUOC", "MA_THUOC", "NGAY_YL", "LIEU_DUNG");
+    static readonly HashSet<string> Xml4Fields = Fields("MA_LK", "GIA_TRI", "MA_DICH_VU", "MA_CHI_SO", "TEN_CHI_SO", "NGAY_KQ", "DON_VI_DO");
+    static readonly HashSet<string> Xml5Fields = Fields("MA_LK", "DIEN_BIEN_LS", "DIEN_BIEN", "THOI_DIEM_DBLS");
+
+    static HashSet<string> FieldsOf(string rowName) => rowName switch
+    {
+        Xml1Row => Xml1Fields, Xml2Row => Xml2Fields, Xml4Row => Xml4Fields, _ => Xml5Fields,
+    };
+
+    [ThreadStatic] static Dictionary<string, string>? rowFields;
+
+    /// <summary>Calls <paramref name="row"/> with the child elements (name → text) of every <paramref name="rowName"/>
+    /// that the conversion reads.</summary>
     static void ForEachRow(byte[] content, string type, string rowName, string? maLk, Action<Dictionary<string, string>> row)
     {
-        var fields = new Dictionary<string, string>(48, StringComparer.Ordinal);
+        var wanted = FieldsOf(rowName);
+        var fields = rowFields ??= new Dictionary<string, string>(32, StringComparer.Ordinal);
         try
         {
-            using var reader = XmlReader.Create(new MemoryStream(content, writable: false), EnvelopeReader.Settings);
+            using var stream = new MemoryStream(content, writable: false);
+            using var reader = XmlReader.Create(stream, Inner);
             while (reader.Read())
             {
                 if (reader.NodeType != XmlNodeType.Element || reader.LocalName != rowName) continue;
@@ -154,12 +212,11 @@ internal static partial class EpisodeParser
                     var more = reader.Read();
                     while (more && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
                     {
-                        if (reader.NodeType == XmlNodeType.Element)
-                        {
-                            var name = reader.LocalName;
-                            fields[name] = reader.ReadElementContentAsString();
-                        }
-                        else more = reader.Read();
+                        if (reader.NodeType != XmlNodeType.Element) { more = reader.Read(); continue; }
+                        var name = reader.LocalName;
+                        if (wanted.Contains(name)) fields[name] = reader.ReadElementContentAsString();
+                        else reader.Skip();
+                        more = !reader.EOF;
                     }
                 }
                 row(fields);

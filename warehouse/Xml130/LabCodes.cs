@@ -11,6 +11,9 @@ internal static class LabCodes
 
     static readonly HashSet<string> Known = ["GLU_FASTING", "GLU_RANDOM", "HBA1C", "CHOL_TOTAL", "LDL", "HDL", "TG", "CREATININE"];
 
+    /// <summary>Whether the warehouse interprets the test (parses its value and unit); other codes are stored as given.</summary>
+    public static bool Interpreted(string test) => Known.Contains(test);
+
     public static string? Test(string? service, string? index, string? name)
     {
         if (index is not null && Known.Contains(index.ToUpperInvariant())) return index.ToUpperInvariant();

@@ -40,8 +40,8 @@ internal static class SnapshotOutput
             if (batch.Winner[e.EncounterId] != e.Seq) continue; // sent again later in the batch
             var record = persons.RecordId(e.Record);
             encounters.Add(e.EncounterId).Add(record).Add(e.Facility).Add(e.VisitTime).Add(e.Kind).Add(e.IcdMain).Add(e.IcdOther)
-                .Add(e.Systolic == 0 ? null : e.Systolic).Add(e.Diastolic == 0 ? null : e.Diastolic).Add(null)
-                .Add(float.IsNaN(e.Weight) ? null : e.Weight).Add(null).EndRow();
+                .Add(e.Systolic == 0 ? null : e.Systolic).Add(e.Diastolic == 0 ? null : e.Diastolic).Add(Value(e.Height))
+                .Add(Value(e.Weight)).Add(Value(e.Waist)).EndRow();
             foreach (var l in e.Labs)
                 labs.Add(e.EncounterId).Add(record).Add(l.Time).Add(l.Test).Add(l.Value).Add(l.Unit).EndRow();
             foreach (var m in e.Meds)
@@ -62,22 +62,37 @@ internal static class SnapshotOutput
         WriteManifest(work, manifest, snapshotId, asOf, persons.Count, report);
     }
 
+    static float? Value(float f) => float.IsNaN(f) ? null : f;
+
     /// <summary>Copies a history file, leaving out the rows of encounters sent again; returns the encounters left out.</summary>
     static long CopyHistory(string path, ContractTable into, HashSet<string> resent)
     {
         long left = 0;
+        var lookup = resent.GetAlternateLookup<ReadOnlySpan<char>>();
         using var reader = new ArrowFileReader(File.OpenRead(path));
         while (reader.ReadNextRecordBatch() is { } batch)
             using (batch)
             {
                 var ids = (StringArray)batch.Column("encounter_id");
+                var drop = 0;
+                for (var i = 0; i < batch.Length; i++) if (Contains(lookup, ids.GetBytes(i))) drop++;
+                // Most batches hold no encounter sent again: copied whole, without decoding a value.
+                if (drop == 0 && into.TryWriteBatch(batch)) continue;
+                left += drop;
                 for (var i = 0; i < batch.Length; i++)
-                {
-                    if (resent.Contains(ids.GetString(i))) { left++; continue; }
-                    into.Copy(batch, i);
-                }
+                    if (!resent.Contains(ids.GetString(i))) into.Copy(batch, i);
             }
         return left;
+    }
+
+    /// <summary>Whether a UTF-8 id is in the set, without making a string of it.</summary>
+    static bool Contains(HashSet<string>.AlternateLookup<ReadOnlySpan<char>> set, ReadOnlySpan<byte> utf8)
+    {
+        if (set.Set.Count == 0) return false;
+        Span<char> chars = stackalloc char[256];
+        if (utf8.Length > chars.Length) return set.Set.Contains(System.Text.Encoding.UTF8.GetString(utf8));
+        var n = System.Text.Encoding.UTF8.GetChars(utf8, chars);
+        return set.Contains(chars[..n]);
     }
 
     static void WriteManifest(string work, Manifest persons, string snapshotId, DateOnly asOf, long personRows, Xml130Report report)

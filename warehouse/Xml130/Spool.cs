@@ -27,6 +27,8 @@ internal sealed class Spool : IDisposable
         Str(e.IcdMain);
         Str(e.IcdOther);
         w.Write(e.Weight ?? float.NaN);
+        w.Write(e.Height ?? float.NaN);
+        w.Write(e.Waist ?? float.NaN);
         w.Write(e.Systolic ?? 0);
         w.Write(e.Diastolic ?? 0);
         w.Write(e.Labs.Count);
@@ -54,6 +56,7 @@ internal sealed class Spool : IDisposable
             {
                 Seq = r.ReadInt32(), Record = r.ReadInt32(), EncounterId = r.ReadString(), Facility = r.ReadString(),
                 VisitTime = r.ReadInt64(), Kind = r.ReadString(), IcdMain = Str(), IcdOther = Str(), Weight = r.ReadSingle(),
+                Height = r.ReadSingle(), Waist = r.ReadSingle(),
                 Systolic = r.ReadInt16(), Diastolic = r.ReadInt16(),
             };
             var labs = r.ReadInt32();
@@ -75,7 +78,7 @@ internal sealed class SpooledEpisode
     public required string EncounterId, Facility, Kind;
     public long VisitTime;
     public string? IcdMain, IcdOther;
-    public float Weight;
+    public float Weight, Height, Waist;
     public short Systolic, Diastolic;
     public List<LabItem> Labs { get; } = [];
     public List<MedItem> Meds { get; } = [];

@@ -18,6 +18,8 @@ public sealed record Xml130Options(IReadOnlyList<string> Inputs, string PersonsD
 public static class Xml130Converter
 {
     static readonly CultureInfo Vi = CultureInfo.GetCultureInfo("vi-VN");
+    const int ChunkSize = 256;
+    static readonly ParallelOptions Parallelism = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
 
     public static Xml130Report Convert(Xml130Options o, IProgress<ProgressUpdate>? progress = null)
     {
@@ -41,6 +43,7 @@ public static class Xml130Converter
         var persons = PersonIndex.Read(Path.Combine(o.PersonsDir, SnapshotContract.Persons.Name));
         var residence = new Residence(ReferenceData.Load(), manifest.AdminCodes);
         var lastSecond = Xml130Dates.Seconds(asOf, 23, 59) + 59;
+        report.IndexSeconds = clock.Elapsed.TotalSeconds;
 
         var parent = Path.GetDirectoryName(outDir)!;
         Directory.CreateDirectory(parent);
@@ -58,6 +61,7 @@ public static class Xml130Converter
                     ReadFile(path, header, batch, spool, persons, residence, lastSecond, report);
                 }
             }
+            report.ReadSeconds = clock.Elapsed.TotalSeconds - report.IndexSeconds;
             report.Rejected = batch.Rejected;
             report.Episodes = batch.Episodes;
             report.RejectShare = batch.Episodes == 0 ? 0 : (double)batch.Rejected / batch.Episodes;
@@ -73,6 +77,7 @@ public static class Xml130Converter
             progress?.Report(new ProgressUpdate("Ghi ảnh chụp…", 0.9));
             SnapshotOutput.Write(work, o.PersonsDir, manifest, snapshotId, asOf, batch, persons, report);
             File.Delete(Path.Combine(work, "episodes.spool"));
+            report.WriteSeconds = clock.Elapsed.TotalSeconds - report.IndexSeconds - report.ReadSeconds;
             if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
             Directory.Move(work, outDir);
             report.Succeeded = true;
@@ -118,30 +123,56 @@ public static class Xml130Converter
         var facility = header.Facility;
         var read = 0;
         var is4210 = false;
-        try
+        var rows = new RowCounts();
+        var chunk = new List<RawHoso>(ChunkSize);
+        // HOSO are decoded and parsed in parallel a chunk at a time (bounded memory), then checked, matched and spooled
+        // one by one in file order, so sequence numbers, and with them the corrections rule, do not depend on threads.
+        void Process()
         {
-            foreach (var hoso in EnvelopeReader.Read(path, f => facility = f.Length == 0 ? null : f))
+            var parsed = new object[chunk.Count];
+            var envelopeFacility = facility;
+            Parallel.For(0, chunk.Count, Parallelism, i =>
             {
-                read++;
-                Episode e;
-                try
-                {
-                    e = EpisodeParser.Parse(hoso, facility);
-                    if (e.VisitTime > lastSecond)
-                        throw new EpisodeRejectedException(e.MaLk, "NGAY_VAO",
-                            $"thời điểm đến khám {Xml130Dates.DayOf(e.VisitTime):dd/MM/yyyy} sau ngày của ảnh chụp {Xml130Dates.DayOf(lastSecond):dd/MM/yyyy} (--as-of).");
-                }
-                catch (EpisodeRejectedException x)
+                try { parsed[i] = EpisodeParser.Parse(chunk[i], envelopeFacility); }
+                catch (EpisodeRejectedException x) { parsed[i] = x; }
+            });
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                var hoso = chunk[i];
+                if (parsed[i] is Episode { } e && e.VisitTime > lastSecond)
+                    parsed[i] = new EpisodeRejectedException(e.MaLk, "NGAY_VAO",
+                        $"thời điểm đến khám {Xml130Dates.DayOf(e.VisitTime):dd/MM/yyyy} sau ngày của ảnh chụp {Xml130Dates.DayOf(lastSecond):dd/MM/yyyy} (--as-of).");
+                if (parsed[i] is EpisodeRejectedException x)
                 {
                     rejects.Add(new Xml130Reject(name, hoso.Position, x.MaLk, x.Field, x.Message));
                     continue;
                 }
-                is4210 |= e.Format4210;
-                var ward = residence.Resolve(e.Commune, Xml130Dates.DayOf(e.VisitTime));
-                var (record, rule, ambiguous) = persons.Match(e, ward);
+                var episode = (Episode)parsed[i];
+                is4210 |= episode.Format4210;
+                rows.Add(episode.Rows);
+                var ward = residence.Resolve(episode.Commune, Xml130Dates.DayOf(episode.VisitTime));
+                var (record, rule, ambiguous) = persons.Match(episode, ward);
                 var seq = batch.NextSeq++;
-                if (record >= 0) spool.Write(seq, record, e);
-                pending.Add((e.EncounterId, seq, rule, ambiguous, record >= 0 ? null : (ward, PersonIndex.Identity(e, ward))));
+                if (record >= 0) spool.Write(seq, record, episode);
+                pending.Add((episode.EncounterId, seq, rule, ambiguous, record >= 0 ? null : (ward, PersonIndex.Identity(episode, ward))));
+            }
+            chunk.Clear();
+        }
+        try
+        {
+            try
+            {
+                foreach (var hoso in EnvelopeReader.Read(path, f => facility = f.Length == 0 ? null : f))
+                {
+                    read++;
+                    chunk.Add(hoso);
+                    if (chunk.Count == ChunkSize) Process();
+                }
+            }
+            finally
+            {
+                // Also when the envelope breaks off: the episodes read before are parsed, so their own rejects are listed.
+                if (chunk.Count > 0) Process();
             }
         }
         catch (EnvelopeException x)
@@ -154,6 +185,7 @@ public static class Xml130Converter
             return;
         }
         if (is4210) report.Files4210++;
+        report.Rows.Add(rows);
         report.Rejects.AddRange(rejects);
         batch.Episodes += read;
         batch.Rejected += rejects.Count;
@@ -192,7 +224,7 @@ public static class Xml130Converter
         }
         report.UnrecordedVisitors = people
             .Select(kv => new UnrecordedVisitors(kv.Key.Length == 0 ? null : kv.Key, residence.Name(kv.Key.Length == 0 ? null : kv.Key), kv.Value.Count, episodes[kv.Key]))
-            .OrderByDescending(v => v.People).ThenBy(v => v.WardCode, StringComparer.Ordinal).ToList();
+            .OrderByDescending(v => v.People).ThenBy(v => v.WardCode is null).ThenBy(v => v.WardCode, StringComparer.Ordinal).ToList();
     }
 }
 
