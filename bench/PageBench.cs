@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using HoSoSucKhoe.Api.Access;
 using HoSoSucKhoe.Api.Demo;
+using HoSoSucKhoe.Models.Ncd;
 using HoSoSucKhoe.Warehouse.Marts;
 using HoSoSucKhoe.Warehouse.Snapshots;
 using Microsoft.AspNetCore.Builder;
@@ -135,6 +136,8 @@ static partial class PageBench
             "--urls=http://127.0.0.1:0", $"--Cache:Enabled={cache}", "--Logging:LogLevel:Default=Warning", "--Mail:Enabled=false",
         ], TextWriter.Null, demo);
         await app.StartAsync();
+        // The risk model trains/scores in the background at start: measure pages, not the training beside them.
+        await app.Services.GetRequiredService<RiskModels>().Ready;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new Server(app, new Uri(address));
     }
