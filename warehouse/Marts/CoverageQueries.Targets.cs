@@ -63,7 +63,12 @@ public sealed partial class CoverageQueries
     /// unit's value from the measure's own report (the appendix row, the permanent-residents row, the visitors'
     /// completeness row), the gap in people and the projection fitted to the unit's series up to that snapshot.</summary>
     /// <exception cref="KpiNotFoundException">Unknown snapshot or unit.</exception>
-    public UnitTargetsReport Targets(string code, string? snapshotId = null)
+    public UnitTargetsReport Targets(string code, string? snapshotId = null) => TargetsAndSeries(code, snapshotId).Targets;
+
+    /// <summary>As <see cref="Targets"/>, with the series its projections were fitted to (the unit's points up to the
+    /// snapshot, <see cref="Series"/> in the snapshot's code system): for a caller that shows both, one series query, not two.</summary>
+    /// <exception cref="KpiNotFoundException">Unknown snapshot or unit.</exception>
+    public (UnitTargetsReport Targets, UnitSeries Series) TargetsAndSeries(string code, string? snapshotId = null)
     {
         KpiUnit unit;
         using (var c = db.Open()) (unit, _) = Unit(c, code, snapshotId);
@@ -86,6 +91,6 @@ public sealed partial class CoverageQueries
             return new UnitTargetRow(t, t.Plan ?? "Cấu hình của đơn vị", TargetMeasures.Label(t.Measure), den, num, pct, den is null,
                 gap, meets, projection);
         }).ToList();
-        return new UnitTargetsReport(unit, rows);
+        return (new UnitTargetsReport(unit, rows), series);
     }
 }
