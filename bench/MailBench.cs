@@ -180,6 +180,8 @@ static class MailBench
                 watch.Stop();
                 var sent = rows.Count(r => r.Status == SendStatus.Sent);
                 var arrived = Interlocked.Read(ref received) - before;
+                foreach (var e in rows.Where(r => r.Status != SendStatus.Sent).GroupBy(r => r.Status + ": " + r.Error).Take(5))
+                    Console.WriteLine($"    not sent ({e.Count()}): {e.Key}");
                 Console.WriteLine($"  {label}: {sent:N0} sent ({arrived:N0} arrived, {rows.Count - sent} not sent) in {watch.Elapsed.TotalSeconds:0.00} s = " +
                     $"{sent / watch.Elapsed.TotalSeconds:0.0} messages/s; {reports.Builds} reports built; waiting for reports {dispatcher.ReportTime.TotalSeconds:0.0} s, " +
                     $"SMTP {dispatcher.SmtpTime.TotalSeconds:0.0} s, warehouse {dispatcher.StoreTime.TotalSeconds:0.0} s; {bytes / Math.Max(1, received) / 1024.0:0.0} KiB per message; " +
