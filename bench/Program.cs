@@ -53,7 +53,10 @@ static class BenchProgram
             return 0;
         }
         if (verb == "mail")
+        {
             await MailBench.RunAsync(Opt("--province", "20"), double.Parse(Opt("--scale", "0.01"), CultureInfo.InvariantCulture), settings.Dir);
+            return 0;
+        }
         LoadBench.EnsureGenerated(settings);
         if (verb is "all" or "load" || !File.Exists(settings.Warehouse)) LoadBench.Run(settings);
 

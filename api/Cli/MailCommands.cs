@@ -15,7 +15,7 @@ namespace HoSoSucKhoe.Api.Cli;
 
 /// <summary>
 /// <c>subscriptions add|list|remove</c> and <c>send-now</c> (docs/mail.md). Configuration as the server reads it:
-/// appsettings.json beside the app, then environment variables (<c>Mail__Host</c>, <c>Access__Credentials__0__Name</c>, …);
+/// appsettings.json beside the app, then environment variables (<c>Mail__Host</c>, …); users of user-tied subscriptions from the warehouse (<c>web_user</c>);
 /// <c>--smtp-host</c>, <c>--smtp-port</c> override the SMTP server for one <c>send-now</c>. A warehouse held by a running
 /// server is refused: DuckDB allows one process per file, and only that process sends.
 /// </summary>
@@ -41,7 +41,7 @@ public static class MailCommands
             a.Optional("--scope"), a.Optional("--unit"), a.Optional("--kind"), a.Optional("--cron"), a.Optional("--time-zone"), a.Flag("--skip-unchanged"));
         a.NoOthers();
         using var warehouse = Open(db, "subscriptions add");
-        var (subscription, errors) = Rules(warehouse, Configuration()).Validate(request, Environment.UserName, DateTime.UtcNow);
+        var (subscription, errors) = Rules(warehouse).Validate(request, Environment.UserName, DateTime.UtcNow);
         if (subscription is null)
         {
             foreach (var e in errors.Values.SelectMany(v => v)) error.WriteLine(e);
@@ -91,7 +91,7 @@ public static class MailCommands
         var options = Options.Create(mail);
         var dispatcher = new MailDispatcher(new MailStore(warehouse),
             Reports(new CoverageQueries(warehouse, targets), new NcdDataStore(warehouse)),
-            new MailMessageBuilder(options), Rules(warehouse, configuration).Check, TimeProvider.System, options, NullLogger<MailDispatcher>.Instance);
+            new MailMessageBuilder(options), Rules(warehouse).Check, TimeProvider.System, options, NullLogger<MailDispatcher>.Instance);
         var row = dispatcher.SendNowAsync(id).GetAwaiter().GetResult()
             ?? throw new CliUsageException($"Tham số --subscription: không có đăng ký đang hoạt động mã {id}.");
         output.WriteLine($"Đăng ký {id}, kỳ {row.PeriodLabel} ({row.PeriodKey}): {row.Status}; Message-Id <{row.MessageId}>{(row.Error is null ? "" : "; " + row.Error)}");
@@ -109,8 +109,9 @@ public static class MailCommands
         }
     }
 
-    static SubscriptionRules Rules(WarehouseDb warehouse, IConfiguration configuration) =>
-        new(new UnitScope(new UnitMap(warehouse)), Options.Create(configuration.GetSection("Access").Get<AccessOptions>() ?? new AccessOptions()));
+    /// <summary>The server's rules on this warehouse: its users (<c>web_user</c>) for user-tied subscriptions.</summary>
+    static SubscriptionRules Rules(WarehouseDb warehouse) =>
+        new(new UnitScope(new UnitMap(warehouse)), new UserStore(warehouse, TimeProvider.System, Options.Create(new SignInOptions())));
 
     static IConfiguration Configuration() => new ConfigurationBuilder()
         .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)

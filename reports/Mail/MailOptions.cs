@@ -38,6 +38,11 @@ public sealed class MailOptions
     /// <summary>Wait after the first transient failure; doubled after each further one (1, 2, 4, 8, 16 minutes).</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Sends claimed (and their outcomes recorded) together, in one warehouse transaction each: a commit to the
+    /// file costs more than a message, so one per message halved the rate. A crash strands at most one group as 'sending'
+    /// (docs/mail.md, "At most once").</summary>
+    public int ClaimGroup { get; set; } = 20;
+
     /// <summary>Timeout of one SMTP connection or command.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 

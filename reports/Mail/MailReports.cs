@@ -14,39 +14,64 @@ public sealed record MailReport(string Kind, UnitTargetsReport Targets, UnitSeri
     public KpiUnit Unit => Targets.Unit;
 }
 
-/// <summary>Builds each (unit, kind, period) report once (docs/mail.md, "Built once"), whatever the number of recipients;
-/// the appendix of a province is read once per snapshot for all its communes.</summary>
+/// <summary>Builds each (unit, period) report once (docs/mail.md, "Built once"), whatever the number of recipients and
+/// kinds: the figures and the chart once, the workbook once when an appendix kind asks for it, the cascade once when the
+/// NCD kind does; the appendix of a province is read once per snapshot for all its communes. Thread-safe: the dispatcher
+/// builds ahead in parallel while it sends.</summary>
 public sealed class MailReports(CoverageQueries queries, NcdDataStore ncd, IReportArtifacts artifacts)
 {
     const int LaggingShown = 10;
-    readonly ConcurrentDictionary<(string Unit, string Kind, string Period), Lazy<MailReport>> built = new();
+
+    /// <summary>The kind-independent part of a report, and its kind-specific parts built on first use.</summary>
+    sealed class Built(MailReport core, Func<ReportFile> workbook, Func<(CascadeRow?, NcdSuppression?)> cascade)
+    {
+        public MailReport Core { get; } = core;
+        public Lazy<ReportFile> Workbook { get; } = new(workbook);
+        public Lazy<(CascadeRow? Row, NcdSuppression? Suppression)> Cascade { get; } = new(cascade);
+    }
+
+    readonly ConcurrentDictionary<(string Unit, string Period), Lazy<Built>> built = new();
     readonly ConcurrentDictionary<(string Province, string Snapshot), Lazy<CoverageTable>> provinces = new();
     int builds;
 
-    /// <summary>How many reports were built (not taken from the cache): for tests and the benchmark.</summary>
+    /// <summary>How many (unit, period) reports were built (not taken from the cache): for tests and the benchmark.</summary>
     public int Builds => builds;
+
+    /// <summary>Forgets every report: the dispatcher calls it at the start of each batch, so that a batch reads the latest
+    /// snapshot at its time and builds each (unit, period) once.</summary>
+    public void Clear()
+    {
+        built.Clear();
+        provinces.Clear();
+    }
 
     /// <exception cref="KpiNotFoundException">No snapshot has the unit.</exception>
     public MailReport For(string unitCode, string kind, string periodKey)
     {
-        if (built.Count > 5000) built.Clear();
-        if (provinces.Count > 200) provinces.Clear();
-        var lazy = built.GetOrAdd((unitCode, kind, periodKey), k => new Lazy<MailReport>(() => Build(k.Unit, k.Kind)));
-        try { return lazy.Value; }
-        catch { built.TryRemove(new((unitCode, kind, periodKey), lazy)); throw; }
+        var lazy = built.GetOrAdd((unitCode, periodKey), k => new Lazy<Built>(() => Build(k.Unit)));
+        Built b;
+        try { b = lazy.Value; }
+        catch { built.TryRemove(new((unitCode, periodKey), lazy)); throw; }
+        return kind switch
+        {
+            ReportKinds.MonthlyAppendix => b.Core with { Kind = kind, Attachment = b.Workbook.Value },
+            ReportKinds.MonthlyNcd => b.Core with { Kind = kind, Cascade = b.Cascade.Value.Row, Suppression = b.Cascade.Value.Suppression },
+            _ => b.Core with { Kind = kind },
+        };
     }
 
-    MailReport Build(string code, string kind)
+    Built Build(string code)
     {
         Interlocked.Increment(ref builds);
-        var targets = queries.Targets(code);
+        // Targets fits its projections to the unit's series: the same series draws the chart (one series query, not two).
+        var (targets, series) = queries.TargetsAndSeries(code);
         var s = targets.Unit.Snapshot;
-        var series = queries.Series(code, s.CodeSystem, s.AsOf);
         CoverageTable appendix;
         CoverageRow own;
         IReadOnlyList<CoverageRow> lagging;
         if (targets.Unit.Level == Warehouse.Reference.Levels.Commune)
         {
+            // Every commune of a province from one appendix query of the province per snapshot.
             var province = provinces.GetOrAdd((s.ProvinceCode, s.SnapshotId), k =>
                 new Lazy<CoverageTable>(() => queries.Children(new CoverageRequest(k.Province) { SnapshotId = k.Snapshot }))).Value;
             own = province.Rows.Single(r => r.Code == code);
@@ -61,15 +86,12 @@ public sealed class MailReports(CoverageQueries queries, NcdDataStore ncd, IRepo
             lagging = [.. appendix.Rows.Where(r => r.Targets.FirstOrDefault()?.Meets == false)
                 .OrderBy(r => r.CoveragePct).ThenBy(r => r.Code, StringComparer.Ordinal).Take(LaggingShown)];
         }
-        CascadeRow? cascade = null;
-        NcdSuppression? suppression = null;
-        if (kind == ReportKinds.MonthlyNcd)
+        var core = new MailReport(ReportKinds.WeeklyCoverage, targets, series, appendix, own, lagging, artifacts.CoverageChartPng(series),
+            null, null, null);
+        return new Built(core, () => artifacts.AppendixWorkbook(appendix), () =>
         {
             var data = ncd.Get(s);
-            cascade = data.Cascades().FirstOrDefault(r => r.UnitCode == code);
-            suppression = data.Suppression;
-        }
-        return new MailReport(kind, targets, series, appendix, own, lagging, artifacts.CoverageChartPng(series),
-            kind == ReportKinds.MonthlyAppendix ? artifacts.AppendixWorkbook(appendix) : null, cascade, suppression);
+            return (data.Cascades().FirstOrDefault(r => r.UnitCode == code), data.Suppression);
+        });
     }
 }

@@ -23,7 +23,15 @@ public static class SendStatus
     public const string Skipped = "skipped";
 }
 
-/// <summary>Subscriptions and the send log in the warehouse: plain SQL on <see cref="WarehouseDb"/>.</summary>
+/// <summary>One (subscription, period) to claim and send: <see cref="Attempt"/> 1 for a new period, more for a retry.</summary>
+sealed record MailClaim(MailSubscription Subscription, MailPeriod Period, string MessageId, int Attempt);
+
+/// <summary>What became of one claimed send.</summary>
+sealed record MailOutcome(long SubscriptionId, string PeriodKey, string Status, DateTime At, string? SnapshotId, decimal? CoveragePct,
+    string? Error, DateTime? NextAttempt = null);
+
+/// <summary>Subscriptions and the send log in the warehouse: plain SQL on <see cref="WarehouseDb"/>. Claims and outcomes
+/// are written a group at a time, one transaction (one commit to the file) per group (docs/mail.md, "At most once").</summary>
 public sealed class MailStore(WarehouseDb db)
 {
     const string Columns = """
@@ -89,30 +97,22 @@ public sealed class MailStore(WarehouseDb db)
             new { id = subscriptionId, key = periodKey });
     }
 
-    /// <summary>Every claimed period key of a subscription (any status).</summary>
-    internal HashSet<string> ClaimedKeys(IDbConnection c, long subscriptionId) =>
-        [.. c.Query<string>("SELECT period_key FROM mail_send WHERE subscription_id = $id", new { id = subscriptionId })];
-
-    /// <summary>The last message actually sent to a subscription (what "unchanged" and "change since" compare with).</summary>
-    internal MailSendRow? LastSent(long subscriptionId)
+    /// <summary>(subscription, period) of every row claimed at or after <paramref name="since"/>, any status: a period is
+    /// claimed after its occurrence, so this holds every claim of the periods due from then on.</summary>
+    internal HashSet<(long SubscriptionId, string PeriodKey)> ClaimedSince(DateTime since)
     {
         using var c = db.Open();
-        return c.QueryFirstOrDefault<MailSendRow>($"""
-            SELECT {LogColumns} FROM mail_send WHERE subscription_id = $id AND status = 'sent' ORDER BY finished_at DESC LIMIT 1
-            """, new { id = subscriptionId });
+        return [.. c.Query<(long, string)>("SELECT subscription_id, period_key FROM mail_send WHERE claimed_at >= $since", new { since })];
     }
 
-    /// <summary>Claims (subscription, period) in a transaction: true when this call inserted the row. A period claimed
-    /// before, whatever its outcome, is never claimed again.</summary>
-    internal bool Claim(MailSubscription s, MailPeriod p, string messageId, DateTime now)
+    /// <summary>The last message actually sent to each subscription (what "unchanged" and "change since" compare with).</summary>
+    internal Dictionary<long, MailSendRow> LastSent()
     {
         using var c = db.Open();
-        // One statement, one transaction: the primary key refuses a second claim of the same period.
-        return c.Execute("""
-            INSERT INTO mail_send (subscription_id, period_key, period_label, message_id, address, kind, unit_code, status, attempts, claimed_at)
-            VALUES ($id, $key, $label, $mid, $address, $kind, $unit, 'sending', 1, $now)
-            ON CONFLICT DO NOTHING
-            """, new { id = s.SubscriptionId, key = p.Key, label = p.Label, mid = messageId, address = s.Address, kind = s.Kind, unit = s.UnitCode, now }) == 1;
+        return c.Query<MailSendRow>($"""
+            SELECT {LogColumns} FROM mail_send WHERE status = 'sent'
+            QUALIFY row_number() OVER (PARTITION BY subscription_id ORDER BY finished_at DESC) = 1
+            """).ToDictionary(r => r.SubscriptionId);
     }
 
     /// <summary>Rows waiting for a retry whose time has come.</summary>
@@ -130,25 +130,104 @@ public sealed class MailStore(WarehouseDb db)
         return c.ExecuteScalar<DateTime?>("SELECT min(next_attempt_at) FROM mail_send WHERE status = 'retry'");
     }
 
-    /// <summary>Claims a due retry again (retry → sending, one more attempt); false when another pass took it.</summary>
-    internal bool ClaimRetry(MailSendRow r, DateTime now)
+    /// <summary>Claims a group of sends in one transaction (one commit for the group): a new period is inserted as
+    /// 'sending' (a period claimed before, whatever its outcome, is never claimed again: the primary key); a due retry goes
+    /// from 'retry' back to 'sending' with one more attempt. Returns the claims this call took, in order. A few statements
+    /// per group, not one per message: on this machine each statement costs milliseconds.</summary>
+    internal IReadOnlyList<MailClaim> Claim(IReadOnlyList<MailClaim> group, DateTime now)
     {
+        if (group.Count == 0) return [];
         using var c = db.Open();
-        return c.Execute("""
-            UPDATE mail_send SET status = 'sending', attempts = attempts + 1, next_attempt_at = NULL
-            WHERE subscription_id = $id AND period_key = $key AND status = 'retry' AND next_attempt_at <= $now
-            """, new { id = r.SubscriptionId, key = r.PeriodKey, now }) == 1;
+        using var tx = c.BeginTransaction();
+        var keys = new DynamicParameters(new { now });
+        var existing = c.Query<(long, string, string, DateTime?)>(
+            "SELECT subscription_id, period_key, status, next_attempt_at FROM mail_send" + "\n" +
+            $"JOIN (VALUES {Keys(keys, group.Select(g => (g.Subscription.SubscriptionId, g.Period.Key)))}) v(sid, pkey)" + "\n" +
+            "ON subscription_id = v.sid AND period_key = v.pkey", keys, tx).ToDictionary(r => (r.Item1, r.Item2), r => (Status: r.Item3, Next: r.Item4));
+        var taken = group.Where(g =>
+        {
+            var (status, next) = existing.GetValueOrDefault((g.Subscription.SubscriptionId, g.Period.Key));
+            return g.Attempt == 1 ? status is null : status == SendStatus.Retry && next <= now;
+        }).ToList();
+        var fresh = taken.Where(g => g.Attempt == 1).ToList();
+        if (fresh.Count > 0)
+        {
+            var p = new DynamicParameters(new { now });
+            var rows = string.Join(", ", fresh.Select((g, i) =>
+            {
+                p.AddDynamicParams(new Dictionary<string, object?>
+                {
+                    [$"s{i}"] = g.Subscription.SubscriptionId, [$"k{i}"] = g.Period.Key, [$"l{i}"] = g.Period.Label, [$"m{i}"] = g.MessageId,
+                    [$"a{i}"] = g.Subscription.Address, [$"t{i}"] = g.Subscription.Kind, [$"u{i}"] = g.Subscription.UnitCode,
+                });
+                return $"($s{i}, $k{i}, $l{i}, $m{i}, $a{i}, $t{i}, $u{i}, 'sending', 1, $now)";
+            }));
+            c.Execute("INSERT INTO mail_send (subscription_id, period_key, period_label, message_id, address, kind, unit_code, status, attempts, claimed_at)" + "\n" +
+                $"VALUES {rows}", p, tx);
+        }
+        var retries = taken.Where(g => g.Attempt > 1).ToList();
+        if (retries.Count > 0)
+        {
+            var p = new DynamicParameters();
+            c.Execute("UPDATE mail_send SET status = 'sending', attempts = attempts + 1, next_attempt_at = NULL" + "\n" +
+                $"FROM (VALUES {Keys(p, retries.Select(g => (g.Subscription.SubscriptionId, g.Period.Key)))}) v(sid, pkey)" + "\n" +
+                "WHERE subscription_id = v.sid AND period_key = v.pkey", p, tx);
+        }
+        tx.Commit();
+        return taken;
     }
 
-    /// <summary>Records the outcome of a claimed send.</summary>
-    internal void Record(long subscriptionId, string periodKey, string status, DateTime now, string? snapshotId, decimal? coveragePct,
-        string? error, DateTime? nextAttempt = null)
+    /// <summary>(subscription, period) keys as a VALUES list of parameters.</summary>
+    static string Keys(DynamicParameters p, IEnumerable<(long SubscriptionId, string PeriodKey)> keys) =>
+        string.Join(", ", keys.Select((k, i) =>
+        {
+            p.Add($"ks{i}", k.SubscriptionId);
+            p.Add($"kk{i}", k.PeriodKey);
+            return $"($ks{i}, $kk{i})";
+        }));
+
+    /// <summary>Gives back claims that were never handed to SMTP (a batch stopped by shutdown), so that the next batch
+    /// takes them: a first attempt's row is deleted, a retry's goes back to 'retry', due now.</summary>
+    internal void Release(IReadOnlyList<MailClaim> unsent, DateTime now)
     {
+        if (unsent.Count == 0) return;
         using var c = db.Open();
+        using var tx = c.BeginTransaction();
+        foreach (var g in unsent)
+            c.Execute(g.Attempt == 1
+                    ? "DELETE FROM mail_send WHERE subscription_id = $id AND period_key = $key AND status = 'sending'"
+                    : "UPDATE mail_send SET status = 'retry', attempts = attempts - 1, next_attempt_at = $now WHERE subscription_id = $id AND period_key = $key AND status = 'sending'",
+                new { id = g.Subscription.SubscriptionId, key = g.Period.Key, now }, tx);
+        tx.Commit();
+    }
+
+    /// <summary>Records the outcomes of a group of claimed sends in one statement (one commit); returns their log rows,
+    /// in order.</summary>
+    internal IReadOnlyList<MailSendRow> Record(IReadOnlyList<MailOutcome> outcomes)
+    {
+        if (outcomes.Count == 0) return [];
+        using var c = db.Open();
+        var p = new DynamicParameters();
+        var rows = string.Join(", ", outcomes.Select((o, i) =>
+        {
+            p.AddDynamicParams(new Dictionary<string, object?>
+            {
+                [$"s{i}"] = o.SubscriptionId, [$"k{i}"] = o.PeriodKey, [$"st{i}"] = o.Status, [$"f{i}"] = o.At, [$"n{i}"] = o.NextAttempt,
+                [$"sn{i}"] = o.SnapshotId, [$"pc{i}"] = o.CoveragePct, [$"e{i}"] = o.Error,
+            });
+            return $"($s{i}, $k{i}, $st{i}, $f{i}, $n{i}, $sn{i}, $pc{i}, $e{i})";
+        }));
         c.Execute("""
-            UPDATE mail_send SET status = $status, finished_at = CASE WHEN $status = 'retry' THEN NULL ELSE $now END,
-                next_attempt_at = $next, snapshot_id = coalesce($sid, snapshot_id), coverage_pct = coalesce($pct, coverage_pct), error = $error
-            WHERE subscription_id = $id AND period_key = $key
-            """, new { id = subscriptionId, key = periodKey, status, now, next = nextAttempt, sid = snapshotId, pct = coveragePct, error });
+            UPDATE mail_send SET status = v.st, finished_at = CASE WHEN v.st = 'retry' THEN NULL ELSE v.fin::TIMESTAMP END,
+                next_attempt_at = v.nxt::TIMESTAMP, snapshot_id = coalesce(v.snap::VARCHAR, snapshot_id),
+                coverage_pct = coalesce(v.pct::DECIMAL(9,2), coverage_pct), error = v.err::VARCHAR
+            """ + "\n" + $"FROM (VALUES {rows}) v(sid, pkey, st, fin, nxt, snap, pct, err)" + "\n" +
+            "WHERE subscription_id = v.sid AND period_key = v.pkey", p);
+        var keys = new DynamicParameters();
+        var read = c.Query<MailSendRow>($"SELECT {LogColumns} FROM mail_send" + "\n" +
+                $"JOIN (VALUES {Keys(keys, outcomes.Select(o => (o.SubscriptionId, o.PeriodKey)))}) v(sid, pkey)" + "\n" +
+                "ON subscription_id = v.sid AND period_key = v.pkey", keys)
+            .ToDictionary(r => (r.SubscriptionId, r.PeriodKey));
+        return [.. outcomes.Select(o => read[(o.SubscriptionId, o.PeriodKey)])];
     }
 }

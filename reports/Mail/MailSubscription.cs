@@ -53,7 +53,12 @@ public sealed record MailSubscription
     public DateTime? RemovedAt { get; init; }
 }
 
-/// <summary>Says whether a subscription may receive its unit now: null when it may, else the reason (Vietnamese).
-/// Bound by the api to its access rules (the users' current role and scope, UnitScope), so that a recipient never
+/// <summary>Why a subscription receives nothing this time (Vietnamese, for the send log). <see cref="Skip"/>: logged
+/// 'skipped' (the recipient's user is disabled: nothing is wrong with the subscription, it resumes when the user is enabled
+/// again); otherwise 'failed' (the unit or kind is outside what the recipient may see, or the user is gone).</summary>
+public sealed record MailRefusal(string Reason, bool Skip = false);
+
+/// <summary>Says whether a subscription may receive its unit now: null when it may, else the refusal. Bound by the api to
+/// its access rules (the users' current role, scope and state in the warehouse, UnitScope), so that a recipient never
 /// receives a unit outside its scope even after the user's scope changed.</summary>
-public delegate string? MailAccessCheck(MailSubscription subscription);
+public delegate MailRefusal? MailAccessCheck(MailSubscription subscription);

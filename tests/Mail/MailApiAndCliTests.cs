@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using HoSoSucKhoe.Api.Access;
 using HoSoSucKhoe.Api.Cli;
 using HoSoSucKhoe.Tests.Api;
 using HoSoSucKhoe.Tests.Support;
 using HoSoSucKhoe.Warehouse;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
 namespace HoSoSucKhoe.Tests.Mail;
@@ -47,14 +49,27 @@ public sealed class MailApiAndCliTests(WarehouseFixture fixture) : IAsyncLifetim
         });
         Assert.Contains("nằm ngoài phạm vi", (await Errors(outOfScope))["unit"]);
 
+        // Tied to a user of web_user: role and scope are the user's.
+        var users = api.Services.GetRequiredService<UserStore>();
+        users.Add("lanhdao", "Lãnh đạo Sở", "leadership", api.Province, "mat-khau-lanh-dao");
+        users.Add("nghiviec", "Đã nghỉ việc", "leadership", api.Province, "mat-khau-nghi-viec");
+        users.SetDisabled("nghiviec", true);
+        var disabled = await admin.PostJsonAsync("/api/admin/subscriptions", new
+        {
+            address = "nghiviec@soyte.example.vn", name = "Đã nghỉ việc", user = "nghiviec", unit = api.Province, kind = "weekly_coverage",
+        });
+        Assert.Contains("Trường 'user': người dùng 'nghiviec' đã bị vô hiệu hoá", (await Errors(disabled))["user"]);
+
         var created = await admin.PostJsonAsync("/api/admin/subscriptions", new
         {
-            address = "lanhdao@soyte.example.vn", name = "Lãnh đạo Sở", user = "Lãnh đạo Sở", unit = api.Province, kind = "monthly_appendix",
+            address = "lanhdao@soyte.example.vn", name = "Lãnh đạo Sở", user = "LanhDao", unit = api.Province, kind = "monthly_appendix",
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var subscription = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
         var id = subscription.GetProperty("subscriptionId").GetInt64();
         Assert.Equal("leadership", subscription.GetProperty("role").GetString());
+        Assert.Equal(api.Province, subscription.GetProperty("scope").GetString());
+        Assert.Equal("lanhdao", subscription.GetProperty("userName").GetString());
         Assert.Equal("0 7 1 * *", subscription.GetProperty("cron").GetString());
         Assert.Equal("Asia/Ho_Chi_Minh", subscription.GetProperty("timeZone").GetString());
         Assert.Single((await admin.JsonAsync("/api/admin/subscriptions")).EnumerateArray());

@@ -31,15 +31,11 @@ public sealed class MailBed : IDisposable
     public CoverageQueries Queries { get; private set; } = null!;
     public SubscriptionRules Rules { get; private set; } = null!;
 
-    public static AccessOptions Access(string province, string commune) => new()
-    {
-        Credentials =
-        [
-            new() { Key = "leadership-key-0000001", Name = "Lãnh đạo Sở", Role = Roles.Leadership, Scope = province },
-            new() { Key = "officer-a-key-00000001", Name = "Cán bộ xã A", Role = Roles.CommuneOfficer, Scope = commune },
-            new() { Key = "epidemiologist-key-001", Name = "Dịch tễ tỉnh", Role = Roles.Epidemiologist, Scope = province },
-        ],
-    };
+    /// <summary>Users (web_user) a subscription can be tied to: leadership and an epidemiologist of the province, the
+    /// officer of its first commune (A).</summary>
+    public const string Leader = "lanhdao", OfficerA = "canbo-xa-a", Epidemiologist = "dichte";
+
+    public UserStore Users { get; private set; } = null!;
 
     public MailBed(WarehouseFixture fixture, int smtpPort)
     {
@@ -50,6 +46,9 @@ public sealed class MailBed : IDisposable
         Options = new MailOptions { Host = "127.0.0.1", Port = smtpPort, Security = "none", DashboardUrl = "https://hssk.example.vn",
             RetryDelay = TimeSpan.FromMinutes(1), Timeout = TimeSpan.FromSeconds(10) };
         Open();
+        Users.Add(Leader, "Lãnh đạo Sở", Roles.Leadership, Province, "mat-khau-lanh-dao");
+        Users.Add(OfficerA, "Cán bộ xã A", Roles.CommuneOfficer, Communes[0], "mat-khau-can-bo");
+        Users.Add(Epidemiologist, "Dịch tễ tỉnh", Roles.Epidemiologist, Province, "mat-khau-dich-te");
     }
 
     void Open()
@@ -58,7 +57,8 @@ public sealed class MailBed : IDisposable
         Store = new MailStore(Db);
         Queries = new CoverageQueries(Db);
         Reports = new MailReports(Queries, new NcdDataStore(Db), new ReportArtifacts(new HoSoSucKhoe.Reports.Excel.AppendixWorkbook(Queries, new NcdDataStore(Db))));
-        Rules = new SubscriptionRules(new UnitScope(new UnitMap(Db)), Microsoft.Extensions.Options.Options.Create(Access(Province, Communes[0])));
+        Users = new UserStore(Db, Time, Microsoft.Extensions.Options.Options.Create(new SignInOptions()));
+        Rules = new SubscriptionRules(new UnitScope(new UnitMap(Db)), Users);
         var options = Microsoft.Extensions.Options.Options.Create(Options);
         Dispatcher = new MailDispatcher(Store, Reports, new MailMessageBuilder(options), Rules.Check, Time, options, NullLogger<MailDispatcher>.Instance);
     }

@@ -33,30 +33,60 @@ public sealed class MailDeliveryTests(WarehouseFixture fixture) : IAsyncLifetime
     public async Task RestartAndCrashMidBatchSendEachPeriodAtMostOnce()
     {
         smtp.Start();
-        var subs = Enumerable.Range(0, 3).Select(i => bed.Add($"nguoi{i}@soyte.example.vn", bed.Province)).ToList();
+        // Groups of two: claimed in one transaction before the first of them goes to SMTP, recorded in one after the second.
+        bed.Options.ClaimGroup = 2;
+        var subs = Enumerable.Range(0, 5).Select(i => bed.Add($"nguoi{i}@soyte.example.vn", bed.Province)).ToList();
         AtSevenMonday();
-        // The process dies after the SMTP server accepted the second message and before its outcome was recorded.
+        // The process dies after the SMTP server accepted the third message (the first of the second group) and before
+        // the group's outcomes were recorded.
         var accepted = 0;
-        bed.Dispatcher.AfterAccept = _ => { if (++accepted == 2) throw new InvalidOperationException("crash"); };
+        bed.Dispatcher.AfterAccept = _ => { if (++accepted == 3) throw new InvalidOperationException("crash"); };
         await Assert.ThrowsAsync<InvalidOperationException>(() => bed.Dispatcher.RunDueAsync());
-        Assert.Equal(2, smtp.Messages.Count);
+        Assert.Equal(3, smtp.Messages.Count);
 
         bed.Restart();
         var rows = await bed.Dispatcher.RunDueAsync();
-        Assert.Equal(subs[2].SubscriptionId, Assert.Single(rows).SubscriptionId);
+        Assert.Equal(subs[4].SubscriptionId, Assert.Single(rows).SubscriptionId);
         bed.Restart();
         Assert.Empty(await bed.Dispatcher.RunDueAsync());
 
-        // Each recipient exactly once; the one in flight at the crash stays 'sending' and is not resent.
-        Assert.Equal(3, smtp.Messages.Count);
-        foreach (var s in subs) Assert.Single(smtp.To(s.Address));
+        // Never twice. The first group was recorded; the crashed group stays 'sending' and is not resent: its accepted
+        // message arrived once, the one not yet handed to SMTP never (at most once wins; the log shows both as 'sending').
+        Assert.Equal(4, smtp.Messages.Count);
         var log = bed.Store.Log().ToDictionary(r => r.SubscriptionId);
-        Assert.Equal(SendStatus.Sent, log[subs[0].SubscriptionId].Status);
-        Assert.Equal(SendStatus.Sending, log[subs[1].SubscriptionId].Status);
-        Assert.Equal(SendStatus.Sent, log[subs[2].SubscriptionId].Status);
+        foreach (var i in new[] { 0, 1, 4 })
+        {
+            Assert.Equal(SendStatus.Sent, log[subs[i].SubscriptionId].Status);
+            Assert.Single(smtp.To(subs[i].Address));
+        }
+        Assert.Equal(SendStatus.Sending, log[subs[2].SubscriptionId].Status);
+        Assert.Single(smtp.To(subs[2].Address));
+        Assert.Equal(SendStatus.Sending, log[subs[3].SubscriptionId].Status);
+        Assert.Empty(smtp.To(subs[3].Address));
         // The stranded message carries the Message-Id a resend of that period would carry: recognisable.
-        Assert.Equal(log[subs[1].SubscriptionId].MessageId, smtp.To(subs[1].Address)[0].MessageId);
-        Assert.Equal(MailPeriod.MessageId(subs[1].SubscriptionId, "2026-11-23T00:00Z", bed.Options.MessageIdDomain), log[subs[1].SubscriptionId].MessageId);
+        Assert.Equal(log[subs[2].SubscriptionId].MessageId, smtp.To(subs[2].Address)[0].MessageId);
+        Assert.Equal(MailPeriod.MessageId(subs[2].SubscriptionId, "2026-11-23T00:00Z", bed.Options.MessageIdDomain), log[subs[2].SubscriptionId].MessageId);
+    }
+
+    [Fact]
+    public async Task ABatchClaimsAndRecordsAGroupInOneTransactionEach()
+    {
+        smtp.Start();
+        bed.Options.ClaimGroup = 4;
+        var subs = Enumerable.Range(0, 6).Select(i => bed.Add($"nhom{i}@soyte.example.vn", bed.Province)).ToList();
+        AtSevenMonday();
+        // While the first message of the batch is accepted, the whole first group is claimed ('sending') and nothing of the
+        // second group is: each group is claimed before its first message goes out, not the whole batch at once.
+        var seen = new List<(int Sending, int Claimed)>();
+        bed.Dispatcher.AfterAccept = _ =>
+        {
+            using var c = bed.Db.Open();
+            seen.Add((c.ExecuteScalar<int>("SELECT count(*) FROM mail_send WHERE status = 'sending'"), c.ExecuteScalar<int>("SELECT count(*) FROM mail_send")));
+        };
+        var rows = await bed.Dispatcher.RunDueAsync();
+        Assert.Equal(6, rows.Count(r => r.Status == SendStatus.Sent));
+        Assert.Equal([(4, 4), (4, 4), (4, 4), (4, 4), (2, 6), (2, 6)], seen);
+        Assert.Equal(subs.Select(s => s.SubscriptionId).Order(), rows.Select(r => r.SubscriptionId).Order());
     }
 
     [Fact]
@@ -168,7 +198,7 @@ public sealed class MailDeliveryTests(WarehouseFixture fixture) : IAsyncLifetime
     {
         smtp.Start();
         // Tied to the commune officer of commune A; then the officer's subscription is pointed at commune B in the warehouse.
-        var s = bed.Add("canbo@xa.example.vn", bed.Communes[0], user: "Cán bộ xã A");
+        var s = bed.Add("canbo@xa.example.vn", bed.Communes[0], user: MailBed.OfficerA);
         using (var c = bed.Db.Open())
             c.Execute("UPDATE mail_subscription SET unit_code = $u WHERE subscription_id = $id", new { u = bed.Communes[1], id = s.SubscriptionId });
         AtSevenMonday();
@@ -181,5 +211,52 @@ public sealed class MailDeliveryTests(WarehouseFixture fixture) : IAsyncLifetime
             bed.Communes[1], ReportKinds.WeeklyCoverage), "test", DateTime.UtcNow);
         Assert.Null(refused);
         Assert.Contains("ngoài phạm vi", errors["unit"][0]);
+    }
+
+    [Fact]
+    public async Task DisabledUserIsRefusedAtAddAndSkippedAndLoggedAtSendTime()
+    {
+        smtp.Start();
+        var s = bed.Add("lanhdao@soyte.example.vn", bed.Province, user: MailBed.Leader);
+        // Role and scope are the user's, from web_user.
+        Assert.Equal((Roles.Leadership, bed.Province, MailBed.Leader), (s.Role, s.Scope, s.UserName));
+        bed.Users.SetDisabled(MailBed.Leader, true);
+
+        var (refused, errors) = bed.Rules.Validate(new("lanhdao@soyte.example.vn", "Lãnh đạo Sở", MailBed.Leader, null, null, bed.Province,
+            ReportKinds.WeeklyCoverage), "test", DateTime.UtcNow);
+        Assert.Null(refused);
+        Assert.Equal("Trường 'user': người dùng 'lanhdao' đã bị vô hiệu hoá: không đăng ký nhận báo cáo được.", Assert.Single(errors["user"]));
+        var (unknown, unknownErrors) = bed.Rules.Validate(new("x@soyte.example.vn", "X", "khong-co-ai", null, null, bed.Province,
+            ReportKinds.WeeklyCoverage), "test", DateTime.UtcNow);
+        Assert.Null(unknown);
+        Assert.Contains("không có người dùng 'khong-co-ai'", unknownErrors["user"][0]);
+
+        AtSevenMonday();
+        var row = Assert.Single(await bed.Dispatcher.RunDueAsync());
+        Assert.Equal(SendStatus.Skipped, row.Status);
+        Assert.Contains("đã bị vô hiệu hoá", row.Error);
+        Assert.Empty(smtp.Messages);
+
+        // Enabled again: the next period is sent (the skipped one is not made up for).
+        bed.Users.SetDisabled(MailBed.Leader, false);
+        bed.Time.Advance(TimeSpan.FromDays(7));
+        var next = Assert.Single(await bed.Dispatcher.RunDueAsync());
+        Assert.Equal(SendStatus.Sent, next.Status);
+        Assert.Contains("tuần 49/2026", Assert.Single(smtp.To(s.Address)).Subject);
+    }
+
+    [Fact]
+    public async Task UserTiedSubscriptionFollowsTheUsersScopeInTheWarehouse()
+    {
+        smtp.Start();
+        var s = bed.Add("canbo@xa.example.vn", bed.Communes[0], user: MailBed.OfficerA);
+        // The officer moves to commune B (web_user, as an admin would change it): commune A's report is no longer theirs.
+        using (var c = bed.Db.Open())
+            c.Execute("UPDATE web_user SET scope = $scope WHERE user_name = $name", new { scope = bed.Communes[1], name = MailBed.OfficerA });
+        AtSevenMonday();
+        var row = Assert.Single(await bed.Dispatcher.RunDueAsync());
+        Assert.Equal(SendStatus.Failed, row.Status);
+        Assert.Contains("ngoài phạm vi", row.Error);
+        Assert.Empty(smtp.To(s.Address));
     }
 }

@@ -68,7 +68,13 @@ public sealed partial class CoverageQueries
     /// (<see cref="Series"/> with the snapshot's code system and as-of date), so it is not read twice; ignored unless
     /// it is that unit's in that code system with no point after the snapshot.</param>
     /// <exception cref="KpiNotFoundException">Unknown snapshot or unit.</exception>
-    public UnitTargetsReport Targets(string code, string? snapshotId = null, UnitSeries? series = null)
+    public UnitTargetsReport Targets(string code, string? snapshotId = null, UnitSeries? series = null) =>
+        TargetsAndSeries(code, snapshotId, series).Targets;
+
+    /// <summary>As <see cref="Targets"/>, with the series its projections were fitted to (the unit's points up to the
+    /// snapshot, <see cref="Series"/> in the snapshot's code system): for a caller that shows both, one series query, not two.</summary>
+    /// <exception cref="KpiNotFoundException">Unknown snapshot or unit.</exception>
+    public (UnitTargetsReport Targets, UnitSeries Series) TargetsAndSeries(string code, string? snapshotId = null, UnitSeries? series = null)
     {
         KpiUnit unit;
         using (var c = db.Open()) (unit, _) = Unit(c, code, snapshotId);
@@ -92,6 +98,6 @@ public sealed partial class CoverageQueries
             return new UnitTargetRow(t, t.Plan ?? "Cấu hình của đơn vị", TargetMeasures.Label(t.Measure), den, num, pct, den is null,
                 gap, meets, projection);
         }).ToList();
-        return new UnitTargetsReport(unit, rows);
+        return (new UnitTargetsReport(unit, rows), series);
     }
 }

@@ -2,21 +2,23 @@ using System.Text.RegularExpressions;
 using HoSoSucKhoe.Api.Access;
 using HoSoSucKhoe.Reports.Mail;
 using HoSoSucKhoe.Warehouse.Reference;
-using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace HoSoSucKhoe.Api.Features.Mail;
 
-/// <summary>A new subscription as the API (JSON) and <c>subscriptions add</c> give it. Either <see cref="User"/> (a
-/// configured credential's name: its role and scope apply, now and at every send) or <see cref="Role"/> with
+/// <summary>A new subscription as the API (JSON), the administration page and <c>subscriptions add</c> give it. Either
+/// <see cref="User"/> (a user name of <c>web_user</c>, the people who sign in: the user's role and scope apply, now and at
+/// every send) or <see cref="Role"/> with
 /// <see cref="Scope"/> as for API keys. <see cref="Cron"/> defaults to Monday 07:00 (weekly) or the 1st at 07:00
 /// (monthly), <see cref="TimeZone"/> to Asia/Ho_Chi_Minh.</summary>
 public sealed record SubscriptionRequest(string? Address, string? Name, string? User, string? Role, string? Scope, string? Unit,
     string? Kind, string? Cron = null, string? TimeZone = null, bool SkipUnchanged = false);
 
-/// <summary>Who may receive what, for the API, the command line and the dispatcher: the same roles, scopes and unit
-/// rules as API keys (<see cref="AccessOptionsValidator"/>, <see cref="UnitScope"/>).</summary>
-public sealed partial class SubscriptionRules(UnitScope scope, IOptions<AccessOptions> access)
+/// <summary>Who may receive what, for the API, the administration page, the command line and the dispatcher — one piece
+/// of code for all four: the same roles, scopes and unit rules as API keys and users (<see cref="AccessOptionsValidator"/>,
+/// <see cref="UnitScope"/>), a user-tied subscription with the user's role and scope from the warehouse
+/// (<see cref="UserStore"/>).</summary>
+public sealed partial class SubscriptionRules(UnitScope scope, UserStore users)
 {
     public const string WeeklyCron = "0 7 * * 1", MonthlyCron = "0 7 1 * *";
 
@@ -39,8 +41,9 @@ public sealed partial class SubscriptionRules(UnitScope scope, IOptions<AccessOp
         {
             if (!string.IsNullOrWhiteSpace(r.Role) || !string.IsNullOrWhiteSpace(r.Scope))
                 Error("role", "để trống khi đăng ký gắn với người dùng (vai trò và phạm vi lấy theo người dùng).");
-            else if (FindUser(user) is not { } c) Error("user", $"không có người dùng tên '{user}' trong Access:Credentials.");
-            else (role, unitScope) = (c.Role, Blank(c.Scope));
+            else if (users.Find(user) is not { } u) Error("user", $"không có người dùng '{UserStore.Normalize(user)}' (tên đăng nhập; xem trang Quản trị hoặc lệnh users list).");
+            else if (u.Disabled) Error("user", $"người dùng '{u.UserName}' đã bị vô hiệu hoá: không đăng ký nhận báo cáo được.");
+            else (user, role, unitScope) = (u.UserName, u.Role, Blank(u.Scope));
         }
         else if (string.IsNullOrWhiteSpace(r.Role)) Error("role", $"bắt buộc khi không gắn với người dùng ({string.Join(", ", Roles.All)}).");
         else
@@ -77,38 +80,28 @@ public sealed partial class SubscriptionRules(UnitScope scope, IOptions<AccessOp
     }
 
     /// <summary>The <see cref="MailAccessCheck"/>: at each send, the user's current role and scope (or the subscription's
-    /// own) must still allow the unit and the kind.</summary>
-    public string? Check(MailSubscription s)
+    /// own) must still allow the unit and the kind. A disabled user's subscription is skipped (logged, nothing sent) until
+    /// the user is enabled again; a user no longer in the warehouse makes the send fail.</summary>
+    public MailRefusal? Check(MailSubscription s)
     {
         var (role, unitScope) = (s.Role, s.Scope);
         if (s.UserName is { } user)
         {
-            if (FindUser(user) is not { } c) return $"Người dùng '{user}' không còn trong Access:Credentials: không gửi.";
-            (role, unitScope) = (c.Role, Blank(c.Scope));
+            if (users.Find(user) is not { } u) return new($"Người dùng '{user}' không còn trong danh sách người dùng: không gửi.");
+            if (u.Disabled) return new($"Người dùng '{u.UserName}' đã bị vô hiệu hoá: không gửi (gửi lại từ kỳ sau khi người dùng được cho phép lại).", Skip: true);
+            (role, unitScope) = (u.Role, Blank(u.Scope));
         }
-        if (RoleScopeProblem(role, unitScope) is { } problem) return $"Vai trò hoặc phạm vi của người nhận không hợp lệ: {problem}";
+        if (RoleScopeProblem(role, unitScope) is { } problem) return new($"Vai trò hoặc phạm vi của người nhận không hợp lệ: {problem}");
         if (s.Kind == ReportKinds.MonthlyNcd && role is not (Roles.Epidemiologist or Roles.Admin))
-            return $"Báo cáo {s.Kind} dành cho vai trò epidemiologist; người nhận có vai trò {role}: không gửi.";
-        return Allows(role, unitScope, s.UnitCode) ? null : $"Đơn vị '{s.UnitCode}' nằm ngoài phạm vi của người nhận: không gửi.";
+            return new($"Báo cáo {s.Kind} dành cho vai trò epidemiologist; người nhận có vai trò {role}: không gửi.");
+        return Allows(role, unitScope, s.UnitCode) ? null : new($"Đơn vị '{s.UnitCode}' nằm ngoài phạm vi của người nhận: không gửi.");
     }
 
     bool Allows(string role, string? unitScope, string unit) =>
         scope.Allows(new Caller("", role, unitScope, unitScope is null ? null : CredentialStore.ProvinceOf(unitScope)), ReferenceData.System2025, unit);
 
-    Credential? FindUser(string name) => access.Value.Credentials.FirstOrDefault(c => string.Equals(c.Name.Trim(), name, StringComparison.Ordinal));
-
-    static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Role, string? Scope), string?> Checked = new();
-
-    /// <summary>The API keys' rule for a role and scope (AccessOptionsValidator), for one recipient; remembered per
-    /// (role, scope): the rule reads the whole reference table.</summary>
-    static string? RoleScopeProblem(string role, string? unitScope) => Checked.GetOrAdd((role, unitScope), k => Validate(k.Role, k.Scope));
-
-    static string? Validate(string role, string? unitScope)
-    {
-        var probe = new AccessOptions { Credentials = [new Credential { Key = "probe-key-0000000000", Name = "probe", Role = role, Scope = unitScope }] };
-        var result = new AccessOptionsValidator().Validate(null, probe);
-        return result.Failed ? string.Join(" ", result.Failures!.Select(f => f.Replace("Access:Credentials:0: ", ""))) : null;
-    }
+    /// <summary>The rule of API keys and users for a role and scope (<see cref="AccessOptionsValidator.ScopeProblem"/>).</summary>
+    static string? RoleScopeProblem(string role, string? unitScope) => AccessOptionsValidator.ScopeProblem(role, unitScope);
 
     static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
