@@ -27,7 +27,7 @@ public sealed record FlatTable(IReadOnlyList<string> Columns, IEnumerable<IReadO
 
 /// <summary>
 /// The one table writer. CSV: RFC 4180 quoting, CRLF, invariant numbers, ISO dates (for scripts and spreadsheets;
-/// the API adds a BOM so that Excel shows Vietnamese). JSON rows: an array of objects keyed by the same column names.
+/// the API adds a BOM so that Excel shows Vietnamese), text that would start a formula neutralised (<see cref="Inert"/>). JSON rows: an array of objects keyed by the same column names.
 /// </summary>
 public static class TableWriter
 {
@@ -37,10 +37,15 @@ public static class TableWriter
         output.Write("\r\n");
         foreach (var row in table.Rows)
         {
-            output.Write(string.Join(',', row.Select(v => Escape(Text(v)))));
+            output.Write(string.Join(',', row.Select(v => Escape(v is string text ? Inert(text) : Text(v)))));
             output.Write("\r\n");
         }
     }
+
+    /// <summary>Text that a spreadsheet would run as a formula (it begins with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, a tab
+    /// or a carriage return: a name or note from the feed) gets a leading apostrophe, so it opens as text (OWASP's CSV
+    /// injection rule). Numbers are never text here, so a negative number stays a number.</summary>
+    public static string Inert(string text) => text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text;
 
     public static string Csv(FlatTable table)
     {
