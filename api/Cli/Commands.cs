@@ -33,6 +33,7 @@ public static class Commands
           send-now --db <tệp> --subscription <mã> [--smtp-host <máy>] [--smtp-port <cổng>]
           serve --db <tệp> [--create] [--urls <url>]   (--create: tạo kho trống nếu chưa có tệp)
           users list|add|disable|enable|reset --db <tệp> ...   (người dùng trang web; chạy khi máy chủ đã dừng)
+          prune --db <tệp> --keep <n> [--province <mã tỉnh>]   (giữ n ảnh chụp mới nhất mỗi tỉnh; chạy khi máy chủ đã dừng)
 
         Đường dẫn tương đối tính từ thư mục bạn đang đứng khi gõ lệnh.
         Khoá bí danh hoá cho lệnh load: biến môi trường HSSK_PSEUDONYM_KEY (ít nhất 16 ký tự).
@@ -56,6 +57,7 @@ public static class Commands
                 "export" => ExportCommand.Run(Args(), output),
                 "xml130" => Xml130Command.Run(Args(positionalPaths: true), output, error),
                 "users" => UsersCommand.Run(Args(), output, input ?? Console.In),
+                "prune" => Prune(Args(), output),
                 "subscriptions" => MailCommands.Subscriptions(args[1..], directory ?? Environment.CurrentDirectory, output, error),
                 "send-now" => MailCommands.SendNow(Args(), output),
                 "help" or "--help" or "-h" => Print(output, Usage),
@@ -152,6 +154,33 @@ public static class Commands
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Snapshot.SnapshotId}\t{r.Snapshot.ProvinceCode}\t{r.Snapshot.AsOf:yyyy-MM-dd}\t{r.Snapshot.CodeSystem}\t{r.Persons}\t{r.Encounters}\t{r.Labs}\t{r.Medications}\t{r.LoadedAt:yyyy-MM-dd HH:mm:ss}\t{r.LoadSeconds:0.00}"));
         if (rows.Count == 0) output.WriteLine("(kho chưa có ảnh chụp nào)");
+        return 0;
+    }
+
+    /// <summary><c>prune --db --keep n [--province p]</c>: drops all but the latest n snapshots of each province, with their
+    /// facts, marts and NCD tables, in one transaction (<see cref="SnapshotPruner"/>); logs and models stay.</summary>
+    static int Prune(CliArgs a, TextWriter output)
+    {
+        var db = a.Required("--db");
+        var keepText = a.Required("--keep");
+        var province = a.Optional("--province");
+        a.NoOthers();
+        if (!int.TryParse(keepText, NumberStyles.None, CultureInfo.InvariantCulture, out var keep))
+            throw new CliUsageException($"Tham số --keep: '{keepText}' không phải số nguyên dương.");
+        if (province is not null && (province.Length != 2 || !province.All(char.IsAsciiDigit)))
+            throw new CliUsageException($"Tham số --province: '{province}' không phải mã tỉnh (2 chữ số).");
+        if (!File.Exists(db)) throw new CliUsageException($"Tham số --db: không có tệp '{db}'.");
+        using var warehouse = new WarehouseDb(db); // WarehouseBusyException while a server holds the file (exit code 1)
+        var result = SnapshotPruner.Prune(warehouse, keep, province);
+        if (result.Removed.Count == 0)
+        {
+            output.WriteLine($"Không có ảnh chụp nào cần xoá (giữ {keep} ảnh chụp mới nhất mỗi tỉnh; kho có {result.Kept.Count}).");
+            return 0;
+        }
+        output.WriteLine($"Đã xoá {result.Removed.Count} ảnh chụp: {string.Join(", ", result.Removed)}");
+        output.WriteLine($"Còn lại {result.Kept.Count}: {string.Join(", ", result.Kept)}");
+        foreach (var (table, rows) in result.RowsByTable.Where(r => r.Value > 0))
+            output.WriteLine(string.Create(CultureInfo.GetCultureInfo("vi-VN"), $"  {table}: {rows:N0} dòng"));
         return 0;
     }
 
