@@ -2,10 +2,9 @@ using HoSoSucKhoe.Reports.Mail;
 using HoSoSucKhoe.Tests.Api;
 using HoSoSucKhoe.Tests.Mail;
 using HoSoSucKhoe.Tests.Support;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using static HoSoSucKhoe.Tests.Web.BrowserSession;
 
 namespace HoSoSucKhoe.Tests.Web;
 
@@ -20,66 +19,24 @@ public sealed class AdminMailBrowserTests(WarehouseFixture fixture) : IAsyncLife
 {
     readonly SmtpSink smtp = new();
     ApiFactory api = null!;
-    IPlaywright? playwright;
-    IBrowser? browser;
-    string origin = "";
+    BrowserSession? session;
 
     public async Task InitializeAsync()
     {
         smtp.Start();
         api = new ApiFactory(fixture, ("Mail:Host", "127.0.0.1"), ("Mail:Port", smtp.Port.ToString()), ("Mail:Security", "none"),
             ("Mail:DashboardUrl", "https://hssk.example.vn"));
-        api.UseKestrel(0);
-        api.StartServer();
-        origin = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .First().Replace("localhost", "127.0.0.1").Replace("[::]", "127.0.0.1");
-        WebClient.SeedUsers(api);
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
+        session = await BrowserSession.StartAsync(api);
     }
 
     public async Task DisposeAsync()
     {
-        if (browser is not null) await browser.CloseAsync();
-        playwright?.Dispose();
+        if (session is not null) await session.DisposeAsync();
         api.Dispose();
         await smtp.DisposeAsync();
     }
 
-    async Task<IPage> SignedIn(string user)
-    {
-        var context = await browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = origin, Locale = "vi-VN" });
-        context.SetDefaultTimeout(90_000);
-        context.SetDefaultNavigationTimeout(90_000);
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/dang-nhap");
-        await page.FillAsync("input[name=UserName]", user);
-        await page.FillAsync("input[name=Password]", WebClient.Password);
-        await ClickAndLoad(page, "button[type=submit]");
-        return page;
-    }
-
-    /// <summary>Clicks and waits for the navigation the click starts to load (as <see cref="BrowserTests"/> does; a click
-    /// followed by a separate load-state wait races the navigation's commit).</summary>
-    static Task ClickAndLoad(IPage page, string selector)
-    {
-#pragma warning disable CS0612
-        return page.RunAndWaitForNavigationAsync(() => page.ClickAsync(selector), new PageRunAndWaitForNavigationOptions { WaitUntil = WaitUntilState.Load });
-#pragma warning restore CS0612
-    }
-
-    static async Task Shot(IPage page, string name)
-    {
-        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
-    }
+    Task<IPage> SignedIn(string user, string password = WebClient.Password) => session!.SignedIn(user, password);
 
     const string Form = "[data-testid=add-subscription]";
 
@@ -161,7 +118,7 @@ public sealed class AdminMailBrowserTests(WarehouseFixture fixture) : IAsyncLife
         // An admin's form post without the antiforgery token is refused and adds nothing.
         // Kestrel on 127.0.0.1 (not the test server's in-memory client): a cookie-keeping client that does not follow redirects.
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new() })
-            { BaseAddress = new Uri(origin), Timeout = TimeSpan.FromSeconds(60) };
+            { BaseAddress = new Uri(session!.Origin), Timeout = TimeSpan.FromSeconds(60) };
         using (var ok = await WebClient.SignInAsync(client, "admin")) Assert.Equal(System.Net.HttpStatusCode.Redirect, ok.StatusCode);
         using var add = await client.PostAsync("/quan-tri?handler=AddSubscription", new FormUrlEncodedContent(new Dictionary<string, string>
         {

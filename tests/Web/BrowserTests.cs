@@ -1,10 +1,8 @@
 using System.Globalization;
 using HoSoSucKhoe.Tests.Api;
 using HoSoSucKhoe.Tests.Support;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using static HoSoSucKhoe.Tests.Web.BrowserSession;
 
 namespace HoSoSucKhoe.Tests.Web;
 
@@ -18,65 +16,20 @@ public sealed class BrowserTests(WarehouseFixture fixture) : IAsyncLifetime
 {
     static readonly CultureInfo Vi = CultureInfo.GetCultureInfo("vi-VN");
     readonly ApiFactory api = new(fixture);
-    IPlaywright? playwright;
-    IBrowser? browser;
-    string origin = "";
+    BrowserSession? session;
 
     public async Task InitializeAsync()
     {
-        api.UseKestrel(0);
-        api.StartServer();
-        origin = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .First().Replace("localhost", "127.0.0.1").Replace("[::]", "127.0.0.1");
-        WebClient.SeedUsers(api);
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-            // Playwright gives every launch a new empty profile itself (it refuses --user-data-dir with Launch).
-        });
+        session = await BrowserSession.StartAsync(api);
     }
 
     public async Task DisposeAsync()
     {
-        if (browser is not null) await browser.CloseAsync();
-        playwright?.Dispose();
+        if (session is not null) await session.DisposeAsync();
         api.Dispose();
     }
 
-    async Task<IPage> SignedIn(string user, string password = WebClient.Password)
-    {
-        var context = await browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = origin, Locale = "vi-VN" });
-        context.SetDefaultTimeout(90_000); // a fresh 2-core machine under the whole suite is slow; never a figure
-        context.SetDefaultNavigationTimeout(90_000);
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/dang-nhap");
-        await page.FillAsync("input[name=UserName]", user);
-        await page.FillAsync("input[name=Password]", password);
-        await ClickAndLoad(page, "button[type=submit]");
-        return page;
-    }
-
-    /// <summary>Clicks and waits for the navigation the click starts to load (a click followed by a separate
-    /// load-state wait races the navigation's commit).
-    /// Playwright marks RunAndWaitForNavigationAsync obsolete in favour of WaitForURL, which cannot tell a form posted
-    /// back to its own address from no navigation at all; it still does exactly this.</summary>
-    static Task ClickAndLoad(IPage page, string selector)
-    {
-#pragma warning disable CS0612
-        return page.RunAndWaitForNavigationAsync(() => page.ClickAsync(selector), new PageRunAndWaitForNavigationOptions { WaitUntil = WaitUntilState.Load });
-#pragma warning restore CS0612
-    }
-
-    static async Task Shot(IPage page, string name)
-    {
-        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
-    }
+    Task<IPage> SignedIn(string user, string password = WebClient.Password) => session!.SignedIn(user, password);
 
     [Fact]
     public async Task LeadershipSeesItsProvinceWithTheApisFiguresAndNothingElse()

@@ -1,10 +1,8 @@
 using System.Text.Json;
 using HoSoSucKhoe.Tests.Api;
 using HoSoSucKhoe.Tests.Support;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using static HoSoSucKhoe.Tests.Web.BrowserSession;
 
 namespace HoSoSucKhoe.Tests.Web;
 
@@ -18,61 +16,20 @@ namespace HoSoSucKhoe.Tests.Web;
 public sealed class NcdPagesBrowserTests(WarehouseFixture fixture) : IAsyncLifetime
 {
     readonly ApiFactory api = new(fixture);
-    IPlaywright? playwright;
-    IBrowser? browser;
-    string origin = "";
+    BrowserSession? session;
 
     public async Task InitializeAsync()
     {
-        api.UseKestrel(0);
-        api.StartServer();
-        origin = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .First().Replace("localhost", "127.0.0.1").Replace("[::]", "127.0.0.1");
-        WebClient.SeedUsers(api);
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
+        session = await BrowserSession.StartAsync(api);
     }
 
     public async Task DisposeAsync()
     {
-        if (browser is not null) await browser.CloseAsync();
-        playwright?.Dispose();
+        if (session is not null) await session.DisposeAsync();
         api.Dispose();
     }
 
-    async Task<IPage> SignedIn(string user)
-    {
-        var context = await browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = origin, Locale = "vi-VN" });
-        context.SetDefaultTimeout(90_000);
-        context.SetDefaultNavigationTimeout(90_000);
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/dang-nhap");
-        await page.FillAsync("input[name=UserName]", user);
-        await page.FillAsync("input[name=Password]", WebClient.Password);
-        await ClickAndLoad(page, "button[type=submit]");
-        return page;
-    }
-
-    /// <summary>Clicks and waits for the navigation the click starts (see <see cref="BrowserTests"/>).</summary>
-    static Task ClickAndLoad(IPage page, string selector)
-    {
-#pragma warning disable CS0612
-        return page.RunAndWaitForNavigationAsync(() => page.ClickAsync(selector), new PageRunAndWaitForNavigationOptions { WaitUntil = WaitUntilState.Load });
-#pragma warning restore CS0612
-    }
-
-    static async Task Shot(IPage page, string name)
-    {
-        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
-    }
+    Task<IPage> SignedIn(string user, string password = WebClient.Password) => session!.SignedIn(user, password);
 
     /// <summary>"key|field|…" of each row of a table, from the DOM's text (rows inside a closed &lt;details&gt; included).</summary>
     static Task<string[]> Rows(IPage page, string testId, string key, params string[] fields) =>
