@@ -66,7 +66,8 @@ public partial class Program
         }
 
         builder.Services.AddModels();          // the warehouse, caught up at open; snapshot catalog; risk model (models/Pipeline)
-        builder.Services.AddHostedService<RiskModelWarmUp>(); // trains/scores in the background at start (Features/Ncd)
+        builder.Services.AddSingleton<RiskModelWarmUp>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RiskModelWarmUp>()); // trains/scores in the background at start (Features/Ncd)
         builder.Services.AddCoverage();        // KPI mart queries and coverage targets (warehouse/Marts)
         builder.Services.AddAccess();          // API key (machines) or sign-in cookie (people) → role + scope (Access/)
         builder.Services.AddApiProblems();     // errors as Vietnamese ProblemDetails (Errors/)

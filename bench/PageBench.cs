@@ -49,6 +49,7 @@ static partial class PageBench
             ("data quality", User, $"/tinh/{province}/chat-luong"),
         };
         Console.WriteLine($"  demo province {province}, commune {commune}; {Environment.ProcessorCount} cores, load {Load()}");
+        await PartsAsync(demo, province, commune);
         foreach (var cache in new[] { false, true })
         {
             await using var server = await StartAsync(demo, cache);
@@ -88,6 +89,50 @@ static partial class PageBench
             }
             foreach (var c in clients.Values) c.Dispose();
         }
+    }
+
+    /// <summary>Where an uncached overview's time goes: each query and drawing of the page, on its own, in the server's
+    /// services (sequential, 15 runs after 3 warm-ups, p50).</summary>
+    static async Task PartsAsync(DemoWarehouse demo, string province, string commune)
+    {
+        await using var server = await StartAsync(demo, cache: false);
+        var sp = server.App.Services;
+        var q = sp.GetRequiredService<CoverageQueries>();
+        var charts = sp.GetRequiredService<HoSoSucKhoe.Api.Features.Web.PageCharts>();
+        var latest = sp.GetRequiredService<SnapshotCatalog>().VisibleTo(null).Last();
+        var table = q.Children(new CoverageRequest(province) { SnapshotId = latest.SnapshotId, Sort = "coverage_pct" });
+        var series = q.Series(province, null, latest.AsOf);
+        var input = new HoSoSucKhoe.Reports.Charts.CoverageChartInput(table);
+        var parts = new (string Name, Action Run)[]
+        {
+            ("children table", () => q.Children(new CoverageRequest(province) { SnapshotId = latest.SnapshotId, Sort = "coverage_pct" })),
+            ("series (province)", () => q.Series(province, null, latest.AsOf)),
+            ("targets, series given", () => q.Targets(province, latest.SnapshotId, series)),
+            ("permanent residents", () => q.PermanentResidents(province, latest.SnapshotId)),
+            ("visitors completeness", () => q.VisitorsCompleteness(province, latest.SnapshotId)),
+            ("map (linked SVG)", () => charts.Svg("map", "coverage", input, latest)),
+            ("coverage chart (SVG)", () => charts.Svg("coverage", null, input, latest)),
+            ("trend chart (SVG)", () => charts.Svg("trend", null, new HoSoSucKhoe.Reports.Charts.TrendChartInput(series), latest)),
+            ("series (commune)", () => q.Series(commune, null, latest.AsOf)),
+            ("priority groups (commune)", () => q.PriorityGroups(commune, latest.SnapshotId)),
+            ("completeness (commune)", () => q.Completeness(commune, latest.SnapshotId)),
+            ("data quality (commune)", () => q.DataQuality(commune, latest.SnapshotId)),
+        };
+        Console.WriteLine($"  parts of the pages, each alone (load {Load()}):");
+        foreach (var (name, run) in parts)
+        {
+            for (var i = 0; i < 3; i++) run();
+            var times = new double[15];
+            for (var i = 0; i < times.Length; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                run();
+                times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+            Array.Sort(times);
+            Console.WriteLine(FormattableString.Invariant($"    {name,-30} p50 {times[7],7:0.0} ms  min {times[0],7:0.0} ms"));
+        }
+        if (Environment.GetEnvironmentVariable("HSSK_BENCH_PARTS_ONLY") is not null) Environment.Exit(0);
     }
 
     static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
@@ -138,6 +183,8 @@ static partial class PageBench
         await app.StartAsync();
         // The risk model trains/scores in the background at start: measure pages, not the training beside them.
         await app.Services.GetRequiredService<RiskModels>().Ready;
+        // … and then reads every snapshot's NCD data: wait for that too, or the first pages share the cores with it.
+        await app.Services.GetRequiredService<HoSoSucKhoe.Api.Features.Ncd.RiskModelWarmUp>().Done;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new Server(app, new Uri(address));
     }

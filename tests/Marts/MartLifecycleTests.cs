@@ -7,7 +7,7 @@ using HoSoSucKhoe.Warehouse.Marts;
 
 namespace HoSoSucKhoe.Tests.Marts;
 
-/// <summary>When marts change: population loads (denominators at query time), failed loads, rebuilds.</summary>
+/// <summary>When marts change: population loads (every snapshot's denominators rebuilt), failed loads, rebuilds.</summary>
 [Collection("warehouse")]
 public sealed class MartLifecycleTests(WarehouseFixture fixture)
 {
@@ -25,6 +25,38 @@ public sealed class MartLifecycleTests(WarehouseFixture fixture)
             "SELECT snapshot_id, level, unit_code, round(records_linked, 6), round(examined, 6), round(managed, 6), old_communes, approximate, " +
                 "round(permanent_records, 6), round(permanent_updated, 6) FROM mart_bridged_kpi",
         }.Select(q => c.QuerySingle<(long, string)>($"SELECT count(*), coalesce(sum(hash(t))::VARCHAR, '') FROM ({q}) t").ToString()));
+    }
+
+    static string DenominatorFingerprint(WarehouseDb db)
+    {
+        using var c = db.Open();
+        return string.Join("|", new[]
+        {
+            "SELECT * FROM mart_unit_denominator",
+            "SELECT snapshot_id, level, unit_code, round(population, 6), fell_back, round(permanent_population, 6) FROM mart_bridged_denominator",
+        }.Select(q => c.QuerySingle<(long, string)>($"SELECT count(*), coalesce(sum(hash(t))::VARCHAR, '') FROM ({q}) t").ToString()));
+    }
+
+    /// <summary>The fixture loads its population before its snapshots (each snapshot's denominators built in its load);
+    /// the same population loaded again after them rebuilds every snapshot's at once: the same rows, and rows for
+    /// every unit of every snapshot, bridged ones included.</summary>
+    [Fact]
+    public void DenominatorsBuiltWithEachSnapshotEqualThoseAPopulationLoadRebuildsForAll()
+    {
+        using var db = new WarehouseDb(fixture.CopyDatabase());
+        var before = DenominatorFingerprint(db);
+        using (var c = db.Open())
+        {
+            Assert.Equal(0L, c.ExecuteScalar<long>("""
+                SELECT count(*) FROM mart_unit_kpi k
+                WHERE NOT EXISTS (SELECT 1 FROM mart_unit_denominator d WHERE d.snapshot_id = k.snapshot_id AND d.level = k.level AND d.unit_code = k.unit_code)
+                  AND EXISTS (SELECT 1 FROM fact_population f WHERE f.code_system = k.code_system)
+                  AND k.level = 'province'
+                """));
+            Assert.True(c.ExecuteScalar<long>("SELECT count(*) FROM mart_bridged_denominator") > 0);
+        }
+        PopulationLoader.Load(db, fixture.PopulationCsv);
+        Assert.Equal(before, DenominatorFingerprint(db));
     }
 
     [Fact]

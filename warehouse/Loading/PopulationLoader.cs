@@ -94,6 +94,8 @@ public static class PopulationLoader
                 app.CreateRow().AppendValue(r.CodeSystem).AppendValue(r.Ward).AppendValue(r.Year).AppendValue(r.Band)
                     .AppendValue(r.Sex).AppendValue(r.Population).AppendValue(r.Permanent).AppendValue(name).EndRow();
         conn.Execute("DROP TABLE pop_keys", transaction: tx);
+        // Every snapshot's denominators follow the new rows, in the same transaction.
+        Marts.KpiMarts.BuildDenominators(conn, null, tx);
         // Denominators change published figures: readers (HTTP Last-Modified) take this as a change time too.
         conn.Execute("INSERT OR REPLACE INTO wh_meta VALUES ('population_loaded_at', strftime(now()::TIMESTAMP, '%Y-%m-%d %H:%M:%S.%f'))", transaction: tx);
         tx.Commit();

@@ -27,18 +27,13 @@ public sealed record CoverageTable(LoadedSnapshot Snapshot, string Parent, strin
 
 sealed record MartRow(string Level, string Code, string Name, long? Population, long RecordsLinked, long Examined, long Managed)
 {
-    /// <summary>Children of $parent at $level plus the $parentLevel row of $parent, with denominators: communes
-    /// their own, districts and provinces the sum over their communes that have one.</summary>
-    public static readonly string Sql = """
-        WITH communes AS (
-            SELECT unit_code, parent_code, province_code FROM mart_unit_kpi WHERE snapshot_id = $sid AND level = 'commune'),
-        """ + CoverageQueries.PopulationRows + """
-        ,
-        """ + CoverageQueries.Denominators("population") + """
+    /// <summary>Children of $parent at $level plus the $parentLevel row of $parent, with their denominators
+    /// (<c>mart_unit_denominator</c>: communes their own, districts and provinces the sum over their communes that have one).</summary>
+    public const string Sql = """
         SELECT k.level AS Level, k.unit_code AS Code, coalesce(u.full_name, k.unit_code) AS Name,
-               d.population::BIGINT AS Population, k.records_linked AS RecordsLinked, k.examined AS Examined, k.managed AS Managed
+               d.population AS Population, k.records_linked AS RecordsLinked, k.examined AS Examined, k.managed AS Managed
         FROM mart_unit_kpi k
-        LEFT JOIN den d ON d.level = k.level AND d.unit_code = k.unit_code
+        LEFT JOIN mart_unit_denominator d ON d.snapshot_id = k.snapshot_id AND d.level = k.level AND d.unit_code = k.unit_code
         LEFT JOIN dim_admin_unit u ON u.code_system = k.code_system AND u.level = k.level AND u.code = k.unit_code
              AND u.valid_from <= k.as_of AND (u.valid_to IS NULL OR k.as_of < u.valid_to)
         WHERE k.snapshot_id = $sid
@@ -74,7 +69,7 @@ public sealed partial class CoverageQueries
         var goals = targets.For(level);
         var raw = c.Query<MartRow>(MartRow.Sql, new
         {
-            sid = snapshot.SnapshotId, cs = snapshot.CodeSystem, yr = snapshot.AsOf.Year, level, parent = request.Parent, parentLevel,
+            sid = snapshot.SnapshotId, level, parent = request.Parent, parentLevel,
         }).ToList();
         var totalRaw = raw.Single(r => r.Level == parentLevel && r.Code == request.Parent);
         var total = ToRow(totalRaw, targets.For(parentLevel));

@@ -22,16 +22,11 @@ sealed record PermanentMartRow(string Level, string Code, string Name, long? Per
     /// <summary>The unit's row and its communes' rows with permanent-resident denominators: communes their own (the
     /// sum of their rows in the chosen year; 0 or none = no denominator), districts and provinces the sum over their
     /// communes that have one.</summary>
-    public static readonly string Sql = """
-        WITH communes AS (
-            SELECT unit_code, parent_code, province_code FROM mart_unit_kpi WHERE snapshot_id = $sid AND level = 'commune'),
-        """ + CoverageQueries.PopulationRows + """
-        ,
-        """ + CoverageQueries.Denominators("permanent_population", positiveOnly: true) + """
+    public const string Sql = """
         SELECT k.level AS Level, k.unit_code AS Code, coalesce(u.full_name, k.unit_code) AS Name,
-               d.population::BIGINT AS PermanentPopulation, k.permanent_records AS PermanentRecords, k.permanent_updated AS PermanentUpdated
+               d.permanent_population AS PermanentPopulation, k.permanent_records AS PermanentRecords, k.permanent_updated AS PermanentUpdated
         FROM mart_unit_kpi k
-        LEFT JOIN den d ON d.level = k.level AND d.unit_code = k.unit_code
+        LEFT JOIN mart_unit_denominator d ON d.snapshot_id = k.snapshot_id AND d.level = k.level AND d.unit_code = k.unit_code
         """ + CoverageQueries.UnitAndItsCommunes;
 }
 
@@ -57,7 +52,7 @@ public sealed partial class CoverageQueries
         var (unit, _) = Unit(c, code, snapshotId);
         var s = unit.Snapshot;
         var rows = c.Query<PermanentMartRow>(PermanentMartRow.Sql,
-            new { sid = s.SnapshotId, cs = s.CodeSystem, yr = s.AsOf.Year, level = unit.Level, code }).ToList();
+            new { sid = s.SnapshotId, level = unit.Level, code }).ToList();
         var own = rows.Single(r => r.Level == unit.Level && r.Code == code);
         var target = targets.For(unit.Level, TargetMeasures.PermanentResidents, s.ProvinceCode).FirstOrDefault();
         List<PermanentResidentsRow> communes = unit.Level == Levels.Commune ? []

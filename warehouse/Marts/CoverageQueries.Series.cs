@@ -36,80 +36,29 @@ sealed record SeriesRaw(string SnapshotId, DateOnly AsOf, bool Bridged, double? 
 {
     /// <summary>Direct points: the unit's own rows in snapshots of its code system; denominators per snapshot.</summary>
     public const string Direct = """
-        WITH pts AS (
-            SELECT k.snapshot_id, k.as_of, k.records_linked, k.examined, k.managed, k.permanent_updated, k.visitors, k.visitors_complete
-            FROM mart_unit_kpi k JOIN fact_snapshot s USING (snapshot_id)
-            WHERE k.level = $level AND k.unit_code = $code AND k.code_system = $cs
-              AND (k.code_system = 'legacy' OR k.province_code = s.province_code)),
-        members AS (
-            SELECT k.snapshot_id, k.unit_code AS ward_code, year(p.as_of) AS yr
-            FROM mart_unit_kpi k JOIN pts p USING (snapshot_id)
-            WHERE k.level = 'commune' AND (k.unit_code = $code OR k.parent_code = $code OR k.province_code = $code)),
-        py AS (
-            SELECT m.snapshot_id, m.ward_code, max(f.year) AS year
-            FROM members m JOIN fact_population f ON f.code_system = $cs AND f.ward_code = m.ward_code AND f.year <= m.yr
-            GROUP BY ALL),
-        wp AS (
-            SELECT py.snapshot_id, py.ward_code, sum(f.population) AS population, sum(f.permanent_population) AS permanent
-            FROM py JOIN fact_population f ON f.code_system = $cs AND f.ward_code = py.ward_code AND f.year = py.year
-            GROUP BY ALL),
-        den AS (
-            SELECT snapshot_id, sum(population)::DOUBLE AS population,
-                   sum(permanent) FILTER (WHERE permanent > 0)::DOUBLE AS permanent
-            FROM wp GROUP BY snapshot_id)
-        SELECT p.snapshot_id AS SnapshotId, p.as_of AS AsOf, false AS Bridged, d.population AS Population,
-               p.records_linked::DOUBLE AS RecordsLinked, p.examined::DOUBLE AS Examined, p.managed::DOUBLE AS Managed,
-               false AS Approximate, d.permanent AS PermanentPopulation, coalesce(p.permanent_updated, 0)::DOUBLE AS PermanentUpdated,
-               coalesce(p.visitors, 0)::DOUBLE AS Visitors, coalesce(p.visitors_complete, 0)::DOUBLE AS VisitorsComplete
-        FROM pts p LEFT JOIN den d USING (snapshot_id)
+        SELECT k.snapshot_id AS SnapshotId, k.as_of AS AsOf, false AS Bridged, d.population::DOUBLE AS Population,
+               k.records_linked::DOUBLE AS RecordsLinked, k.examined::DOUBLE AS Examined, k.managed::DOUBLE AS Managed,
+               false AS Approximate, d.permanent_population::DOUBLE AS PermanentPopulation,
+               coalesce(k.permanent_updated, 0)::DOUBLE AS PermanentUpdated,
+               coalesce(k.visitors, 0)::DOUBLE AS Visitors, coalesce(k.visitors_complete, 0)::DOUBLE AS VisitorsComplete
+        FROM mart_unit_kpi k JOIN fact_snapshot s USING (snapshot_id)
+        LEFT JOIN mart_unit_denominator d ON d.snapshot_id = k.snapshot_id AND d.level = k.level AND d.unit_code = k.unit_code
+        WHERE k.level = $level AND k.unit_code = $code AND k.code_system = $cs
+          AND (k.code_system = 'legacy' OR k.province_code = s.province_code)
         """;
 
     /// <summary>Bridged points of a 2025 commune or province in legacy snapshots. Denominator per 2025 commune:
     /// Σ weight × legacy denominator of its contributing old communes; if one of them has none, the commune's own
     /// 2025-code denominator of the earliest year (approximate).</summary>
     public const string Bridge = """
-        WITH pts AS (
-            SELECT snapshot_id, as_of, records_linked, examined, managed, approximate, permanent_updated, visitors, visitors_complete
-            FROM mart_bridged_kpi
-            WHERE level = $level AND unit_code = $code),
-        bn AS (
-            SELECT b.snapshot_id, b.unit_code AS new_code, year(b.as_of) AS yr
-            FROM mart_bridged_kpi b JOIN pts USING (snapshot_id)
-            WHERE b.level = 'commune' AND (b.unit_code = $code OR b.province_code = $code)),
-        links AS (
-            SELECT bn.snapshot_id, bn.new_code, bn.yr, l.old_code, l.weight
-            FROM bn JOIN dim_unit_bridge l ON l.new_code = bn.new_code
-            JOIN mart_unit_kpi o ON o.snapshot_id = bn.snapshot_id AND o.level = 'commune' AND o.unit_code = l.old_code),
-        py AS (
-            SELECT l.snapshot_id, l.old_code, max(f.year) AS year
-            FROM links l JOIN fact_population f ON f.code_system = 'legacy' AND f.ward_code = l.old_code AND f.year <= l.yr
-            GROUP BY ALL),
-        op AS (
-            SELECT py.snapshot_id, py.old_code, sum(f.population) AS population, sum(f.permanent_population) AS permanent
-            FROM py JOIN fact_population f ON f.code_system = 'legacy' AND f.ward_code = py.old_code AND f.year = py.year
-            GROUP BY ALL),
-        np AS (
-            SELECT l.snapshot_id, l.new_code, sum(l.weight * op.population) AS population, bool_and(op.population IS NOT NULL) AS complete,
-                   sum(l.weight * op.permanent) FILTER (WHERE op.permanent > 0) AS permanent
-            FROM links l LEFT JOIN op USING (snapshot_id, old_code)
-            GROUP BY ALL),
-        fallback AS (
-            SELECT ward_code, arg_min(population, year) AS population
-            FROM (SELECT ward_code, year, sum(population) AS population FROM fact_population WHERE code_system = '2025' GROUP BY ALL)
-            GROUP BY ward_code),
-        den AS (
-            SELECT np.snapshot_id,
-                   sum(CASE WHEN np.complete THEN np.population ELSE fb.population END)::DOUBLE AS population,
-                   bool_or(NOT np.complete) AS fell_back,
-                   sum(np.permanent)::DOUBLE AS permanent
-            FROM np LEFT JOIN fallback fb ON fb.ward_code = np.new_code
-            GROUP BY np.snapshot_id)
         SELECT p.snapshot_id AS SnapshotId, p.as_of AS AsOf, true AS Bridged, d.population AS Population,
                p.records_linked AS RecordsLinked, p.examined AS Examined, p.managed AS Managed,
                p.approximate OR coalesce(d.fell_back, false) AS Approximate,
-               d.permanent AS PermanentPopulation, coalesce(p.permanent_updated, 0) AS PermanentUpdated,
+               d.permanent_population AS PermanentPopulation, coalesce(p.permanent_updated, 0) AS PermanentUpdated,
                coalesce(p.visitors, 0) AS Visitors, coalesce(p.visitors_complete, 0) AS VisitorsComplete
-        FROM pts p LEFT JOIN den d USING (snapshot_id)
+        FROM mart_bridged_kpi p
+        LEFT JOIN mart_bridged_denominator d ON d.snapshot_id = p.snapshot_id AND d.level = p.level AND d.unit_code = p.unit_code
+        WHERE p.level = $level AND p.unit_code = $code
         """;
 }
 

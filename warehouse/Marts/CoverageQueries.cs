@@ -29,8 +29,8 @@ static class MartSnapshot
 
 /// <summary>
 /// Read side of the KPI marts: the appendix table of a unit's children, one unit's time series with projections,
-/// and its priority groups, completeness and data quality. Denominators are joined from <c>fact_population</c> at
-/// query time (docs/definitions.md). Unit codes: 2 digits = province, 3 = legacy district, 5 = commune.
+/// and its priority groups, completeness and data quality. Denominators are read from <c>mart_unit_denominator</c> (built
+/// from <c>fact_population</c> with the marts and by each population load) (docs/definitions.md). Unit codes: 2 digits = province, 3 = legacy district, 5 = commune.
 /// Unknown snapshots or units throw <see cref="KpiNotFoundException"/>; malformed parameters throw
 /// <see cref="ArgumentException"/> naming the parameter. Thread-safe: each call opens its own connection.
 /// </summary>
@@ -73,21 +73,6 @@ public sealed partial class CoverageQueries(WarehouseDb db, CoverageTargets? tar
     }
 
     static object Args(LoadedSnapshot s) => new { sid = s.SnapshotId, cs = s.CodeSystem, yr = s.AsOf.Year };
-
-    /// <summary>The <c>den(level, unit_code, population)</c> CTE after <see cref="PopulationRows"/>: communes their own
-    /// sum of <paramref name="column"/> in the chosen year, legacy districts and provinces the sum over their communes that
-    /// have one. <paramref name="positiveOnly"/>: a commune whose sum is 0 has none.</summary>
-    internal static string Denominators(string column, bool positiveOnly = false) => $"""
-        cp AS (SELECT ward_code, sum({column}) AS population FROM prow GROUP BY ward_code{(positiveOnly ? $" HAVING sum({column}) > 0" : "")}),
-        den AS (
-            SELECT 'commune' AS level, c.unit_code, cp.population FROM communes c JOIN cp ON cp.ward_code = c.unit_code
-            UNION ALL
-            SELECT 'district', c.parent_code, sum(cp.population) FROM communes c JOIN cp ON cp.ward_code = c.unit_code
-            WHERE $cs = 'legacy' GROUP BY c.parent_code
-            UNION ALL
-            SELECT 'province', c.province_code, sum(cp.population) FROM communes c JOIN cp ON cp.ward_code = c.unit_code
-            GROUP BY c.province_code)
-        """;
 
     /// <summary>Chosen denominator year per commune of the snapshot (latest year ≤ year(as_of) of the snapshot's
     /// code system) and the population rows of that year. Needs $sid, $cs, $yr and a <c>communes(unit_code)</c> CTE.</summary>

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Diagnostics;
 using Dapper;
 using DuckDB.NET.Data;
@@ -34,8 +35,8 @@ public static class KpiMarts
     }
 
     /// <summary>Version of the mart definitions: bump it when a mart gains a column or a definition changes, so
-    /// every snapshot of an existing warehouse is rebuilt once at open (2: permanent residents, 3: visitors' completeness, issue 9).</summary>
-    public const string Version = "3";
+    /// every snapshot of an existing warehouse is rebuilt once at open (2: permanent residents, 3: visitors' completeness, issue 9; 4: the denominator marts).</summary>
+    public const string Version = "4";
 
     /// <summary>Builds the marts of every loaded snapshot that has none (a warehouse loaded before the marts
     /// existed), or of every snapshot when the warehouse's <c>kpi_marts_version</c> stamp is not
@@ -59,6 +60,16 @@ public static class KpiMarts
         return missing;
     }
 
+    /// <summary>Rebuilds <c>mart_unit_denominator</c> and <c>mart_bridged_denominator</c> of one snapshot, or of every
+    /// snapshot when <paramref name="snapshotId"/> is null (a population load, in its transaction).</summary>
+    public static void BuildDenominators(DuckDBConnection conn, string? snapshotId, IDbTransaction? tx = null)
+    {
+        var args = new { all = snapshotId is null, sid = snapshotId ?? "" };
+        conn.Execute(KpiMartsSql.DeleteDenominators, args, tx);
+        conn.Execute(KpiMartsSql.Denominators, args, tx);
+        conn.Execute(KpiMartsSql.BridgedDenominators, args, tx);
+    }
+
     static void Build(DuckDBConnection conn, string snapshotId, string province, DateOnly asOf, string codeSystem)
     {
         var args = new { sid = snapshotId, province, asof = asOf.ToDateTime(TimeOnly.MinValue), cs = codeSystem };
@@ -69,6 +80,7 @@ public static class KpiMarts
         conn.Execute(KpiMartsSql.Provinces, args);
         conn.Execute(KpiMartsSql.AgeSex, args);
         if (codeSystem == ReferenceData.SystemLegacy) conn.Execute(KpiMartsSql.Bridged, args);
+        BuildDenominators(conn, snapshotId);
         // The first snapshot of a warehouse (no other has marts): every mart is of this version, so stamp it and the
         // next open has nothing to rebuild.
         conn.Execute("""

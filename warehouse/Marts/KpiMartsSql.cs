@@ -74,6 +74,8 @@ static class KpiMartsSql
         DELETE FROM wh.main.mart_unit_kpi WHERE snapshot_id = $sid;
         DELETE FROM wh.main.mart_unit_agesex WHERE snapshot_id = $sid;
         DELETE FROM wh.main.mart_bridged_kpi WHERE snapshot_id = $sid;
+        DELETE FROM wh.main.mart_unit_denominator WHERE snapshot_id = $sid;
+        DELETE FROM wh.main.mart_bridged_denominator WHERE snapshot_id = $sid;
         """;
 
     /// <summary>The one pass over the snapshot's records (with its flagged encounters and labs): counts per
@@ -221,6 +223,82 @@ static class KpiMartsSql
                sum(c.permanent_records), sum(c.permanent_updated), sum(c.visitors), sum(c.visitors_complete)
         FROM communes c JOIN province_size s USING (province_code)
         GROUP BY c.province_code
+        """;
+
+    /// <summary>The snapshots whose denominators a statement (re)builds: $sid, or every snapshot when $all.</summary>
+    const string Scope = "(SELECT snapshot_id FROM wh.main.fact_snapshot WHERE $all OR snapshot_id = $sid)";
+
+    /// <summary>Clears the denominators of the snapshots in scope (before <see cref="Denominators"/> and
+    /// <see cref="BridgedDenominators"/> rebuild them).</summary>
+    public const string DeleteDenominators = $"""
+        DELETE FROM wh.main.mart_unit_denominator WHERE snapshot_id IN {Scope};
+        DELETE FROM wh.main.mart_bridged_denominator WHERE snapshot_id IN {Scope};
+        """;
+
+    /// <summary><c>mart_unit_denominator</c> of the snapshots in scope, from their commune rows of <c>mart_unit_kpi</c>
+    /// and <c>fact_population</c> (docs/definitions.md: the latest year ≤ year(as_of) of each commune).</summary>
+    public const string Denominators = $"""
+        INSERT INTO wh.main.mart_unit_denominator
+        WITH communes AS (
+            SELECT snapshot_id, code_system, year(as_of) AS yr, unit_code, parent_code, province_code
+            FROM wh.main.mart_unit_kpi WHERE level = 'commune' AND snapshot_id IN {Scope}),
+        py AS (
+            SELECT c.snapshot_id, c.unit_code, max(f.year) AS year
+            FROM communes c JOIN wh.main.fact_population f ON f.code_system = c.code_system AND f.ward_code = c.unit_code AND f.year <= c.yr
+            GROUP BY ALL),
+        cp AS (
+            SELECT c.snapshot_id, c.unit_code, c.code_system, c.parent_code, c.province_code,
+                   sum(f.population) AS population, sum(f.permanent_population) AS permanent
+            FROM communes c JOIN py USING (snapshot_id, unit_code)
+            JOIN wh.main.fact_population f ON f.code_system = c.code_system AND f.ward_code = c.unit_code AND f.year = py.year
+            GROUP BY ALL),
+        x AS (SELECT *, CASE WHEN permanent > 0 THEN permanent END AS positive FROM cp)
+        SELECT snapshot_id, 'commune', unit_code, population::BIGINT, positive::BIGINT FROM x
+        UNION ALL
+        SELECT snapshot_id, 'district', parent_code, sum(population)::BIGINT, sum(positive)::BIGINT FROM x
+        WHERE code_system = 'legacy' GROUP BY snapshot_id, parent_code
+        UNION ALL
+        SELECT snapshot_id, 'province', province_code, sum(population)::BIGINT, sum(positive)::BIGINT FROM x
+        GROUP BY snapshot_id, province_code
+        """;
+
+    /// <summary><c>mart_bridged_denominator</c> of the legacy snapshots in scope (docs/definitions.md, the bridged series).</summary>
+    public const string BridgedDenominators = $"""
+        INSERT INTO wh.main.mart_bridged_denominator
+        WITH bn AS (
+            SELECT snapshot_id, unit_code AS new_code, province_code, year(as_of) AS yr
+            FROM wh.main.mart_bridged_kpi WHERE level = 'commune' AND snapshot_id IN {Scope}),
+        links AS (
+            SELECT bn.snapshot_id, bn.new_code, bn.province_code, bn.yr, l.old_code, l.weight
+            FROM bn JOIN wh.main.dim_unit_bridge l ON l.new_code = bn.new_code
+            JOIN wh.main.mart_unit_kpi o ON o.snapshot_id = bn.snapshot_id AND o.level = 'commune' AND o.unit_code = l.old_code),
+        py AS (
+            SELECT l.snapshot_id, l.old_code, max(f.year) AS year
+            FROM links l JOIN wh.main.fact_population f ON f.code_system = 'legacy' AND f.ward_code = l.old_code AND f.year <= l.yr
+            GROUP BY ALL),
+        op AS (
+            SELECT py.snapshot_id, py.old_code, sum(f.population) AS population, sum(f.permanent_population) AS permanent
+            FROM py JOIN wh.main.fact_population f ON f.code_system = 'legacy' AND f.ward_code = py.old_code AND f.year = py.year
+            GROUP BY ALL),
+        np AS (
+            SELECT l.snapshot_id, l.new_code, l.province_code, sum(l.weight * op.population) AS population,
+                   bool_and(op.population IS NOT NULL) AS complete,
+                   sum(l.weight * op.permanent) FILTER (WHERE op.permanent > 0) AS permanent
+            FROM links l LEFT JOIN op USING (snapshot_id, old_code)
+            GROUP BY ALL),
+        fallback AS (
+            SELECT ward_code, arg_min(population, year) AS population
+            FROM (SELECT ward_code, year, sum(population) AS population FROM wh.main.fact_population WHERE code_system = '2025' GROUP BY ALL)
+            GROUP BY ward_code),
+        nc AS (
+            SELECT np.snapshot_id, np.new_code, np.province_code,
+                   CASE WHEN np.complete THEN np.population ELSE fb.population END AS population,
+                   NOT np.complete AS fell_back, np.permanent
+            FROM np LEFT JOIN fallback fb ON fb.ward_code = np.new_code)
+        SELECT snapshot_id, 'commune', new_code, population::DOUBLE, fell_back, permanent::DOUBLE FROM nc
+        UNION ALL
+        SELECT snapshot_id, 'province', province_code, sum(population)::DOUBLE, bool_or(fell_back), sum(permanent)::DOUBLE FROM nc
+        GROUP BY snapshot_id, province_code
         """;
 
     public const string DropCells = "DROP TABLE IF EXISTS kpi_cells";

@@ -1,7 +1,8 @@
 -- KPI marts (docs/definitions.md). Idempotent: run at every open. Built by warehouse/Marts/KpiMarts.cs inside each
 -- snapshot's load transaction, so they commit or roll back with the snapshot.
--- Only NUMERATORS are stored. Denominators are joined from fact_population at query time
--- (docs/definitions.md), so a later population load changes coverage without reloading snapshots.
+-- Numerators are built once per snapshot; denominators (mart_unit_denominator, mart_bridged_denominator, at the
+-- end) are rebuilt for every snapshot by each population load, so a later population load changes coverage without
+-- reloading snapshots (docs/definitions.md).
 -- One row per (snapshot_id, level, unit_code) — not declared as a key: the rows of a snapshot are deleted and
 -- re-inserted in one transaction, which DuckDB's index constraints handle poorly.
 
@@ -93,3 +94,29 @@ ALTER TABLE mart_unit_kpi ADD COLUMN IF NOT EXISTS visitors BIGINT;            -
 ALTER TABLE mart_unit_kpi ADD COLUMN IF NOT EXISTS visitors_complete BIGINT;   -- of those, every mandatory data group complete
 ALTER TABLE mart_bridged_kpi ADD COLUMN IF NOT EXISTS visitors DOUBLE;
 ALTER TABLE mart_bridged_kpi ADD COLUMN IF NOT EXISTS visitors_complete DOUBLE;
+
+-- Denominators of every unit of a snapshot (docs/definitions.md, (3) and permanent_population), computed once where
+-- the numerators are (in the load transaction) and again for every snapshot by each population load (same
+-- transaction as the population rows), so readers join one row instead of re-deriving the year rule per request.
+-- Commune: the sum of its fact_population rows of the chosen year (the latest ≤ year(as_of), the snapshot's code
+-- system); districts and provinces: the sum over their communes in the snapshot that have one. NULL: none has.
+-- permanent_population: communes whose chosen year's permanent population is blank or 0 have none.
+CREATE TABLE IF NOT EXISTS mart_unit_denominator (
+  snapshot_id          VARCHAR NOT NULL,
+  level                VARCHAR NOT NULL,
+  unit_code            VARCHAR NOT NULL,
+  population           BIGINT,
+  permanent_population BIGINT
+);
+
+-- The same for the 2025 communes and provinces of a legacy snapshot seen through the bridge (mart_bridged_kpi):
+-- Σ weight × legacy denominator of the old communes the snapshot has or, when one of them has none, the commune's
+-- own 2025-code denominator of the earliest year (fell_back, approximate). Fractional by construction.
+CREATE TABLE IF NOT EXISTS mart_bridged_denominator (
+  snapshot_id          VARCHAR NOT NULL,
+  level                VARCHAR NOT NULL,   -- 'commune' | 'province' (2025 units)
+  unit_code            VARCHAR NOT NULL,
+  population           DOUBLE,
+  fell_back            BOOLEAN NOT NULL,
+  permanent_population DOUBLE
+);
