@@ -32,6 +32,20 @@ sealed record VisitorsMartRow(string Level, string Code, string Name, long Recor
         """ + CoverageQueries.UnitAndItsCommunes;
 }
 
+/// <summary>A unit's own mart and denominator row: what its targets are measured on.</summary>
+sealed record OwnRow(long? Population, long RecordsLinked, long Examined, long Managed, long? PermanentPopulation, long PermanentRecords,
+    long PermanentUpdated, long Visitors, long VisitorsComplete)
+{
+    public const string Sql = """
+        SELECT d.population AS Population, k.records_linked AS RecordsLinked, k.examined AS Examined, k.managed AS Managed,
+               d.permanent_population AS PermanentPopulation, k.permanent_records AS PermanentRecords, k.permanent_updated AS PermanentUpdated,
+               coalesce(k.visitors, 0) AS Visitors, coalesce(k.visitors_complete, 0) AS VisitorsComplete
+        FROM mart_unit_kpi k
+        LEFT JOIN mart_unit_denominator d ON d.snapshot_id = k.snapshot_id AND d.level = k.level AND d.unit_code = k.unit_code
+        WHERE k.snapshot_id = $sid AND k.level = $level AND k.unit_code = $code
+        """;
+}
+
 public sealed partial class CoverageQueries
 {
     /// <summary>Completeness among visitors of a unit and of its communes in a snapshot (default: the latest
@@ -77,14 +91,24 @@ public sealed partial class CoverageQueries
     public (UnitTargetsReport Targets, UnitSeries Series) TargetsAndSeries(string code, string? snapshotId = null, UnitSeries? series = null)
     {
         KpiUnit unit;
-        using (var c = db.Open()) (unit, _) = Unit(c, code, snapshotId);
+        OwnRow own;
+        using (var c = db.Open())
+        {
+            (unit, _) = Unit(c, code, snapshotId);
+            own = c.QuerySingle<OwnRow>(OwnRow.Sql, new { sid = unit.Snapshot.SnapshotId, level = unit.Level, code });
+        }
         var s = unit.Snapshot;
         var applicable = targets.All(unit.Level, s.ProvinceCode);
         if (series is null || series.Code != code || series.CodeSystem != s.CodeSystem || series.Points.Any(p => p.AsOf > s.AsOf))
             series = Series(code, s.CodeSystem, s.AsOf);
-        var coverage = CoverageOf(unit);
-        var permanent = PermanentResidents(code, s.SnapshotId).Total;
-        var visitors = VisitorsCompleteness(code, s.SnapshotId).Total;
+        // The unit's row of each measure's own report (the appendix, permanent residents, visitors' completeness),
+        // made by the same row functions from the same mart and denominator row.
+        var coverage = CoverageMath.Row(unit.Level, code, unit.Name, own.Population, own.RecordsLinked, own.Examined, own.Managed, false,
+            targets.For(unit.Level));
+        var permanent = PermanentRow(new PermanentMartRow(unit.Level, code, unit.Name, own.PermanentPopulation, own.PermanentRecords, own.PermanentUpdated),
+            targets.For(unit.Level, TargetMeasures.PermanentResidents, s.ProvinceCode).FirstOrDefault());
+        var visitors = VisitorsRow(new VisitorsMartRow(unit.Level, code, unit.Name, own.RecordsLinked, own.Visitors, own.VisitorsComplete),
+            targets.For(unit.Level, TargetMeasures.VisitorsComplete, s.ProvinceCode).FirstOrDefault());
         var rows = applicable.Select(t =>
         {
             var (den, num, pct) = t.Measure switch

@@ -6,6 +6,7 @@ using HoSoSucKhoe.Models.Ncd;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Reference;
 using HoSoSucKhoe.Warehouse.Snapshots;
+using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
 
 namespace HoSoSucKhoe.Api.Features.Web;
@@ -14,7 +15,8 @@ namespace HoSoSucKhoe.Api.Features.Web;
 /// the figures of <c>/api/ncd/cascade</c>, <c>/prevalence</c>, <c>/anchors</c>, <c>/clusters</c>, <c>/comorbidity</c> and
 /// <c>/model</c> through the same shared methods of <see cref="NcdEndpoints"/>, so with the same scope rule and disclosure.
 /// The picker's measure, sex and age group are those of <c>/api/ncd/prevalence</c>.</summary>
-public sealed class NcdModel(SnapshotCatalog catalog, UnitScope scope, QueryGate gate, NcdDataStore ncd, WarehouseDb db, RiskModels models)
+public sealed class NcdModel(SnapshotCatalog catalog, UnitScope scope, QueryGate gate, NcdDataStore ncd, WarehouseDb db, RiskModels models,
+    PageCharts charts)
     : WebPageModel(catalog, scope, gate)
 {
     /// <summary>How long the page waits for a risk model still training at start-up before saying so.</summary>
@@ -36,6 +38,11 @@ public sealed class NcdModel(SnapshotCatalog catalog, UnitScope scope, QueryGate
     public required ClusterResult Clusters { get; set; }
     public required ComorbidityTable Comorbidity { get; set; }
     public ModelCard? Card { get; set; }
+
+    /// <summary>The province cascade chart, the prevalence chart by five-year band and the smoothed map (drawn side by side).</summary>
+    public IHtmlContent CascadeSvg { get; private set; } = HtmlString.Empty;
+    public IHtmlContent PrevalenceSvg { get; private set; } = HtmlString.Empty;
+    public IHtmlContent MapSvg { get; private set; } = HtmlString.Empty;
     public bool ModelStillTraining { get; set; }
 
     /// <summary>Whether the smoothed map (drawn by <see cref="PageCharts"/> for the picked measure, both sexes and all
@@ -62,6 +69,11 @@ public sealed class NcdModel(SnapshotCatalog catalog, UnitScope scope, QueryGate
             return (NcdEndpoints.CascadeRows(data, Scope, caller, null), province, communes, data.Anchors(),
                 NcdEndpoints.ClustersOf(data, 4), NcdEndpoints.ComorbidityOf(db, s, s.ProvinceCode, caller.Audience));
         });
+        var drawn = await PageCharts.Side(
+            () => charts.Svg("cascade", null, code, s, caller.Audience),
+            () => charts.Svg("prevalence", null, code, s, caller.Audience, Measure.Key),
+            () => ChartsShowPicked ? charts.Svg("map", "smoothed", code, s, caller.Audience, Measure.Key) : HtmlString.Empty);
+        (CascadeSvg, PrevalenceSvg, MapSvg) = (drawn[0], drawn[1], drawn[2]);
         try
         {
             await models.Ready.WaitAsync(ModelWait, HttpContext.RequestAborted);

@@ -38,10 +38,11 @@ public sealed class OverviewModel(SnapshotCatalog catalog, UnitScope scope, Quer
             queries.Series(code, systems.Count == 1 ? systems[0] : null, chosen.AsOf))));
         Table = await table;
         (Targets, Series) = await seriesAndTargets;
-        var map = Task.Run(() => charts.Svg("map", "coverage", new CoverageChartInput(Table), Table.Snapshot));
-        var bars = Task.Run(() => charts.Svg("coverage", null, new CoverageChartInput(Table), Table.Snapshot));
-        TrendSvg = charts.Svg("trend", null, new TrendChartInput(Series), Table.Snapshot);
-        (MapSvg, CoverageSvg) = (await map, await bars);
+        var drawn = await PageCharts.Side(
+            () => charts.Svg("map", "coverage", new CoverageChartInput(Table), Table.Snapshot),
+            () => charts.Svg("coverage", null, new CoverageChartInput(Table), Table.Snapshot),
+            () => charts.Svg("trend", null, new TrendChartInput(Series), Table.Snapshot));
+        (MapSvg, CoverageSvg, TrendSvg) = (drawn[0], drawn[1], drawn[2]);
         SetShell("overview", code, chosen, SnapshotsFor(code));
         ViewData["Title"] = $"Tổng quan {Targets.Unit.Name}";
         return Page();

@@ -24,6 +24,9 @@ public sealed class PageCharts(CoverageQueries queries, NcdDataStore ncd)
     /// the children table for coverage and map coverage|gap, the series up to the snapshot for trend), not read twice.</summary>
     public IHtmlContent Svg(string kind, string? measure, ChartInput input, LoadedSnapshot snapshot) => Draw(kind, measure, snapshot, () => input);
 
+    /// <summary>Draws a page's charts side by side (independent drawings, one per core), results in the given order.</summary>
+    public static Task<IHtmlContent[]> Side(params Func<IHtmlContent>[] drawings) => Task.WhenAll(drawings.Select(d => Task.Run(d)));
+
     static IHtmlContent Draw(string kind, string? measure, LoadedSnapshot snapshot, Func<ChartInput> read)
     {
         try
