@@ -51,6 +51,33 @@ public sealed class ChartTests(WarehouseFixture fixture)
         Assert.Equal(table.Rows.Count(r => r.Over100) + 1, fills.Count(f => f == "#7B3294"));
     }
 
+    /// <summary>Charts and maps are exported to SVG with one layout pass on a no-draw canvas instead of ScottPlot's
+    /// bitmap pre-render: the documents must stay exactly those of <c>Plot.GetSvgXml</c>.</summary>
+    [Fact]
+    public void SvgExportIsScottPlotsOwnDocument()
+    {
+        var table = queries.Children(new CoverageRequest("20") { Sort = "coverage_pct" });
+        var plots = new (string Name, Func<(ScottPlot.Plot Plot, int Width, int Height)> Make)[]
+        {
+            ("coverage", () => { var (p, h) = CoverageChart.Build(table, ChartFormat.Svg); return (p, CoverageChart.Width, h); }),
+            ("trend", () => (TrendChart.Build(queries.Series("20"), ChartFormat.Svg), 1000, 560)),
+        };
+        foreach (var (name, make) in plots)
+        {
+            var (a, w, h) = make();
+            var (b, _, _) = make();
+            var ours = ChartStyle.Svg(a, w, h);
+            Assert.True(ours.Length > 1000, name);
+            // Skia numbers clip paths from a counter of the process: compare them by order of appearance.
+            static string Clips(string svg)
+            {
+                var ids = new Dictionary<string, int>();
+                return System.Text.RegularExpressions.Regex.Replace(svg, "cl_[0-9a-z]+", m => $"clip{(ids.TryGetValue(m.Value, out var n) ? n : ids[m.Value] = ids.Count)}");
+            }
+            Assert.Equal(Clips(b.GetSvgXml(w, h)), Clips(System.Text.Encoding.UTF8.GetString(ours)));
+        }
+    }
+
     [Fact]
     public void TrendChartDrawsTheProjectionAndLabelsItsDate()
     {
