@@ -54,7 +54,7 @@ static class ChartStyle
     /// a canvas that discards everything (a first render of a plot lays it out, and renders again if the layout moved).</summary>
     internal static byte[] Svg(Plot plot, int width, int height)
     {
-        using (var layout = new SKNoDrawCanvas(width, height)) plot.Render(layout, width, height);
+        LayOut(plot, width, height);
         using var stream = new MemoryStream();
         var clear = plot.RenderManager.ClearCanvasBeforeEachRender;
         plot.RenderManager.ClearCanvasBeforeEachRender = false;   // as GetSvgXml: no black rectangle under the figure's own background
@@ -62,6 +62,14 @@ static class ChartStyle
             plot.Render(canvas, width, height);
         plot.RenderManager.ClearCanvasBeforeEachRender = clear;
         return stream.ToArray();
+    }
+
+    /// <summary>The first render of a plot lays it out and, when the layout moved, draws it all again: let that
+    /// first pass draw on a canvas that discards everything, so the real one draws once.</summary>
+    static void LayOut(Plot plot, int width, int height)
+    {
+        using var layout = new SKNoDrawCanvas(width, height);
+        plot.Render(layout, width, height);
     }
 
     /// <summary>PNG with the "up" filter and zlib level 3: ~7 ms for 1000 × 900 px against ~35 ms for Skia's default
