@@ -40,44 +40,58 @@ public static class Xml130Converter
         if (files.Count == 0) throw new ArgumentException("Lệnh xml130: không tìm thấy tệp .xml nào trong các đường dẫn đã cho.");
         report.Files = files.Count;
 
-        var persons = PersonIndex.Read(Path.Combine(o.PersonsDir, SnapshotContract.Persons.Name));
-        var residence = new Residence(ReferenceData.Load(), manifest.AdminCodes);
-        var lastSecond = Xml130Dates.Seconds(asOf, 23, 59) + 59;
-        report.IndexSeconds = clock.Elapsed.TotalSeconds;
-
         var parent = Path.GetDirectoryName(outDir)!;
         Directory.CreateDirectory(parent);
         var work = Path.Combine(parent, $".{Path.GetFileName(outDir)}.partial-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
+        var spoolPath = Path.Combine(work, "episodes.spool");
+        var lastSecond = Xml130Dates.Seconds(asOf, 23, 59) + 59;
+        // Reading the XML needs neither the person index nor the history: both are prepared on other threads meanwhile
+        // (docs/xml130.md, "Reading"), and episodes are matched when the spool is read back.
+        using var cancel = new CancellationTokenSource();
+        var index = Background(() =>
+        {
+            var persons = PersonIndex.Read(Path.Combine(o.PersonsDir, SnapshotContract.Persons.Name));
+            var residence = new Residence(ReferenceData.Load(), manifest.AdminCodes);
+            report.IndexSeconds = clock.Elapsed.TotalSeconds;
+            return (persons, residence);
+        });
+        var encounterRows = manifest.Files.FirstOrDefault(f => f.Name == SnapshotContract.Encounters.Name)?.Rows ?? 0;
+        var history = Background(() => HistoryCopy.Start(o.PersonsDir, work, encounterRows, cancel.Token));
         try
         {
             var batch = new BatchState();
-            using (var spool = new Spool(Path.Combine(work, "episodes.spool")))
+            var readStart = clock.Elapsed.TotalSeconds;
+            using (var spool = new Spool(spoolPath))
             {
                 for (var f = 0; f < files.Count; f++)
                 {
                     var (path, header) = files[f];
                     progress?.Report(new ProgressUpdate(string.Create(Vi, $"Đọc tệp {f + 1:N0}/{files.Count:N0}: {Path.GetFileName(path)}"), 0.9 * f / files.Count));
-                    ReadFile(path, header, batch, spool, persons, residence, lastSecond, report);
+                    ReadFile(path, header, batch, spool, lastSecond, report);
                 }
             }
-            report.ReadSeconds = clock.Elapsed.TotalSeconds - report.IndexSeconds;
+            report.ReadSeconds = clock.Elapsed.TotalSeconds - readStart;
             report.Rejected = batch.Rejected;
             report.Episodes = batch.Episodes;
             report.RejectShare = batch.Episodes == 0 ? 0 : (double)batch.Rejected / batch.Episodes;
             report.Replaced = batch.Replaced;
-            Summarise(batch, residence, report);
+            report.Kept = batch.Winner.Count;
+            var (persons, residence) = index.GetAwaiter().GetResult();
             if (report.RejectShare > o.MaxRejectShare || report.Kept == 0)
             {
+                SnapshotOutput.MatchWinners(spoolPath, batch, persons, residence, report, write: null);
                 report.Failure = report.Kept == 0
                     ? "không có hồ sơ nào chuyển đổi được."
                     : string.Create(Vi, $"{report.Rejected:N0}/{report.Episodes:N0} hồ sơ ({report.RejectShare:P2}) bị loại, vượt ngưỡng --max-reject-share {o.MaxRejectShare:P2}.");
                 throw Fail(report, reportPath, clock);
             }
             progress?.Report(new ProgressUpdate("Ghi ảnh chụp…", 0.9));
-            SnapshotOutput.Write(work, o.PersonsDir, manifest, snapshotId, asOf, batch, persons, report);
-            File.Delete(Path.Combine(work, "episodes.spool"));
-            report.WriteSeconds = clock.Elapsed.TotalSeconds - report.IndexSeconds - report.ReadSeconds;
+            var writeStart = clock.Elapsed.TotalSeconds;
+            using (var copied = history.GetAwaiter().GetResult())
+                SnapshotOutput.Write(work, spoolPath, copied, manifest, snapshotId, asOf, batch, persons, residence, report);
+            File.Delete(spoolPath);
+            report.WriteSeconds = clock.Elapsed.TotalSeconds - writeStart;
             if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
             Directory.Move(work, outDir);
             report.Succeeded = true;
@@ -88,9 +102,17 @@ public static class Xml130Converter
         }
         finally
         {
+            // A failed conversion stops the copy and waits for both threads before the work folder goes.
+            cancel.Cancel();
+            try { Task.WaitAll(index, history); } catch (AggregateException) { }
+            if (history.IsCompletedSuccessfully) history.Result.Dispose();
             if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         }
     }
+
+    /// <summary>A thread of its own (not the pool's, which the parser's Parallel.For needs).</summary>
+    static Task<T> Background<T>(Func<T> work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     static Xml130FailedException Fail(Xml130Report report, string reportPath, Stopwatch clock)
     {
@@ -112,12 +134,11 @@ public static class Xml130Converter
         }
     }
 
-    static void ReadFile(string path, EnvelopeHeader header, BatchState batch, Spool spool, PersonIndex persons, Residence residence,
-        long lastSecond, Xml130Report report)
+    static void ReadFile(string path, EnvelopeHeader header, BatchState batch, Spool spool, long lastSecond, Xml130Report report)
     {
         // A file counts only once it has been read to the end: a truncated or malformed envelope rejects all of its
         // episodes, so nothing it held replaces an earlier sending.
-        var pending = new List<(string Id, int Seq, MatchRule Rule, bool Ambiguous, (string? Ward, string Who)? Visitor)>();
+        var pending = new List<(string Id, int Seq)>();
         var rejects = new List<Xml130Reject>();
         var name = Path.GetFileName(path);
         var facility = header.Facility;
@@ -150,11 +171,9 @@ public static class Xml130Converter
                 var episode = (Episode)parsed[i];
                 is4210 |= episode.Format4210;
                 rows.Add(episode.Rows);
-                var ward = residence.Resolve(episode.Commune, Xml130Dates.DayOf(episode.VisitTime));
-                var (record, rule, ambiguous) = persons.Match(episode, ward);
                 var seq = batch.NextSeq++;
-                if (record >= 0) spool.Write(seq, record, episode);
-                pending.Add((episode.EncounterId, seq, rule, ambiguous, record >= 0 ? null : (ward, PersonIndex.Identity(episode, ward))));
+                spool.Write(seq, episode);
+                pending.Add((episode.EncounterId, seq));
             }
             chunk.Clear();
         }
@@ -193,38 +212,7 @@ public static class Xml130Converter
         {
             if (batch.Winner.ContainsKey(p.Id)) batch.Replaced++;
             batch.Winner[p.Id] = p.Seq;
-            batch.Rule[p.Seq] = (p.Rule, p.Ambiguous);
-            if (p.Visitor is { } v) batch.Visitors[p.Seq] = v;
         }
-    }
-
-    static void Summarise(BatchState batch, Residence residence, Xml130Report report)
-    {
-        var people = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var episodes = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var seq in batch.Winner.Values)
-        {
-            report.Kept++;
-            var (rule, ambiguous) = batch.Rule[seq];
-            if (ambiguous) report.Ambiguous++;
-            switch (rule)
-            {
-                case MatchRule.CitizenId: report.MatchedBy["citizen_id"]++; break;
-                case MatchRule.InsuranceCard: report.MatchedBy["insurance_card"]++; break;
-                case MatchRule.NameBirthCommune: report.MatchedBy["name_birth_commune"]++; break;
-                default:
-                    report.Unmatched++;
-                    var (ward, who) = batch.Visitors[seq];
-                    var key = ward ?? "";
-                    if (!people.TryGetValue(key, out var set)) people[key] = set = new HashSet<string>(StringComparer.Ordinal);
-                    set.Add(who);
-                    episodes[key] = episodes.GetValueOrDefault(key) + 1;
-                    break;
-            }
-        }
-        report.UnrecordedVisitors = people
-            .Select(kv => new UnrecordedVisitors(kv.Key.Length == 0 ? null : kv.Key, residence.Name(kv.Key.Length == 0 ? null : kv.Key), kv.Value.Count, episodes[kv.Key]))
-            .OrderByDescending(v => v.People).ThenBy(v => v.WardCode is null).ThenBy(v => v.WardCode, StringComparer.Ordinal).ToList();
     }
 }
 
@@ -234,6 +222,4 @@ internal sealed class BatchState
     public int NextSeq;
     public long Episodes, Rejected, Replaced;
     public Dictionary<string, int> Winner { get; } = new(StringComparer.Ordinal);
-    public Dictionary<int, (MatchRule Rule, bool Ambiguous)> Rule { get; } = [];
-    public Dictionary<int, (string? Ward, string Who)> Visitors { get; } = [];
 }
