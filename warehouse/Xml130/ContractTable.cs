@@ -105,7 +105,7 @@ internal sealed class ContractTable : IDisposable
         return true;
     }
 
-    static bool SameType(IArrowType a, IArrowType b) =>
+    public static bool SameType(IArrowType a, IArrowType b) =>
         a.TypeId == b.TypeId && (a is not TimestampType ta || b is TimestampType tb && ta.Unit == tb.Unit && ta.Timezone == tb.Timezone);
 
     public void EndRow()

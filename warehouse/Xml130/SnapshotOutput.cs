@@ -9,77 +9,138 @@ namespace HoSoSucKhoe.Warehouse.Xml130;
 
 /// <summary>
 /// The --persons files copied into the work folder while the XML is read (docs/xml130.md, "Output"): persons.arrow byte
-/// for byte, and the encounters, labs and medications history whole, left open for the batch's episodes. Which
+/// for byte, and the encounters, labs and medications history whole, each left open for the batch's episodes. Which
 /// encounters the batch sends again is only known once everything is read, so the history is copied as it is and the
 /// 64-bit hash of every encounter id it holds is kept; a batch none of whose encounter ids has one of those hashes
 /// replaces nothing, otherwise the three files are copied again leaving out the encounters sent again.
 /// </summary>
 internal sealed class HistoryCopy : IDisposable
 {
-    readonly string _personsDir;
+    readonly string _personsDir, _work;
     readonly HashSet<ulong> _ids = [];
 
-    public ContractTable Encounters { get; private set; } = null!;
-    public ContractTable Labs { get; private set; } = null!;
-    public ContractTable Medications { get; private set; } = null!;
+    public HistoryTable Encounters { get; private set; } = null!;
+    public HistoryTable Labs { get; private set; } = null!;
+    public HistoryTable Medications { get; private set; } = null!;
     public string PersonsSha256 { get; }
     /// <summary>History encounters left out because the batch sends them again.</summary>
     public long Replaced { get; private set; }
 
     HistoryCopy(string personsDir, string work, long encounterRows, CancellationToken cancel)
     {
-        _personsDir = personsDir;
+        (_personsDir, _work) = (personsDir, work);
         PersonsSha256 = HashingStream.Copy(Path.Combine(personsDir, SnapshotContract.Persons.Name), Path.Combine(work, SnapshotContract.Persons.Name));
         _ids.EnsureCapacity((int)Math.Min(encounterRows, int.MaxValue / 4));
-        Open(work);
-        Replaced = CopyAll([], cancel);
+        CopyAll([], cancel);
     }
 
     /// <summary>Copies the --persons files into <paramref name="work"/>; on failure nothing is left open.</summary>
-    public static HistoryCopy Start(string personsDir, string work, long encounterRows, CancellationToken cancel)
-    {
-        HistoryCopy? copy = null;
-        try { return copy = new HistoryCopy(personsDir, work, encounterRows, cancel); }
-        catch { copy?.Dispose(); throw; }
-    }
+    public static HistoryCopy Start(string personsDir, string work, long encounterRows, CancellationToken cancel) =>
+        new(personsDir, work, encounterRows, cancel);
 
-    void Open(string work)
+    void CopyAll(HashSet<string> resent, CancellationToken cancel)
     {
-        Encounters = new ContractTable(SnapshotContract.Encounters, Path.Combine(work, SnapshotContract.Encounters.Name));
-        Labs = new ContractTable(SnapshotContract.Labs, Path.Combine(work, SnapshotContract.Labs.Name));
-        Medications = new ContractTable(SnapshotContract.Medications, Path.Combine(work, SnapshotContract.Medications.Name));
-    }
-
-    long CopyAll(HashSet<string> resent, CancellationToken cancel)
-    {
-        var left = Copy(Path.Combine(_personsDir, SnapshotContract.Encounters.Name), Encounters, resent, cancel);
-        Copy(Path.Combine(_personsDir, SnapshotContract.Labs.Name), Labs, resent, cancel);
-        Copy(Path.Combine(_personsDir, SnapshotContract.Medications.Name), Medications, resent, cancel);
-        return left;
+        var ids = resent.Count == 0 ? _ids : null;
+        HistoryTable Table(ContractFile file) => new(file, Path.Combine(_personsDir, file.Name), Path.Combine(_work, file.Name), ids, resent, cancel);
+        (Encounters, Labs, Medications) = (null!, null!, null!);
+        try
+        {
+            Encounters = Table(SnapshotContract.Encounters);
+            Labs = Table(SnapshotContract.Labs);
+            Medications = Table(SnapshotContract.Medications);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+        Replaced = Encounters.Left;
     }
 
     /// <summary>Leaves out of the history the encounters in <paramref name="resent"/> (with their labs and medicines):
     /// nothing to do unless one of their hashes is in the history.</summary>
     public void Exclude(IReadOnlyCollection<string> resent)
     {
-        var any = false;
         Span<byte> buffer = stackalloc byte[256];
+        var any = false;
         foreach (var id in resent)
         {
             var bytes = Encoding.UTF8.GetMaxByteCount(id.Length) <= buffer.Length ? buffer[..Encoding.UTF8.GetBytes(id, buffer)] : Encoding.UTF8.GetBytes(id);
             if (_ids.Contains(PersonIndex.Hash(bytes))) { any = true; break; }
         }
         if (!any) return;
-        var work = Path.GetDirectoryName(Encounters.Path)!;
         Dispose();
-        foreach (var t in new[] { Encounters, Labs, Medications }) File.Delete(t.Path);
-        Open(work);
-        Replaced = CopyAll(resent.ToHashSet(StringComparer.Ordinal), CancellationToken.None);
+        foreach (var t in new[] { Encounters, Labs, Medications }) t.Delete();
+        CopyAll(resent.ToHashSet(StringComparer.Ordinal), CancellationToken.None);
     }
 
+    public void Dispose()
+    {
+        Encounters?.Dispose();
+        Labs?.Dispose();
+        Medications?.Dispose();
+    }
+}
+
+/// <summary>
+/// One output table: the --persons history, then the batch's rows (<see cref="Rows"/>). A history file whose schema is
+/// the contract's is spliced (its batches copied as bytes, see <see cref="ArrowSplice"/>; the batch's rows go to a
+/// file of their own, joined on <see cref="Finish"/>); otherwise, or when encounters sent again must be left out, it
+/// is copied into <see cref="Rows"/> batch by batch (row by row for a batch holding an encounter sent again).
+/// </summary>
+internal sealed class HistoryTable : IDisposable
+{
+    readonly string _path;
+    readonly HashingStream? _output;
+    readonly ArrowSplice? _splice;
+    readonly long _historyRows;
+
+    public ContractTable Rows { get; }
+    /// <summary>Rows of the history left out (encounters sent again).</summary>
+    public long Left { get; }
+    public long TotalRows => (_splice is null ? 0 : _historyRows) + Rows.Rows;
+    public string? Sha256 { get; private set; }
+
+    public HistoryTable(ContractFile file, string source, string path, HashSet<ulong>? ids, HashSet<string> resent, CancellationToken cancel)
+    {
+        _path = path;
+        using (var reader = new ArrowFileReader(File.OpenRead(source)))
+        {
+            if (resent.Count == 0 && SameSchema(reader.Schema, file.ArrowSchema) && ArrowSplice.CanSplice(source))
+            {
+                while (reader.ReadNextRecordBatch() is { } batch)
+                    using (batch)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        var encounterIds = (StringArray)batch.Column("encounter_id");
+                        for (var i = 0; i < batch.Length; i++) ids?.Add(PersonIndex.Hash(encounterIds.GetBytes(i)));
+                        _historyRows += batch.Length;
+                    }
+                _output = new HashingStream(path);
+                try
+                {
+                    _splice = new ArrowSplice(source, _output);
+                    Rows = new ContractTable(file, path + ".new");
+                }
+                catch
+                {
+                    _output.Dispose();
+                    throw;
+                }
+                return;
+            }
+        }
+        Rows = new ContractTable(file, path);
+        Left = Copy(source, Rows, ids, resent, cancel);
+    }
+
+    static bool SameSchema(Schema a, Schema b) =>
+        a.FieldsList.Count == b.FieldsList.Count && a.FieldsList.Zip(b.FieldsList).All(f =>
+            f.First.Name == f.Second.Name && f.First.IsNullable == f.Second.IsNullable && ContractTable.SameType(f.First.DataType, f.Second.DataType));
+
     /// <summary>Copies a history file, leaving out the rows of encounters in <paramref name="resent"/>; returns the rows
-    /// left out. Records the hash of every encounter id on the first copy.</summary>
-    long Copy(string path, ContractTable into, HashSet<string> resent, CancellationToken cancel)
+    /// left out.</summary>
+    static long Copy(string path, ContractTable into, HashSet<ulong>? ids, HashSet<string> resent, CancellationToken cancel)
     {
         long left = 0;
         var lookup = resent.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -88,17 +149,18 @@ internal sealed class HistoryCopy : IDisposable
             using (batch)
             {
                 cancel.ThrowIfCancellationRequested();
-                var ids = (StringArray)batch.Column("encounter_id");
+                var encounterIds = (StringArray)batch.Column("encounter_id");
                 var drop = 0;
-                if (resent.Count == 0)
-                    for (var i = 0; i < batch.Length; i++) _ids.Add(PersonIndex.Hash(ids.GetBytes(i)));
-                else
-                    for (var i = 0; i < batch.Length; i++) if (Contains(lookup, ids.GetBytes(i))) drop++;
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    ids?.Add(PersonIndex.Hash(encounterIds.GetBytes(i)));
+                    if (resent.Count > 0 && Contains(lookup, encounterIds.GetBytes(i))) drop++;
+                }
                 // Most batches hold no encounter sent again: copied whole, without decoding a value.
                 if (drop == 0 && into.TryWriteBatch(batch)) continue;
                 left += drop;
                 for (var i = 0; i < batch.Length; i++)
-                    if (!resent.Contains(ids.GetString(i))) into.Copy(batch, i);
+                    if (!resent.Contains(encounterIds.GetString(i))) into.Copy(batch, i);
             }
         return left;
     }
@@ -112,11 +174,33 @@ internal sealed class HistoryCopy : IDisposable
         return set.Contains(chars[..n]);
     }
 
+    /// <summary>Completes the file; its SHA-256 is then in <see cref="Sha256"/>.</summary>
+    public void Finish()
+    {
+        Rows.Finish();
+        if (_splice is null)
+        {
+            Sha256 = Rows.Sha256;
+            return;
+        }
+        _splice.Finish(Rows.Path);
+        Sha256 = _output!.Sha256();
+        _output.Dispose();
+        File.Delete(Rows.Path);
+    }
+
+    /// <summary>Removes what was written (the history is then copied again).</summary>
+    public void Delete()
+    {
+        Dispose();
+        File.Delete(_path);
+        File.Delete(_path + ".new");
+    }
+
     public void Dispose()
     {
-        Encounters?.Dispose();
-        Labs?.Dispose();
-        Medications?.Dispose();
+        Rows.Dispose();
+        _output?.Dispose();
     }
 }
 
@@ -141,7 +225,7 @@ internal static class SnapshotOutput
     {
         history.Exclude(batch.Winner.Keys);
         report.ReplacedHistory = history.Replaced;
-        var (encounters, labs, meds) = (history.Encounters, history.Labs, history.Medications);
+        var (encounters, labs, meds) = (history.Encounters.Rows, history.Labs.Rows, history.Medications.Rows);
         MatchWinners(spool, batch, persons, residence, report, (e, record) =>
         {
             encounters.Add(e.EncounterId).Add(record).Add(e.Facility).Add(e.VisitTime).Add(e.Kind).Add(e.IcdMain).Add(e.IcdOther)
@@ -152,20 +236,20 @@ internal static class SnapshotOutput
             foreach (var m in e.Meds)
                 meds.Add(e.EncounterId).Add(record).Add(m.Time).Add(m.Name).Add(m.Ingredient).Add(null).Add(m.DaysSupply).EndRow();
         });
-        encounters.Finish();
-        labs.Finish();
-        meds.Finish();
-        report.Encounters = encounters.Rows;
-        report.Labs = labs.Rows;
-        report.Medications = meds.Rows;
+        history.Encounters.Finish();
+        history.Labs.Finish();
+        history.Medications.Finish();
+        report.Encounters = history.Encounters.TotalRows;
+        report.Labs = history.Labs.TotalRows;
+        report.Medications = history.Medications.TotalRows;
 
         using var visitors = new ContractTable(SnapshotContract.Encounters, Path.Combine(work, VisitorsFile), VisitorsSchema);
         foreach (var v in report.UnrecordedVisitors) visitors.Add(v.WardCode).Add((int)v.People).Add((int)v.Episodes).EndRow();
         visitors.Finish();
         WriteManifest(work, manifest, snapshotId, asOf, report,
         [
-            (SnapshotContract.Persons.Name, persons.Count, history.PersonsSha256), (SnapshotContract.Encounters.Name, report.Encounters, encounters.Sha256!),
-            (SnapshotContract.Labs.Name, report.Labs, labs.Sha256!), (SnapshotContract.Medications.Name, report.Medications, meds.Sha256!),
+            (SnapshotContract.Persons.Name, persons.Count, history.PersonsSha256), (SnapshotContract.Encounters.Name, report.Encounters, history.Encounters.Sha256!),
+            (SnapshotContract.Labs.Name, report.Labs, history.Labs.Sha256!), (SnapshotContract.Medications.Name, report.Medications, history.Medications.Sha256!),
             (VisitorsFile, report.UnrecordedVisitors.Count, visitors.Sha256!),
         ]);
     }
