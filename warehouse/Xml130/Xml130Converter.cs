@@ -10,8 +10,8 @@ public sealed record Xml130Options(IReadOnlyList<string> Inputs, string PersonsD
     double MaxRejectShare = 0.01);
 
 /// <summary>
-/// The xml130 verb (docs/xml130.md): reads the envelopes in order of NGAYLAP then path, one HOSO at a time; rejects,
-/// matches and spools each episode; keeps the last sending of every encounter id; then writes a full hssk-snapshot/1
+/// The xml130 verb (docs/xml130.md): reads the envelopes in order of NGAYLAP then path, one HOSO at a time; rejects or
+/// spools each episode; keeps the last sending of every encounter id; then matches those and writes a full hssk-snapshot/1
 /// folder (the --persons records, their earlier history, the converted episodes, the unrecorded visitors) into a
 /// hidden folder beside --out and renames it into place only when everything succeeded.
 /// </summary>
@@ -146,7 +146,7 @@ public static class Xml130Converter
         var is4210 = false;
         var rows = new RowCounts();
         var chunk = new List<RawHoso>(ChunkSize);
-        // HOSO are decoded and parsed in parallel a chunk at a time (bounded memory), then checked, matched and spooled
+        // HOSO are decoded and parsed in parallel a chunk at a time (bounded memory), then checked and spooled
         // one by one in file order, so sequence numbers, and with them the corrections rule, do not depend on threads.
         void Process()
         {
