@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using HoSoSucKhoe.Warehouse.Reference;
@@ -58,17 +59,19 @@ public static class Xml130Converter
         });
         var encounterRows = manifest.Files.FirstOrDefault(f => f.Name == SnapshotContract.Encounters.Name)?.Rows ?? 0;
         var history = Background(() => HistoryCopy.Start(o.PersonsDir, work, encounterRows, cancel.Token));
+        using var envelopes = new EnvelopeQueue(files, cancel.Token);
         try
         {
             var batch = new BatchState();
             var readStart = clock.Elapsed.TotalSeconds;
             using (var spool = new Spool(spoolPath))
             {
+                var next = envelopes.Next;
                 for (var f = 0; f < files.Count; f++)
                 {
-                    var (path, header) = files[f];
+                    var (path, _) = files[f];
                     progress?.Report(new ProgressUpdate(string.Create(Vi, $"Đọc tệp {f + 1:N0}/{files.Count:N0}: {Path.GetFileName(path)}"), 0.9 * f / files.Count));
-                    ReadFile(path, header, batch, spool, lastSecond, report);
+                    ReadFile(path, next, batch, spool, lastSecond, report);
                 }
             }
             report.ReadSeconds = clock.Elapsed.TotalSeconds - readStart;
@@ -104,7 +107,7 @@ public static class Xml130Converter
         {
             // A failed conversion stops the copy and waits for both threads before the work folder goes.
             cancel.Cancel();
-            try { Task.WaitAll(index, history); } catch (AggregateException) { }
+            try { Task.WaitAll(index, history, envelopes.Reader); } catch (AggregateException) { }
             if (history.IsCompletedSuccessfully) history.Result.Dispose();
             if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         }
@@ -134,24 +137,22 @@ public static class Xml130Converter
         }
     }
 
-    static void ReadFile(string path, EnvelopeHeader header, BatchState batch, Spool spool, long lastSecond, Xml130Report report)
+    static void ReadFile(string path, Func<EnvelopeItem> next, BatchState batch, Spool spool, long lastSecond, Xml130Report report)
     {
         // A file counts only once it has been read to the end: a truncated or malformed envelope rejects all of its
         // episodes, so nothing it held replaces an earlier sending.
         var pending = new List<(string Id, int Seq)>();
         var rejects = new List<Xml130Reject>();
         var name = Path.GetFileName(path);
-        var facility = header.Facility;
         var read = 0;
         var is4210 = false;
         var rows = new RowCounts();
         var chunk = new List<RawHoso>(ChunkSize);
         // HOSO are decoded and parsed in parallel a chunk at a time (bounded memory), then checked and spooled
         // one by one in file order, so sequence numbers, and with them the corrections rule, do not depend on threads.
-        void Process()
+        void Process(string? envelopeFacility)
         {
             var parsed = new object[chunk.Count];
-            var envelopeFacility = facility;
             Parallel.For(0, chunk.Count, Parallelism, i =>
             {
                 try { parsed[i] = EpisodeParser.Parse(chunk[i], envelopeFacility); }
@@ -179,19 +180,20 @@ public static class Xml130Converter
         }
         try
         {
-            try
+            while (true)
             {
-                foreach (var hoso in EnvelopeReader.Read(path, f => facility = f.Length == 0 ? null : f))
+                var item = next();
+                if (item.Hoso is { } hoso)
                 {
                     read++;
                     chunk.Add(hoso);
-                    if (chunk.Count == ChunkSize) Process();
+                    if (chunk.Count == ChunkSize) Process(item.Facility);
+                    continue;
                 }
-            }
-            finally
-            {
                 // Also when the envelope breaks off: the episodes read before are parsed, so their own rejects are listed.
-                if (chunk.Count > 0) Process();
+                if (chunk.Count > 0) Process(item.Facility);
+                if (item.Failure is { } failure) throw failure;
+                break;
             }
         }
         catch (EnvelopeException x)
@@ -222,4 +224,53 @@ internal sealed class BatchState
     public int NextSeq;
     public long Episodes, Rejected, Replaced;
     public Dictionary<string, int> Winner { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>What the envelope reader thread hands over, in file order: a HOSO, or the end of a file (read to the end, or
+/// broken off with <see cref="Failure"/>); <see cref="Facility"/> is the envelope's MACSKCB as read so far.</summary>
+internal sealed record EnvelopeItem(RawHoso? Hoso, string? Facility, EnvelopeException? Failure);
+
+/// <summary>
+/// Reads the envelopes, file after file, on a thread of its own, a bounded number of HOSO ahead of the parser: the
+/// envelope's XML (most of the bytes) is read while the previous HOSO are decoded and parsed.
+/// </summary>
+internal sealed class EnvelopeQueue : IDisposable
+{
+    readonly BlockingCollection<EnvelopeItem> _items = new(boundedCapacity: 1024);
+    readonly CancellationToken _cancel;
+
+    public Task Reader { get; }
+
+    public EnvelopeQueue(IReadOnlyList<(string Path, EnvelopeHeader Header)> files, CancellationToken cancel)
+    {
+        _cancel = cancel;
+        Reader = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                foreach (var (path, header) in files)
+                {
+                    var facility = header.Facility;
+                    try
+                    {
+                        foreach (var hoso in EnvelopeReader.Read(path, f => facility = f.Length == 0 ? null : f))
+                            _items.Add(new EnvelopeItem(hoso, facility, null), cancel);
+                        _items.Add(new EnvelopeItem(null, facility, null), cancel);
+                    }
+                    catch (EnvelopeException x) { _items.Add(new EnvelopeItem(null, facility, x), cancel); }
+                }
+            }
+            finally { _items.CompleteAdding(); }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>The next item; rethrows what stopped the reader thread.</summary>
+    public EnvelopeItem Next()
+    {
+        if (_items.TryTake(out var item, Timeout.Infinite, _cancel)) return item;
+        Reader.GetAwaiter().GetResult();
+        throw new InvalidOperationException("envelope reader ended early");
+    }
+
+    public void Dispose() => _items.Dispose();
 }
