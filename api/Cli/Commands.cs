@@ -73,6 +73,12 @@ public static class Commands
         catch (SnapshotRejectedException e) { error.WriteLine(e.Message); return 1; }
         catch (WarehouseBusyException e) { error.WriteLine(e.Message); return 1; }
         catch (BackupRefusedException e) { error.WriteLine(e.Message); return 1; }
+        catch (Exception e) when (SnapshotLoader.DiskFull(e))
+        {
+            // e.g. a population load or a backup on a full disk: its transaction did not commit.
+            error.WriteLine($"Lệnh '{args[0]}' dừng: đĩa đã đầy (không còn chỗ ghi); thao tác chưa được ghi vào kho, kho giữ nguyên như trước. Giải phóng chỗ trống rồi chạy lại. ({e.Message})");
+            return 1;
+        }
         catch (Exception e) when (Environment.GetEnvironmentVariable("HSSK_DEBUG") is null)
         {
             // A defect of ours, not the user's input: one line, no stack trace (HSSK_DEBUG=1 shows it).
