@@ -111,7 +111,11 @@ public sealed class BackupTests(WarehouseFixture fixture)
         try
         {
             Assert.True(await inside.WaitAsync(TimeSpan.FromMinutes(2)), "the load never reached its commit");
-            backup = admin.PostAsync("/api/admin/backups", JsonContent("""{"name":"giua-lan-nap"}"""));
+            // The backup waits for the load, then copies: longer than the default client timeout on a busy machine.
+            var patient = api.CreateClient();
+            patient.Timeout = TimeSpan.FromMinutes(10);
+            patient.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.Admin);
+            backup = patient.PostAsync("/api/admin/backups", JsonContent("""{"name":"giua-lan-nap"}"""));
             await Task.Delay(1500);
             Assert.False(backup.IsCompleted, "the backup must wait for the running load");
         }
