@@ -23,6 +23,8 @@ static class BenchProgram
         var settings = new BenchSettings(Opt("--province", "79"), double.Parse(Opt("--scale", "0.065"), CultureInfo.InvariantCulture),
             Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-bench")));
 
+        if (verb == "kill-trials") return await KillTrials.RunAsync(Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-kill-trials")), args.Contains("--quick"),
+            args.Contains("--trials") ? int.Parse(Opt("--trials", "100"), CultureInfo.InvariantCulture) : null);
         if (verb == "generate") { LoadBench.Generate(settings); return 0; }
         if (verb == "xml130")
         {

@@ -34,6 +34,8 @@ public static class Commands
           serve --db <tệp> [--create] [--urls <url>]   (--create: tạo kho trống nếu chưa có tệp)
           users list|add|disable|enable|reset --db <tệp> ...   (người dùng trang web; chạy khi máy chủ đã dừng)
           prune --db <tệp> --keep <n> [--province <mã tỉnh>]   (giữ n ảnh chụp mới nhất mỗi tỉnh; chạy khi máy chủ đã dừng)
+          backup --db <tệp> --out <thư mục mới>   (khi máy chủ đang giữ kho: backup --server <url> [--name <tên>], khoá quản trị trong HSSK_ADMIN_KEY)
+          restore --from <thư mục sao lưu> --db <tệp> [--force]   (kiểm tra bản sao lưu trước khi ghi; --force: thay kho đang có)
 
         Đường dẫn tương đối tính từ thư mục bạn đang đứng khi gõ lệnh.
         Khoá bí danh hoá cho lệnh load: biến môi trường HSSK_PSEUDONYM_KEY (ít nhất 16 ký tự).
@@ -58,6 +60,8 @@ public static class Commands
                 "xml130" => Xml130Command.Run(Args(positionalPaths: true), output, error),
                 "users" => UsersCommand.Run(Args(), output, input ?? Console.In),
                 "prune" => Prune(Args(), output),
+                "backup" => BackupCommand.Backup(Args(), output),
+                "restore" => BackupCommand.Restore(Args(false, "--force"), directory ?? Environment.CurrentDirectory, output),
                 "subscriptions" => MailCommands.Subscriptions(args[1..], directory ?? Environment.CurrentDirectory, output, error),
                 "send-now" => MailCommands.SendNow(Args(), output),
                 "help" or "--help" or "-h" => Print(output, Usage),
@@ -68,6 +72,13 @@ public static class Commands
         catch (ArgumentException e) { error.WriteLine(e.Message); return 2; }
         catch (SnapshotRejectedException e) { error.WriteLine(e.Message); return 1; }
         catch (WarehouseBusyException e) { error.WriteLine(e.Message); return 1; }
+        catch (BackupRefusedException e) { error.WriteLine(e.Message); return 1; }
+        catch (Exception e) when (SnapshotLoader.DiskFull(e))
+        {
+            // e.g. a population load or a backup on a full disk: its transaction did not commit.
+            error.WriteLine($"Lệnh '{args[0]}' dừng: đĩa đã đầy (không còn chỗ ghi); thao tác chưa được ghi vào kho, kho giữ nguyên như trước. Giải phóng chỗ trống rồi chạy lại. ({e.Message})");
+            return 1;
+        }
         catch (Exception e) when (Environment.GetEnvironmentVariable("HSSK_DEBUG") is null)
         {
             // A defect of ours, not the user's input: one line, no stack trace (HSSK_DEBUG=1 shows it).

@@ -54,11 +54,25 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
         {
             return LoadLocked(folder, replace, progress);
         }
+        catch (DuckDBException e) when (DiskFull(e))
+        {
+            // The transaction did not commit (DuckDB rolls it back; a failed checkpoint invalidates the instance, so
+            // the process must reopen the file): the warehouse on disk is as it was before this load.
+            throw new SnapshotRejectedException(Manifest.FileName, null, null,
+                $"đĩa chứa kho dữ liệu {db.Path} đã đầy (không còn chỗ ghi); ảnh chụp chưa được nạp và kho giữ nguyên như trước lần nạp này. " +
+                "Giải phóng chỗ trống hoặc chuyển kho sang đĩa lớn hơn rồi nạp lại.", e.Message, e) { Conflict = true };
+        }
         finally
         {
             gate.Release();
         }
     }
+
+    /// <summary>A write refused by the file system: no space left, or the file-size limit of the process.</summary>
+    public static bool DiskFull(Exception e) =>
+        e.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase)
+        || e.Message.Contains("File too large", StringComparison.OrdinalIgnoreCase)
+        || e.Message.Contains("Disk quota exceeded", StringComparison.OrdinalIgnoreCase);
 
     LoadResult LoadLocked(string folder, bool replace, IProgress<ProgressUpdate>? progress)
     {

@@ -29,7 +29,7 @@ public sealed class LoadGate
 public static class AdminEndpoints
 {
     public static IServiceCollection AddAdmin(this IServiceCollection services) =>
-        services.AddSingleton<LoadGate>().AddSingleton<AdminLoads>();
+        services.AddSingleton<LoadGate>().AddSingleton<AdminLoads>().AddSingleton<AdminBackups>();
 
     public static void MapAdmin(this IEndpointRouteBuilder app)
     {
@@ -40,5 +40,9 @@ public static class AdminEndpoints
 
         group.MapPost("/population", (PopulationRequest request, AdminLoads loads) => loads.PopulationAsync(request.Path))
             .WithSummary("Nạp mẫu số dân số từ một tệp CSV trên máy chủ; chỉ quản trị viên.");
+
+        group.MapPost("/backups", async (BackupRequest? request, AdminBackups backups) =>
+                TypedResults.Created((string?)null, await backups.CreateAsync(request)))
+            .WithSummary("Sao lưu kho dữ liệu đang phục vụ vào thư mục sao lưu của máy chủ (Backups:Root); đợi lần nạp đang chạy xong; chỉ quản trị viên.");
     }
 }
