@@ -23,6 +23,7 @@ static class BenchProgram
         var settings = new BenchSettings(Opt("--province", "79"), double.Parse(Opt("--scale", "0.065"), CultureInfo.InvariantCulture),
             Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-bench")));
 
+        if (verb == "fuzz") return await Fuzz.RunAsync(args);
         if (verb == "generate") { LoadBench.Generate(settings); return 0; }
         if (verb == "xml130")
         {
