@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using System.Text;
 using System.Xml;
 using Apache.Arrow.Ipc;
 using Dapper;
@@ -93,6 +92,8 @@ public static class FuzzWorker
             }
             seedManifest = File.ReadAllText(Path.Combine(seedFolder, Warehouse.Snapshots.Manifest.FileName));
             (db, loader) = Reopen(null);
+            Backup();
+            baselineTables = Tables();
             baseline = Fingerprint();
         }
 
@@ -102,26 +103,61 @@ public static class FuzzWorker
             File.Copy(pristine, work, overwrite: true);
             if (File.Exists(work + ".wal")) File.Delete(work + ".wal");
             var d = new WarehouseDb(work);
+            tables = null;
             return (d, Pipeline.Loader(d, pseudonymiser));
         }
 
-        void Restore() => (db, loader) = Reopen(db);
+        List<string>? tables;
+        string? fingerprintSql;
 
-        /// <summary>Row counts of every table, and a hash of every row of every table but the reference dimensions.</summary>
-        string Fingerprint()
+        /// <summary>A copy of every warehouse table in the in-memory catalog (not in the file, so not in the fingerprint),
+        /// to put back the tables a load changed without reopening the warehouse.</summary>
+        void Backup()
         {
-            using var c = db.Open();
-            var tables = c.Query<string>("SELECT table_name FROM duckdb_tables() WHERE database_name = 'wh' AND schema_name = 'main' ORDER BY 1").ToList();
-            var sb = new StringBuilder();
-            foreach (var t in tables)
-            {
-                var sql = t is "dim_admin_unit" or "dim_unit_bridge"
-                    ? $"SELECT count(*)::VARCHAR FROM wh.main.\"{t}\""
-                    : $"SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(x::VARCHAR)), 0)::VARCHAR FROM wh.main.\"{t}\" x";
-                sb.Append(t).Append('=').Append(c.ExecuteScalar<string>(sql)).Append(';');
-            }
-            return sb.ToString();
+            using var c = db.OpenStaging();
+            tables = c.Query<string>("SELECT table_name FROM duckdb_tables() WHERE database_name = 'wh' AND schema_name = 'main' ORDER BY 1").ToList();
+            foreach (var t in tables) c.Execute($"CREATE OR REPLACE TABLE memory.main.\"bk_{t}\" AS SELECT * FROM wh.main.\"{t}\"");
+            fingerprintSql = string.Join("\nUNION ALL ", tables.Select(t => t is "dim_admin_unit" or "dim_unit_bridge"
+                ? $"SELECT '{t}' AS t, count(*)::VARCHAR AS v FROM wh.main.\"{t}\""
+                : $"SELECT '{t}', count(*)::VARCHAR || ':' || coalesce(sum(hash(x::VARCHAR)), 0)::VARCHAR FROM wh.main.\"{t}\" x"));
         }
+
+        void Restore()
+        {
+            try
+            {
+                var changed = Changed();
+                using (var c = db.OpenStaging())
+                {
+                    using var tx = c.BeginTransaction();
+                    foreach (var t in changed)
+                        c.Execute($"DELETE FROM wh.main.\"{t}\";\nINSERT INTO wh.main.\"{t}\" SELECT * FROM memory.main.\"bk_{t}\"", transaction: tx);
+                    tx.Commit();
+                }
+                if (Fingerprint() == baseline) return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException) { Console.Error.WriteLine("restore by tables failed: " + e.Message); }
+            (db, loader) = Reopen(db);
+            Backup();
+        }
+
+        /// <summary>Per table: row count, and a hash of its rows (all tables but the two reference dimensions).</summary>
+        Dictionary<string, string> Tables()
+        {
+            if (tables is null) Backup();
+            using var c = db.Open();
+            return c.Query<(string T, string V)>(fingerprintSql!).ToDictionary(x => x.T, x => x.V);
+        }
+
+        List<string> Changed()
+        {
+            var now = Tables();
+            return tables!.Where(t => now[t] != baselineTables![t]).ToList();
+        }
+
+        Dictionary<string, string>? baselineTables;
+
+        string Fingerprint() => string.Join(";", Tables().OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value));
 
         /// <summary>Runs a load; classifies it; on a refusal compares the fingerprint; after a load checks and restores.</summary>
         (string, string, string) Outcome(string mutation, string? file, Action load, Func<string?> verify)

@@ -197,10 +197,14 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
             throw new SnapshotRejectedException(file.Name, null, null,
                 "không đọc được tệp Arrow (tệp bị cắt cụt hoặc không đúng định dạng Arrow IPC file).", e.Message, e);
         }
-        using var stream = new NumberedStream(reader, file == SnapshotContract.Persons ? pseudonymiser : null);
+        using var stream = new NumberedStream(reader, file, file == SnapshotContract.Persons ? pseudonymiser : null);
         try
         {
             ArrowScan.Run(conn, stream, "src_" + file.StageTable, $"CREATE OR REPLACE TABLE {file.StageTable} AS SELECT * FROM src_{file.StageTable}");
+        }
+        catch (Exception e) when (stream.Failure is not null && e is DuckDBException or InvalidOperationException)
+        {
+            throw stream.Failure;
         }
         catch (DuckDBException e)
         {
