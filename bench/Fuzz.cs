@@ -93,6 +93,7 @@ public static class Fuzz
                     {
                         result.Cases++; result.Hangs++;
                         result.Failed.Add($"case {h}: hang (no outcome within {timeout.TotalSeconds:0} s)");
+                        Console.WriteLine($"    {format} FAILED {result.Failed[^1]}");
                         next = h + 1;
                     }
                     else throw new InvalidOperationException($"fuzz worker {format} did not start: {stderr}");
@@ -121,7 +122,11 @@ public static class Fuzz
                     case "wrong": result.Wrong++; break;
                     default: result.Unclear++; break;
                 }
-                if (outcome is not ("refused" or "loaded")) result.Failed.Add($"case {index} [{mutation}]: {outcome}: {Short(message)}");
+                if (outcome is not ("refused" or "loaded"))
+                {
+                    result.Failed.Add($"case {index} [{mutation}]: {outcome}: {Short(message)}");
+                    Console.WriteLine($"    {format} FAILED {result.Failed[^1]}");
+                }
                 running = null;
                 next = index + 1;
                 if (lastReport.Elapsed.TotalSeconds >= 30)
@@ -140,6 +145,7 @@ public static class Fuzz
                     string err;
                     lock (stderr) err = stderr.ToString();
                     result.Failed.Add($"case {c}: process died (exit {child.ExitCode}): {Short(err)}");
+                    Console.WriteLine($"    {format} FAILED {result.Failed[^1]}");
                     next = c + 1;
                 }
                 else if (next < cases)

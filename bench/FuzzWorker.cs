@@ -71,6 +71,19 @@ public static class FuzzWorker
         }
     }
 
+    /// <summary>Builds an Arrow case in <paramref name="caseFolder"/> (an empty folder): the seed snapshot with one file
+    /// mutated and, for most cases, the manifest's checksum (and row count) recomputed so that the file reaches the
+    /// Arrow reader. Returns what was done. tests/Fuzz rebuilds the cases that found defects with it.</summary>
+    public static string ArrowCase(Random rng, string seedFolder, string caseFolder)
+    {
+        foreach (var f in Directory.GetFiles(seedFolder)) File.Copy(f, Path.Combine(caseFolder, Path.GetFileName(f)));
+        var (file, mutation, rowsChanged) = FuzzMutators.Arrow(rng, caseFolder);
+        // Most cases get past the checksum to reach the Arrow reader; some keep the stale checksum.
+        if (rng.Next(8) != 0) FuzzMutators.Recompute(caseFolder, file, rowsChanged);
+        else mutation += " (stale checksum)";
+        return mutation;
+    }
+
     sealed class Harness : IDisposable
     {
         readonly string dir, pristine, work, seedFolder, caseFolder;
@@ -284,12 +297,7 @@ public static class FuzzWorker
         public (string, string, string) Arrow(Random rng)
         {
             FreshCase();
-            foreach (var f in Directory.GetFiles(seedFolder)) File.Copy(f, Path.Combine(caseFolder, Path.GetFileName(f)));
-            var (file, mutation, rowsChanged) = FuzzMutators.Arrow(rng, caseFolder);
-            // Most cases get past the checksum to reach the Arrow reader; some keep the stale checksum.
-            if (rng.Next(8) != 0) FuzzMutators.Recompute(caseFolder, file, rowsChanged);
-            else mutation += " (stale checksum)";
-            return Snapshot(mutation, null);
+            return Snapshot(ArrowCase(rng, seedFolder, caseFolder), null);
         }
 
         // ---- population CSV --------------------------------------------------------------------------------------
