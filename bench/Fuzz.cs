@@ -81,10 +81,22 @@ public static class Fuzz
             var exited = false;
             while (true)
             {
-                var wait = running is null ? TimeSpan.FromMinutes(5) : timeout;
+                // A hang is a case that has used more than the timeout in CPU time, or ten times the timeout in wall time
+                // (on a shared, overloaded machine a case can wait for the CPU far longer than it runs).
                 var readLine = child.StandardOutput.ReadLineAsync();
-                var done = await Task.WhenAny(readLine, Task.Delay(wait));
-                if (done != readLine)
+                var wall = Stopwatch.StartNew();
+                var cpu = child.TotalProcessorTime;
+                var hung = false;
+                while (!readLine.IsCompleted)
+                {
+                    await Task.WhenAny(readLine, Task.Delay(TimeSpan.FromSeconds(1)));
+                    if (readLine.IsCompleted) break;
+                    var limit = running is null ? TimeSpan.FromMinutes(10) : timeout;
+                    TimeSpan used;
+                    try { used = child.TotalProcessorTime - cpu; } catch (InvalidOperationException) { break; }
+                    if (used > limit || wall.Elapsed > limit * 10) { hung = true; break; }
+                }
+                if (hung)
                 {
                     // A hang: no outcome in time. Stop the child (ours) and go on after the case.
                     try { child.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
@@ -92,7 +104,7 @@ public static class Fuzz
                     if (running is { } h)
                     {
                         result.Cases++; result.Hangs++;
-                        result.Failed.Add($"case {h}: hang (no outcome within {timeout.TotalSeconds:0} s)");
+                        result.Failed.Add($"case {h}: hang (more than {timeout.TotalSeconds:0} s of CPU or {timeout.TotalSeconds * 10:0} s of wall time)");
                         Console.WriteLine($"    {format} FAILED {result.Failed[^1]}");
                         next = h + 1;
                     }
