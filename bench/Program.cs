@@ -25,6 +25,7 @@ static class BenchProgram
 
         if (verb == "kill-trials") return await KillTrials.RunAsync(Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-kill-trials")), args.Contains("--quick"),
             args.Contains("--trials") ? int.Parse(Opt("--trials", "100"), CultureInfo.InvariantCulture) : null);
+        if (verb == "fuzz") return await Fuzz.RunAsync(args);
         if (verb == "generate") { LoadBench.Generate(settings); return 0; }
         if (verb == "xml130")
         {

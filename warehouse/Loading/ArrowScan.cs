@@ -4,6 +4,7 @@ using Apache.Arrow.C;
 using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
 using DuckDB.NET.Data;
+using HoSoSucKhoe.Warehouse.Snapshots;
 
 namespace HoSoSucKhoe.Warehouse.Loading;
 
@@ -46,22 +47,32 @@ static unsafe class ArrowScan
 }
 
 /// <summary>
-/// Wraps an Arrow file reader: appends <c>_row</c> (1-based row number in the file, so every rejection can name
-/// its row) and, when a pseudonymiser is given (persons), the keyed hashes of the identifiers.
+/// Wraps an Arrow file reader: keeps the contract's columns only (first of each name; extra columns are ignored),
+/// appends <c>_row</c> (1-based row number in the file, so every rejection can name its row) and, when a pseudonymiser
+/// is given (persons), the keyed hashes of the identifiers. Every batch is checked before anything reads its buffers
+/// (<see cref="ArrowBatchCheck"/>): a corrupt file whose lengths or offsets point outside its buffers would otherwise
+/// make DuckDB (or the pseudonymiser) read outside memory and kill the process. A failed check is kept in
+/// <see cref="Failure"/> (the C stream only carries an error code to DuckDB) and thrown by the loader.
 /// </summary>
-sealed class NumberedStream(ArrowFileReader reader, Pseudonymiser? pseudonymiser) : IArrowArrayStream
+sealed class NumberedStream(ArrowFileReader reader, ContractFile file, Pseudonymiser? pseudonymiser) : IArrowArrayStream
 {
     long next = 1;
     Schema? schema;
+    int[]? keep;
 
     public long Rows => next - 1;
+
+    /// <summary>Why the file was refused while DuckDB pulled its batches (null if it was not).</summary>
+    public SnapshotRejectedException? Failure { get; private set; }
 
     public Schema Schema => schema ??= Extend(reader.Schema);
 
     Schema Extend(Schema s)
     {
+        var fields = s.FieldsList;
+        keep = file.Columns.Select(c => fields.Select((f, i) => (f, i)).FirstOrDefault(x => x.f.Name == c.Name, (null!, -1)).Item2).Where(i => i >= 0).ToArray();
         var b = new Schema.Builder();
-        foreach (var f in s.FieldsList) b.Field(f);
+        foreach (var i in keep) b.Field(fields[i]);
         b.Field(f => f.Name("_row").DataType(Int64Type.Default).Nullable(false));
         if (pseudonymiser is not null)
         {
@@ -75,17 +86,39 @@ sealed class NumberedStream(ArrowFileReader reader, Pseudonymiser? pseudonymiser
 
     public async ValueTask<RecordBatch> ReadNextRecordBatchAsync(CancellationToken cancellationToken = default)
     {
-        var batch = await reader.ReadNextRecordBatchAsync(cancellationToken);
+        RecordBatch? batch;
+        try
+        {
+            batch = await reader.ReadNextRecordBatchAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or ArgumentException
+                                      or OverflowException or IndexOutOfRangeException or NullReferenceException)
+        {
+            throw Fail(new SnapshotRejectedException(file.Name, null, next,
+                "không đọc được khối dữ liệu của tệp Arrow (tệp bị cắt cụt hoặc hỏng).", e.Message, e));
+        }
         if (batch is null) return null!;
+        var schema = Schema;
         var n = batch.Length;
-        var arrays = new List<IArrowArray>(batch.Arrays);
+        var arrays = new List<IArrowArray>(keep!.Length + 5);
+        foreach (var i in keep)
+        {
+            var array = i < batch.ColumnCount ? batch.Column(i) : null;
+            var problem = array is null ? "thiếu cột trong khối dữ liệu" : ArrowBatchCheck.Problem(array.Data, n);
+            if (problem is not null)
+                throw Fail(new SnapshotRejectedException(file.Name, reader.Schema.FieldsList[i].Name, next + ArrowBatchCheck.Row,
+                    $"dữ liệu của cột bị hỏng: {problem}.", "corrupt Arrow buffers: " + problem));
+            arrays.Add(array!);
+        }
         var rows = new Int64Array.Builder().Reserve(n);
         for (var i = 0; i < n; i++) rows.Append(next + i);
         next += n;
         arrays.Add(rows.Build());
         if (pseudonymiser is not null) arrays.AddRange(Pseudonymise(batch, n));
-        return new RecordBatch(Schema, arrays, n);
+        return new RecordBatch(schema, arrays, n);
     }
+
+    SnapshotRejectedException Fail(SnapshotRejectedException e) => Failure ??= e;
 
     IEnumerable<IArrowArray> Pseudonymise(RecordBatch batch, int n)
     {
@@ -121,4 +154,57 @@ sealed class NumberedStream(ArrowFileReader reader, Pseudonymiser? pseudonymiser
     }
 
     public void Dispose() => reader.Dispose();
+}
+
+/// <summary>
+/// Checks one array of a batch before its buffers are read: length and offset against the batch, the validity bitmap,
+/// fixed-width value buffers, and for strings the offsets (in range, non-decreasing, inside the data buffer) and UTF-8.
+/// The contract's column types only (CheckSchema has refused the others).
+/// </summary>
+static class ArrowBatchCheck
+{
+    /// <summary>0-based row (within the batch) of the last problem found.</summary>
+    [ThreadStatic] public static long Row;
+
+    /// <summary>Null when the array's buffers hold what its length says; otherwise the problem, in Vietnamese.</summary>
+    public static string? Problem(ArrayData data, int batchLength)
+    {
+        Row = 0;
+        if (data.Length != batchLength || data.Length < 0 || data.Offset < 0 || (long)data.Offset + data.Length > int.MaxValue)
+            return $"độ dài {data.Length} khác số dòng của khối {batchLength}";
+        var end = (long)data.Offset + data.Length;
+        if (data.NullCount < 0 || data.NullCount > data.Length) return $"số giá trị trống {data.NullCount} không hợp lệ";
+        var buffers = data.Buffers;
+        if (buffers.Length < 2) return "thiếu vùng đệm dữ liệu";
+        // A bitmap that is there must cover the rows; one is needed when the array says it has nulls.
+        if ((data.NullCount != 0 || !buffers[0].IsEmpty) && buffers[0].Length < (end + 7) / 8)
+            return "vùng đánh dấu giá trị trống quá ngắn";
+        switch (data.DataType)
+        {
+            case BooleanType:
+                return buffers[1].Length < (end + 7) / 8 ? "vùng giá trị quá ngắn" : null;
+            case StringType:
+            {
+                if (buffers.Length < 3) return "thiếu vùng ký tự";
+                var offsets = MemoryMarshal.Cast<byte, int>(buffers[1].Span);
+                if (offsets.Length < end + 1) return "vùng vị trí (offsets) quá ngắn";
+                var chars = buffers[2].Span;
+                var validity = buffers[0].Span;
+                for (var i = data.Offset; i < end; i++)
+                {
+                    Row = i - data.Offset;
+                    int start = offsets[i], stop = offsets[i + 1];
+                    if (start < 0 || stop < start || stop > chars.Length) return "vị trí chuỗi (offsets) nằm ngoài vùng ký tự";
+                    var isNull = data.NullCount != 0 && (validity[i >> 3] & (1 << (i & 7))) == 0;
+                    if (!isNull && !System.Text.Unicode.Utf8.IsValid(chars[start..stop])) return "chuỗi không phải UTF-8 hợp lệ";
+                }
+                Row = 0;
+                return null;
+            }
+            case FixedWidthType fixedWidth:
+                return buffers[1].Length < end * (fixedWidth.BitWidth / 8) ? "vùng giá trị quá ngắn" : null;
+            default:
+                return $"kiểu {data.DataType.Name} không được hỗ trợ";
+        }
+    }
 }

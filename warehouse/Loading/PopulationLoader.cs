@@ -22,6 +22,12 @@ public static class PopulationLoader
     public static readonly string[] AgeBands =
         ["0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64", "65-69", "70-74", "75-79", "80+"];
 
+    /// <summary>More people than this in one row is a typing error (Việt Nam has about 101 million); the bound also keeps
+    /// every total of a file far from overflowing.</summary>
+    public const long MaxPopulation = 200_000_000;
+
+    static readonly CultureInfo Vi = CultureInfo.GetCultureInfo("vi-VN");
+
     sealed record Row(string CodeSystem, string Ward, short Year, long Population, long? Permanent, string? Band, sbyte? Sex);
 
     public static PopulationLoadResult Load(WarehouseDb db, string csvPath)
@@ -61,12 +67,12 @@ public static class PopulationLoader
             if (!known.Contains((cs, ward)))
                 throw new SnapshotRejectedException(name, "ward_code", line,
                     $"mã xã '{ward}' không có trong hệ mã {cs} (năm {year}).", $"ward_code {ward} unknown in code system {cs}");
-            if (!long.TryParse(Cell("population"), NumberStyles.None, CultureInfo.InvariantCulture, out var population))
-                throw new SnapshotRejectedException(name, "population", line, $"dân số '{Cell("population")}' phải là số nguyên không âm.", "population must be a non-negative integer");
+            if (!long.TryParse(Cell("population"), NumberStyles.None, CultureInfo.InvariantCulture, out var population) || population > MaxPopulation)
+                throw new SnapshotRejectedException(name, "population", line, string.Create(Vi, $"dân số '{Cell("population")}' phải là số nguyên không âm, tối đa {MaxPopulation:N0}."), "population must be a non-negative integer");
             long? permanent = null;
             if (Cell("permanent_population") is { Length: > 0 } p)
-                permanent = long.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
-                    : throw new SnapshotRejectedException(name, "permanent_population", line, $"'{p}' phải là số nguyên không âm.", "permanent_population must be a non-negative integer");
+                permanent = long.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v <= MaxPopulation ? v
+                    : throw new SnapshotRejectedException(name, "permanent_population", line, string.Create(Vi, $"'{p}' phải là số nguyên không âm, tối đa {MaxPopulation:N0}."), "permanent_population must be a non-negative integer");
             string? band = null;
             sbyte? sex = null;
             if (hasBand)

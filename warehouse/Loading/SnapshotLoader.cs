@@ -206,15 +206,19 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
             SnapshotContract.CheckSchema(file, reader.Schema);
         }
         catch (SnapshotRejectedException) { throw; }
-        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or ArgumentException or OverflowException or IndexOutOfRangeException)
+        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or ArgumentException or OverflowException or IndexOutOfRangeException or NullReferenceException)
         {
             throw new SnapshotRejectedException(file.Name, null, null,
                 "không đọc được tệp Arrow (tệp bị cắt cụt hoặc không đúng định dạng Arrow IPC file).", e.Message, e);
         }
-        using var stream = new NumberedStream(reader, file == SnapshotContract.Persons ? pseudonymiser : null);
+        using var stream = new NumberedStream(reader, file, file == SnapshotContract.Persons ? pseudonymiser : null);
         try
         {
             ArrowScan.Run(conn, stream, "src_" + file.StageTable, $"CREATE OR REPLACE TABLE {file.StageTable} AS SELECT * FROM src_{file.StageTable}");
+        }
+        catch (Exception e) when (stream.Failure is not null && e is DuckDBException or InvalidOperationException)
+        {
+            throw stream.Failure;
         }
         catch (DuckDBException e)
         {

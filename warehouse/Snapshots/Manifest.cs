@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using HoSoSucKhoe.Warehouse.Reference;
 
@@ -28,9 +29,19 @@ public sealed record Manifest(string SnapshotId, string ProvinceCode, DateOnly A
         if (!System.IO.File.Exists(path))
             throw Reject(null, "không có tệp manifest.json trong thư mục ảnh chụp.", $"{path} not found");
         JsonElement root;
+        var bytes = System.IO.File.ReadAllBytes(path);
         try
         {
-            using var doc = JsonDocument.Parse(System.IO.File.ReadAllBytes(path));
+            _ = Strict.GetCharCount(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            var line = 1 + bytes.AsSpan(0, Math.Clamp(e.Index, 0, bytes.Length)).Count((byte)'\n');
+            throw Reject(null, $"manifest.json không phải văn bản UTF-8 hợp lệ (dòng {line}).", "invalid UTF-8 at byte " + e.Index);
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(bytes);
             root = doc.RootElement.Clone();
         }
         catch (JsonException e)
@@ -57,7 +68,7 @@ public sealed record Manifest(string SnapshotId, string ProvinceCode, DateOnly A
         if (codes == ReferenceData.System2025 && asOf < ReferenceData.ReformDate)
             throw Reject("admin_codes", $"ảnh chụp ngày {asOf:dd/MM/yyyy} trước 01/07/2025 phải dùng hệ mã cũ (\"legacy\"), không phải \"2025\".",
                 "wrong code system: snapshots before 2025-07-01 use legacy codes");
-        var source = root.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        var source = root.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? Text(s, "source") : null;
 
         if (!root.TryGetProperty("files", out var files) || files.ValueKind != JsonValueKind.Object)
             throw Reject("files", "thiếu mục 'files'.", "files object missing");
@@ -68,7 +79,7 @@ public sealed record Manifest(string SnapshotId, string ProvinceCode, DateOnly A
                 throw Reject($"files.{expected.Name}", $"manifest không khai báo tệp {expected.Name}.", $"files.{expected.Name} missing");
             if (!f.TryGetProperty("rows", out var rows) || rows.ValueKind != JsonValueKind.Number || !rows.TryGetInt64(out var n) || n < 0)
                 throw Reject($"files.{expected.Name}.rows", "số dòng phải là số nguyên không âm.", "rows must be a non-negative integer");
-            var sha = f.TryGetProperty("sha256", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString()!.ToLowerInvariant() : "";
+            var sha = f.TryGetProperty("sha256", out var h) && h.ValueKind == JsonValueKind.String ? Text(h, $"files.{expected.Name}.sha256").ToLowerInvariant() : "";
             if (sha.Length != 64 || !sha.All(char.IsAsciiHexDigit))
                 throw Reject($"files.{expected.Name}.sha256", "mã băm SHA-256 phải gồm 64 ký tự hệ 16.", "sha256 must be 64 hex characters");
             list.Add(new ManifestFile(expected.Name, n, sha));
@@ -76,9 +87,21 @@ public sealed record Manifest(string SnapshotId, string ProvinceCode, DateOnly A
         return new Manifest(id, province, asOf, codes, source, list) { Folder = folder };
     }
 
+    static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     static string String(JsonElement root, string key) =>
-        root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()!
+        root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? Text(v, key)
             : throw Reject(key, $"thiếu khoá '{key}' (chuỗi).", $"manifest key {key} missing or not a string");
+
+    /// <summary>A string value; an escape that is no text (a lone surrogate such as \uD800) is refused, not thrown.</summary>
+    static string Text(JsonElement v, string key)
+    {
+        try { return v.GetString()!; }
+        catch (InvalidOperationException e)
+        {
+            throw Reject(key, "giá trị chứa ký tự không hợp lệ (mã \\u không tạo thành ký tự).", e.Message);
+        }
+    }
 
     static SnapshotRejectedException Reject(string? key, string vi, string en) =>
         new(FileName, key is null ? null : "khoá " + key, null, vi, en);

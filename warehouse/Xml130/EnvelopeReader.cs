@@ -78,7 +78,7 @@ internal static class EnvelopeReader
         {
             bool more;
             try { more = reader.Read(); }
-            catch (XmlException e) { throw new EnvelopeException($"tệp không phải XML hợp lệ (dòng {e.LineNumber}, cột {e.LinePosition}): {e.Message}", position + 1); }
+            catch (XmlException e) { throw new EnvelopeException($"tệp không phải XML hợp lệ (dòng {e.LineNumber}, cột {e.LinePosition}): {XmlErrors.Describe(e)}", position + 1); }
             if (!more) break;
             if (reader.NodeType != XmlNodeType.Element) continue;
             if (!rootSeen)
@@ -99,13 +99,13 @@ internal static class EnvelopeReader
     static XmlReader Open(string path)
     {
         try { return XmlReader.Create(File.OpenRead(path), Settings); }
-        catch (IOException e) { throw new EnvelopeException($"không đọc được tệp: {e.Message}"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new EnvelopeException("không mở được tệp để đọc (tệp không còn hoặc không có quyền đọc)."); }
     }
 
     static string Safe(XmlReader reader, int position)
     {
         try { return reader.ReadElementContentAsString(); }
-        catch (XmlException e) { throw new EnvelopeException($"tệp không phải XML hợp lệ (dòng {e.LineNumber}, cột {e.LinePosition}): {e.Message}", position); }
+        catch (XmlException e) { throw new EnvelopeException($"tệp không phải XML hợp lệ (dòng {e.LineNumber}, cột {e.LinePosition}): {XmlErrors.Describe(e)}", position); }
     }
 
     static RawHoso ReadHoso(XmlReader reader, int position)
@@ -140,7 +140,29 @@ internal static class EnvelopeReader
                 more = more && !reader.EOF;
             }
         }
-        catch (XmlException e) { throw new EnvelopeException($"tệp không phải XML hợp lệ (dòng {e.LineNumber}, cột {e.LinePosition}): {e.Message}", position); }
+        catch (XmlException e) { throw new EnvelopeException($"tệp không phải XML hợp lệ (dòng {e.LineNumber}, cột {e.LinePosition}): {XmlErrors.Describe(e)}", position); }
         return hoso;
+    }
+}
+
+/// <summary>Why an <see cref="XmlReader"/> stopped, in Vietnamese: the framework's English message is never shown (it
+/// would reach the report and the summary). A DTD is refused outright (no entity is ever expanded or fetched).</summary>
+internal static class XmlErrors
+{
+    public static string Describe(XmlException e)
+    {
+        var m = e.Message;
+        bool Has(string s) => m.Contains(s, StringComparison.OrdinalIgnoreCase);
+        if (Has("DTD")) return "tệp có khai báo DTD (<!DOCTYPE>), không được phép: các thực thể không bao giờ được mở rộng hay tải về";
+        if (Has("end of file")) return "tệp kết thúc trước khi các phần tử được đóng (bị cắt cụt)";
+        if (Has("encoding")) return "byte không hợp lệ với bảng mã của tệp (cần UTF-8) hoặc bảng mã không được hỗ trợ";
+        if (Has("hexadecimal value")) return "có ký tự không được phép trong XML (ký tự điều khiển hoặc tham chiếu ký tự sai)";
+        if (Has("does not match the end tag") || Has("end tag")) return "thẻ mở và thẻ đóng không khớp nhau";
+        if (Has("entity")) return "tham chiếu thực thể không được khai báo";
+        if (Has("child elements")) return "phần tử chứa phần tử con ở chỗ chỉ được có văn bản";
+        if (Has("multiple root") || Has("root element")) return "có nhiều hơn một phần tử gốc hoặc nội dung ngoài phần tử gốc";
+        if (Has("attribute")) return "thuộc tính XML sai cú pháp";
+        if (Has("name")) return "tên phần tử sai cú pháp";
+        return "cấu trúc XML bị hỏng";
     }
 }

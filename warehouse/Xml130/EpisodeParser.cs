@@ -224,7 +224,7 @@ internal static partial class EpisodeParser
         }
         catch (XmlException e)
         {
-            throw new EpisodeRejectedException(maLk, type, $"nội dung {type} không phải XML hợp lệ (dòng {e.LineNumber}): {e.Message}");
+            throw new EpisodeRejectedException(maLk, type, $"nội dung {type} không phải XML hợp lệ (dòng {e.LineNumber}, cột {e.LinePosition}): {XmlErrors.Describe(e)}.");
         }
     }
 
