@@ -23,6 +23,8 @@ static class BenchProgram
         var settings = new BenchSettings(Opt("--province", "79"), double.Parse(Opt("--scale", "0.065"), CultureInfo.InvariantCulture),
             Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-bench")));
 
+        if (verb == "attack") return await Attack.RunAsync(Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-attack")), args.Contains("--quick"), Console.Out);
+        if (verb == "siege") return await Siege.RunAsync(Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-siege")), args.Contains("--quick"), Console.Out);
         if (verb == "generate") { LoadBench.Generate(settings); return 0; }
         if (verb == "xml130")
         {
