@@ -75,13 +75,16 @@ sealed partial class AttackScanner
         for (var i = 0; i + 2 < words.Count; i++)
         {
             if (!firstWords.Contains(words[i].Word)) continue;
+            // The longest name starting here (a name that is the beginning of a longer one is that longer one).
             var key = new StringBuilder(words[i].Word);
+            string? longest = null;
+            HashSet<string>? longestWards = null;
             for (var n = 1; n < 6 && i + n < words.Count; n++)
             {
                 key.Append(' ').Append(words[i + n].Word);
-                if (n >= 2 && wardsOfName.TryGetValue(key.ToString(), out var wards) && !(allowedWard is not null && wards.Contains(allowedWard)))
-                    found.Add("tên '" + key + "'");
+                if (n >= 2 && wardsOfName.TryGetValue(key.ToString(), out var wards)) (longest, longestWards) = (key.ToString(), wards);
             }
+            if (longest is not null && !(allowedWard is not null && longestWards!.Contains(allowedWard))) found.Add("tên '" + longest + "'");
         }
         foreach (Match m in Digits().Matches(text))
             if (wardsOfPhone.TryGetValue(m.Value, out var wards) && !(allowedWard is not null && wards.Contains(allowedWard)))
