@@ -588,14 +588,14 @@ static partial class Attack
     {
         var admin = world.Principals.First(p => p.Role == Roles.Admin && !p.Cookie);
         var r = await SendAsync(admin.Client, HttpMethod.Get, "/api/ncd/audit?limit=10000");
-        return JsonDocument.Parse(r.Body).RootElement.GetProperty("rows").GetArrayLength();
+        return JsonDocument.Parse(r.Body).RootElement.GetArrayLength();
     }
 
     static async Task AuditAsync(DateTimeOffset started)
     {
         var admin = world.Principals.First(p => p.Role == Roles.Admin && !p.Cookie);
         var r = await SendAsync(admin.Client, HttpMethod.Get, "/api/ncd/audit?limit=10000");
-        var rows = JsonDocument.Parse(r.Body).RootElement.GetProperty("rows").EnumerateArray().Select(x => new
+        var rows = JsonDocument.Parse(r.Body).RootElement.EnumerateArray().Select(x => new
         {
             User = x.GetProperty("userName").GetString()!, Unit = x.GetProperty("unitCode").GetString()!, Kind = x.GetProperty("listKind").GetString()!,
             Outcome = x.GetProperty("outcome").GetString()!, Rows = x.GetProperty("rows").GetInt32(), At = x.GetProperty("at").GetDateTimeOffset(),
@@ -662,6 +662,7 @@ static partial class Attack
     [GeneratedRegex(@"(?<api>/api/ncd/linelists/(?<kind>\w+)\?unit=(?<unit>\d+))|(?<page>/xa/(?<code>\d+)/danh-sach/(?<pkind>\w+))")]
     private static partial Regex LineListUrl();
 
-    [GeneratedRegex(@"\b(key|password|secret)\w*\s*(==|!=)\s*\w+|\b(key|password|secret)\w*\.Equals\(", RegexOptions.IgnoreCase)]
+    /// <summary>An equality test on something named as a secret (API key, password, secret, token, credential key).</summary>
+    [GeneratedRegex(@"\b\w*(apikey|password|secret|token|credential\.key)\w*\s*(==|!=)\s*\w+|\b\w*(apikey|password|secret|token)\w*\.Equals\(", RegexOptions.IgnoreCase)]
     private static partial Regex SecretEquality();
 }

@@ -17,7 +17,7 @@ namespace HoSoSucKhoe.Bench;
 /// <summary>
 /// <c>siege [--dir d] [--quick]</c> (issue 14 §4): 32 clients for 60 s (6 s with --quick) over the API and the pages —
 /// cached and uncached reads, API keys and signed-in browsers — while three snapshot loads commit through
-/// <c>POST /api/admin/loads</c>; then the same clients on until 100,000 requests (20,000 with --quick) for the memory
+/// <c>POST /api/admin/loads</c>; then the same clients on until 100,000 requests (40,000 with --quick) for the memory
 /// trend. Every API answer's data version (the ETag's tag) is checked against the body recorded for that version right
 /// after each commit: an answer whose figures are not its version's is a mixed answer.
 /// </summary>
@@ -113,7 +113,7 @@ static partial class Siege
         var process = Process.GetCurrentProcess();
         var stop = new CancellationTokenSource();
         var mainPhase = TimeSpan.FromSeconds(quick ? 6 : 60);
-        var target = quick ? 20_000 : 100_000;
+        var target = quick ? 40_000 : 100_000;
         var pendingCheck = new List<(string Version, string Path, string Body, string Url)>();
         var watch = Stopwatch.StartNew();
 

@@ -71,8 +71,26 @@ public sealed class AdminLoads(WarehouseDb db, IOptions<WarehouseOptions> option
             await gate.RunAsync(() =>
             {
                 var folders = SnapshotFolders.In(folder);
-                var loader = Pipeline.Loader(db, pseudonymiser, options.Value.UnknownWardTolerance);
-                for (var i = 0; i < folders.Count; i++) results.Add(loader.Load(folders[i], replace, ProgressUpdate.Part(progress, i, folders.Count)));
+                var committing = false;
+                // The last step inside each load's transaction tells the version a commit is coming; once it has
+                // committed the cache is evicted at once (not after the whole batch), then the version settles.
+                var loader = new SnapshotLoader(db, pseudonymiser, [.. Pipeline.AfterLoadSteps, (_, _) => { committing = true; version.Committing(); }])
+                {
+                    UnknownWardTolerance = options.Value.UnknownWardTolerance,
+                };
+                for (var i = 0; i < folders.Count; i++)
+                {
+                    try
+                    {
+                        results.Add(loader.Load(folders[i], replace, ProgressUpdate.Part(progress, i, folders.Count)));
+                        if (committing) version.ChangedAsync(cache, CancellationToken.None).GetAwaiter().GetResult();
+                    }
+                    finally
+                    {
+                        if (committing) version.Committed();
+                        committing = false;
+                    }
+                }
                 return results;
             });
         }
