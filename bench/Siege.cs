@@ -63,7 +63,7 @@ static partial class Siege
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 64, AllowAutoRedirect = false, UseCookies = false };
         HttpClient Api(string key)
         {
-            var c = new HttpClient(handler, disposeHandler: false) { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+            var c = new HttpClient(handler, disposeHandler: false) { BaseAddress = address, Timeout = TimeSpan.FromMinutes(15) };
             c.DefaultRequestHeaders.Add("X-Api-Key", key);
             return c;
         }
