@@ -26,6 +26,8 @@ static class BenchProgram
         if (verb == "kill-trials") return await KillTrials.RunAsync(Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-kill-trials")), args.Contains("--quick"),
             args.Contains("--trials") ? int.Parse(Opt("--trials", "100"), CultureInfo.InvariantCulture) : null);
         if (verb == "fuzz") return await Fuzz.RunAsync(args);
+        if (verb == "attack") return await Attack.RunAsync(Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-attack")), args.Contains("--quick"), Console.Out);
+        if (verb == "siege") return await Siege.RunAsync(Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-siege")), args.Contains("--quick"), Console.Out);
         if (verb == "generate") { LoadBench.Generate(settings); return 0; }
         if (verb == "xml130")
         {

@@ -22,15 +22,38 @@ public sealed class Credential
     public string? Scope { get; set; }
 }
 
-/// <summary>The configured keys, looked up by their SHA-256 so that no comparison runs over the secret itself.</summary>
-public sealed class CredentialStore(IOptions<AccessOptions> options)
+/// <summary>How two secret digests are compared; the product uses <see cref="CryptographicOperations.FixedTimeEquals"/>.</summary>
+public delegate bool SecretComparer(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right);
+
+/// <summary>The configured keys, kept as SHA-256 digests. A presented key's digest is compared with every configured
+/// digest in constant time (<see cref="CryptographicOperations.FixedTimeEquals"/>, no early exit), so the answer time
+/// says nothing about which key, or how much of one, matched.</summary>
+public sealed class CredentialStore
 {
-    readonly Dictionary<string, Credential> byHash = options.Value.Credentials
-        .ToDictionary(c => Hash(c.Key.Trim()), StringComparer.Ordinal);
+    readonly (byte[] Digest, Credential Credential)[] credentials;
 
-    public int Count => byHash.Count;
+    public CredentialStore(IOptions<AccessOptions> options) : this(options, CryptographicOperations.FixedTimeEquals) { }
 
-    public Credential? Find(string key) => byHash.GetValueOrDefault(Hash(key.Trim()));
+    /// <summary>With another comparer (the tests count the comparisons).</summary>
+    internal CredentialStore(IOptions<AccessOptions> options, SecretComparer comparer)
+    {
+        credentials = [.. options.Value.Credentials.Select(c => (Digest(c.Key.Trim()), c))];
+        Comparer = comparer;
+    }
+
+    /// <summary>The comparison every lookup goes through.</summary>
+    internal SecretComparer Comparer { get; }
+
+    public int Count => credentials.Length;
+
+    public Credential? Find(string key)
+    {
+        var digest = Digest(key.Trim());
+        Credential? found = null;
+        foreach (var (configured, credential) in credentials)
+            if (Comparer(configured, digest) && found is null) found = credential;
+        return found;
+    }
 
     /// <summary>The 2025 province of a scope code (validated at start-up): itself, or its commune's province.</summary>
     public static string ProvinceOf(string scope) => scope.Length == 2 ? scope : CommuneProvinces.Value[scope];
@@ -39,7 +62,7 @@ public sealed class CredentialStore(IOptions<AccessOptions> options)
         .Where(u => u.CodeSystem == ReferenceData.System2025 && u.Level == Levels.Commune)
         .DistinctBy(u => u.Code).ToDictionary(u => u.Code, u => u.ProvinceCode));
 
-    static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }
 
 /// <summary>A misconfigured credential stops the server at start-up with a message naming it.</summary>

@@ -47,6 +47,54 @@ public sealed class WarehouseVersion(WarehouseDb db, NcdDataStore ncd)
     readonly Lock gate = new();
     Stamp? current;
     long generation;
+    int committing;
+    TaskCompletionSource settled = Settled();
+
+    static TaskCompletionSource Settled()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        done.SetResult();
+        return done;
+    }
+
+    /// <summary>Where the data stands: a counter bumped by every change, and whether a load is between its commit and
+    /// <see cref="ChangedAsync"/> (then what a query reads may be newer than <see cref="Current"/>).</summary>
+    internal (long Generation, bool Committing) Moment
+    {
+        get { lock (gate) return (generation, committing > 0); }
+    }
+
+    /// <summary>Called by a load right before its commit (its last step inside the transaction): until
+    /// <see cref="Committed"/>, answers cannot be tied to one version and <see cref="ConditionalGetFilter"/> reruns them.</summary>
+    public void Committing()
+    {
+        lock (gate)
+        {
+            committing++;
+            generation++;
+            current = null;
+            if (settled.Task.IsCompleted) settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    /// <summary>After <see cref="ChangedAsync"/> (or the failure) of a load that called <see cref="Committing"/>.</summary>
+    public void Committed()
+    {
+        TaskCompletionSource? done = null;
+        lock (gate)
+        {
+            if (committing > 0 && --committing == 0) done = settled;
+            generation++;
+            current = null;
+        }
+        done?.TrySetResult();
+    }
+
+    /// <summary>Completes when no load is committing.</summary>
+    internal Task SettledAsync(CancellationToken ct)
+    {
+        lock (gate) return settled.Task.WaitAsync(ct);
+    }
 
     public Stamp Current
     {
@@ -63,7 +111,7 @@ public sealed class WarehouseVersion(WarehouseDb db, NcdDataStore ncd)
                     loadedAt is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Local)) : null);
             }
             lock (gate)
-                if (generation == started) current = fresh;
+                if (generation == started && committing == 0) current = fresh;
             return fresh;
         }
     }
@@ -147,9 +195,21 @@ sealed class ConditionalGetFilter(WarehouseVersion version) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var stamp = version.Current;
-        var result = await next(context);
         var http = context.HttpContext;
+        WarehouseVersion.Stamp stamp;
+        object? result;
+        // The answer and its version must be of the same data: when a load committed while the endpoint read (or is
+        // committing now), wait for it to settle and read again (the siege of issue 14 §4 found ETags of the version
+        // before a commit on series that already held the new snapshot).
+        for (var attempt = 0; ; attempt++)
+        {
+            var before = version.Moment;
+            stamp = version.Current;
+            result = await next(context);
+            var after = version.Moment;
+            if ((before == after && !after.Committing) || attempt == 5) break;
+            await version.SettledAsync(http.RequestAborted);
+        }
         // The representation: ?format= as given (csv/json for tables, png/svg for charts, each endpoint validates its own),
         // else the Accept header's CSV or JSON.
         var format = http.Request.Query["format"].ToString().ToLowerInvariant();

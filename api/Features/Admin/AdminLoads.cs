@@ -71,8 +71,26 @@ public sealed class AdminLoads(WarehouseDb db, IOptions<WarehouseOptions> option
             await gate.RunAsync(() =>
             {
                 var folders = SnapshotFolders.In(folder);
-                var loader = Pipeline.Loader(db, pseudonymiser, options.Value.UnknownWardTolerance);
-                for (var i = 0; i < folders.Count; i++) results.Add(loader.Load(folders[i], replace, ProgressUpdate.Part(progress, i, folders.Count)));
+                var committing = false;
+                // The last step inside each load's transaction tells the version a commit is coming; once it has
+                // committed the cache is evicted at once (not after the whole batch), then the version settles.
+                var loader = new SnapshotLoader(db, pseudonymiser, [.. Pipeline.AfterLoadSteps, (_, _) => { committing = true; version.Committing(); }])
+                {
+                    UnknownWardTolerance = options.Value.UnknownWardTolerance,
+                };
+                for (var i = 0; i < folders.Count; i++)
+                {
+                    try
+                    {
+                        results.Add(loader.Load(folders[i], replace, ProgressUpdate.Part(progress, i, folders.Count)));
+                        if (committing) version.ChangedAsync(cache, CancellationToken.None).GetAwaiter().GetResult();
+                    }
+                    finally
+                    {
+                        if (committing) version.Committed();
+                        committing = false;
+                    }
+                }
                 return results;
             });
         }
@@ -184,17 +202,44 @@ public sealed class AdminLoads(WarehouseDb db, IOptions<WarehouseOptions> option
 
     /// <summary>
     /// The server path an admin request names. With <c>Warehouse:ImportRoot</c> set, a relative path means a path in
-    /// that folder, and a path outside it (after resolving <c>..</c>) is refused; without it, paths are the server's.
+    /// that folder, and a path outside it — after resolving <c>..</c> and every symbolic link on the way — is refused;
+    /// without it, paths are the server's. The answer is the resolved path, so the load reads what was checked.
     /// </summary>
     string ServerPath(string parameter, string path)
     {
         var o = options.Value;
+        if (path.Contains('\0')) throw Problems.BadParameter(parameter, path, "đường dẫn chứa ký tự NUL");
         if (string.IsNullOrWhiteSpace(o.ImportRoot)) return System.IO.Path.GetFullPath(path);
         var root = System.IO.Path.GetFullPath(o.ImportRoot);
         if (!System.IO.Path.EndsInDirectorySeparator(root)) root += System.IO.Path.DirectorySeparatorChar;
+        var refused = Problems.BadParameter(parameter, path, $"đường dẫn phải nằm trong thư mục nhập dữ liệu {root}");
         var full = System.IO.Path.GetFullPath(path, root);
-        if (!(full + System.IO.Path.DirectorySeparatorChar).StartsWith(root, StringComparison.Ordinal))
-            throw Problems.BadParameter(parameter, path, $"đường dẫn phải nằm trong thư mục nhập dữ liệu {root}");
-        return full;
+        if (!Inside(full, root)) throw refused;
+        var realRoot = RealPath(root);
+        if (!System.IO.Path.EndsInDirectorySeparator(realRoot)) realRoot += System.IO.Path.DirectorySeparatorChar;
+        string real;
+        try { real = RealPath(full); }
+        catch (IOException) { throw refused; } // a link loop
+        return Inside(real, realRoot) ? real : throw refused;
+    }
+
+    static bool Inside(string full, string root) => (full + System.IO.Path.DirectorySeparatorChar).StartsWith(root, StringComparison.Ordinal);
+
+    /// <summary>The path with every symbolic link among its existing parts replaced by its final target (a part that
+    /// does not exist yet is kept as written).</summary>
+    internal static string RealPath(string path, int depth = 0)
+    {
+        if (depth > 40) throw new IOException("too many symbolic links: " + path);
+        var full = System.IO.Path.GetFullPath(path);
+        var current = System.IO.Path.GetPathRoot(full)!;
+        foreach (var part in full[current.Length..].Split(System.IO.Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = System.IO.Path.Combine(current, part);
+            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+                next = RealPath(target.FullName, depth + 1);
+            current = next;
+        }
+        return current;
     }
 }

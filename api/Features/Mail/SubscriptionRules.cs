@@ -34,6 +34,8 @@ public sealed partial class SubscriptionRules(UnitScope scope, UserStore users)
             Error("address", $"'{address}' không phải là địa chỉ thư điện tử hợp lệ (ví dụ: ten@soyte.gov.vn).");
         var name = r.Name?.Trim() ?? "";
         if (name.Length == 0) Error("name", "bắt buộc (tên người nhận).");
+        // The name goes into the To header of every message: no line breaks or other control characters.
+        else if (name.Any(char.IsControl)) Error("name", "không được chứa xuống dòng hay ký tự điều khiển (tên người nhận nằm trong tiêu đề thư).");
 
         string? role = null, unitScope = null;
         var user = string.IsNullOrWhiteSpace(r.User) ? null : r.User.Trim();

@@ -65,6 +65,8 @@ public static class NcdEndpoints
                 rows.AddRange(data.Cascades().Where(r => r.UnitCode == code && Sees(scope, caller, s, r.Level, r.UnitCode))
                     .Select(r => data.Suppression.Disclose(r, caller.Audience)));
             }
+            // As /cascade: a unit outside the scope (or one without rows in any snapshot) is refused alike, not answered empty.
+            if (unit is not null && rows.Count == 0) throw Problems.Forbidden();
             return Exportable(new CascadeResponse(Burden.VisitBiasNote, [], rows));
         }).WithSummary("Chuỗi chăm sóc của một đơn vị (mặc định: tỉnh) qua các ảnh chụp.");
 
@@ -93,6 +95,7 @@ public static class NcdEndpoints
                 rows.AddRange(data.Prevalence(m, sx, g).Where(r => r.UnitCode == code && Sees(scope, caller, s, r.Level, r.UnitCode))
                     .Select(r => data.Suppression.Disclose(r, m, g, caller.Audience)));
             }
+            if (unit is not null && rows.Count == 0) throw Problems.Forbidden();
             return Exportable(new PrevalenceResponse(m.Key, m.Name, m.DenominatorName, sx, g.Label, MethodText, Burden.VisitBiasNote, [], rows));
         }).WithSummary("Tỷ lệ hiện mắc của một đơn vị (mặc định: tỉnh) qua các ảnh chụp.");
 
@@ -113,6 +116,9 @@ public static class NcdEndpoints
             var code = p.ValidUnit() ?? caller.ScopeCommune ?? s.ProvinceCode;
             var level = code == s.ProvinceCode ? Levels.Province : Levels.Commune;
             if (!Sees(scope, caller, s, level, code)) throw Problems.Forbidden();
+            // A national caller naming a unit that does not exist: 404, not an empty table.
+            if (level == Levels.Commune && scope.Footprint(s.CodeSystem, code) is not { Exists: true, Level: Levels.Commune })
+                throw Problems.UnitNotFound(s.CodeSystem, code);
             var table = await gate.RunAsync(() => ComorbidityOf(db, s, code, caller.Audience), ct);
             return new Report<ComorbidityTable>(table, $"dong-mac-{code}",
                 t => Csv.Of(t.Rows));
