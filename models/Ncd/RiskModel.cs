@@ -195,6 +195,10 @@ public static class RiskModel
         return (card, kept);
     }
 
+    /// <summary>Key of the model (in <see cref="PopulationMetrics.Models"/>) whose scores rank the risk list: list when the
+    /// card keeps the list population's model, else general.</summary>
+    public static string ListModelKey(ModelCard card) => card.ListRanking?.Model == "list" ? "list" : "general";
+
     /// <summary>Name of the risk list's population on the card.</summary>
     public const string ListPopulationName = "Chưa sàng lọc trong 12 tháng (nhóm lập danh sách nguy cơ)";
     const string RestPopulationName = "Đã sàng lọc trong 12 tháng (còn lại)";
