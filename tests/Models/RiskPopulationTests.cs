@@ -1,5 +1,4 @@
 using System.Globalization;
-
 using System.Text.Json;
 using Dapper;
 using HoSoSucKhoe.Models.Ncd;
