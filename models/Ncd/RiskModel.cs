@@ -251,7 +251,7 @@ public static class RiskModel
     const string ListEntry = "list.zip";
 
     /// <summary>One ML.NET zip when only the general model is kept; otherwise a zip holding both ML.NET zips.</summary>
-    static byte[] Save(MLContext ml, TrainedRisk model, DataViewSchema schema)
+    internal static byte[] Save(MLContext ml, TrainedRisk model, DataViewSchema schema)
     {
         byte[] One(ITransformer t)
         {
@@ -420,9 +420,12 @@ public static class RiskModel
 
     /// <summary>The registered model: one ML.NET zip (general model only, also every model registered before list
     /// models existed) or a zip holding the general and the list model.</summary>
-    internal static TrainedRisk Load(DuckDBConnection c, string modelId)
+    internal static TrainedRisk Load(DuckDBConnection c, string modelId) =>
+        Read(Convert.FromBase64String(c.QuerySingle<string>("SELECT model_zip FROM ncd_model WHERE model_id = $id", new { id = modelId })));
+
+    /// <summary>The models of a stored zip (<see cref="Save"/>).</summary>
+    internal static TrainedRisk Read(byte[] bytes)
     {
-        var bytes = Convert.FromBase64String(c.QuerySingle<string>("SELECT model_zip FROM ncd_model WHERE model_id = $id", new { id = modelId }));
         var ml = new MLContext(Seed);
         ITransformer One(Stream s) => ml.Model.Load(s, out _);
         using var ms = new MemoryStream(bytes);

@@ -7,6 +7,7 @@ using HoSoSucKhoe.Tests.Support;
 using WebClient = HoSoSucKhoe.Tests.Web.WebClient;
 using HoSoSucKhoe.Warehouse.Loading;
 using HoSoSucKhoe.Warehouse.Snapshots;
+using Microsoft.ML;
 using Xunit.Abstractions;
 
 namespace HoSoSucKhoe.Tests.Models;
@@ -208,5 +209,48 @@ public sealed class RiskPopulationTests(WarehouseFixture fixture, ITestOutputHel
             Assert.Contains($"<tr data-population=\"{p.Key}\">", listHtml);
             Assert.Contains($"<td class=\"num\" data-field=\"auc\">{used.Auc!.Value.ToString("N3", Vi)}</td>", listHtml);
         }
+    }
+}
+
+/// <summary>The stored form of a trained risk model: the general model alone (as every model registered before list
+/// models) or the general and the list population's model together.</summary>
+public sealed class RiskModelStorageTests
+{
+    static List<RiskRow> Rows(int n, int seed)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, n).Select(i =>
+        {
+            var age = 18 + random.Next(70);
+            return new RiskRow
+            {
+                RecordId = i.ToString(CultureInfo.InvariantCulture), AgeBand = AgeStandard.Label(age / 5 * 5), Age = age, Male = i % 2,
+                Bmi = 18 + random.Next(15), LastSystolic = float.NaN, LastDiastolic = float.NaN, LastFpg = float.NaN, LastHba1c = float.NaN,
+                MaxSystolic3y = 100 + random.Next(80), MeanSystolic3y = float.NaN, MaxDiastolic3y = float.NaN, MaxFpg3y = float.NaN,
+                MaxHba1c3y = float.NaN, NotScreened = i % 3 == 0, Label = random.NextDouble() < age / 120.0,
+            };
+        })];
+    }
+
+    [Fact]
+    public void BothModelsRoundTripAndAModelAloneReadsAsGeneralOnly()
+    {
+        var ml = new MLContext(1);
+        var rows = Rows(400, 7);
+        var view = ml.Data.LoadFromEnumerable(rows);
+        ITransformer Fit(string[] features) => ml.Transforms.Concatenate("Features", features)
+            .Append(ml.BinaryClassification.Trainers.LightGbm(labelColumnName: nameof(RiskRow.Label), numberOfIterations: 10)).Fit(view);
+        var general = Fit(RiskRow.FeatureNames);
+        var list = Fit(RiskRow.ListFeatureNames);
+        float[] Score(ITransformer t) => [.. t.Transform(view).GetColumn<float>("Probability")];
+
+        var both = RiskModel.Read(RiskModel.Save(ml, new TrainedRisk(general, list), view.Schema));
+        Assert.NotNull(both.List);
+        Assert.Equal(Score(general), Score(both.General));
+        Assert.Equal(Score(list), Score(both.List));
+
+        var alone = RiskModel.Read(RiskModel.Save(ml, new TrainedRisk(general, null), view.Schema));
+        Assert.Null(alone.List);
+        Assert.Equal(Score(general), Score(alone.General));
     }
 }
