@@ -8,6 +8,7 @@ using WebClient = HoSoSucKhoe.Tests.Web.WebClient;
 using HoSoSucKhoe.Warehouse.Loading;
 using HoSoSucKhoe.Warehouse.Snapshots;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Xunit.Abstractions;
 
 namespace HoSoSucKhoe.Tests.Models;
