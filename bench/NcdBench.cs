@@ -49,4 +49,15 @@ public static class NcdBenchmark
             adults = snapshots.Count == 0 ? 0 : c.ExecuteScalar<long>("SELECT count(*) FROM ncd_person WHERE snapshot_id = $s", new { s = snapshots[^1].SnapshotId });
         return new NcdTimings(estimates, caseDefinitions, model.Elapsed.TotalSeconds, snapshots.Count, adults);
     }
+
+    /// <summary>The model card's figures as the bench prints them: both models on all test rows, then on the risk
+    /// list's population and on the rest (rows, events, AUC, Brier, top-decile yield), and which model ranks the list.</summary>
+    public static IEnumerable<string> ModelLines(ModelCard card)
+    {
+        yield return $"  model: {string.Join("; ", new[] { card.Model, card.Baseline }.Select(m => $"{m.Name} AUC {m.Auc:0.000} Brier {m.Brier:0.0000}"))}";
+        foreach (var p in card.Populations ?? [])
+            yield return $"  {p.Key} ({p.Rows:N0} rows, {(p.Positives is { } n ? $"{n:N0}" : "hidden")} events): " +
+                         string.Join("; ", p.Models.Select(m => $"{m.Key} AUC {m.Auc:0.000} Brier {m.Brier:0.0000} top-decile yield {m.TopDecile?.Yield:P1}"));
+        if (card.ListRanking is { } r) yield return $"  list ranked by: {r.Model} ({r.Reason})";
+    }
 }

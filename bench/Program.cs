@@ -104,7 +104,7 @@ static class BenchProgram
             Console.WriteLine($"  {t.Snapshots} snapshots, {t.Adults:N0} adults in the latest");
             Console.WriteLine($"  case definitions (all snapshots) {t.CaseDefinitionsSeconds:0.0} s; all estimates incl. case definitions {t.EstimatesSeconds:0.0} s; train + score risk model {t.ModelSeconds:0.0} s");
             if (new RiskModels(db).Latest() is { } card)
-                Console.WriteLine($"  model: {string.Join("; ", new[] { card.Model, card.Baseline }.Select(m => $"{m.Name} AUC {m.Auc:0.000} Brier {m.Brier:0.0000}"))}");
+                foreach (var line in NcdBenchmark.ModelLines(card)) Console.WriteLine(line);
         }
         return 0;
     }

@@ -98,11 +98,16 @@ public static class LineLists
         LIMIT $limit
         """;
 
-    const string Risk = """
+    /// <summary>The risk list's population rule over an <c>ncd_person</c> row aliased <paramref name="alias"/>: no
+    /// blood-pressure reading and no fasting glucose/HbA1c test in the 12 months before the snapshot (the case
+    /// definitions' screened flags). The risk model's evaluation by population uses this same text.</summary>
+    public static string NotScreenedSql(string alias) => $"NOT {alias}.htn_screened AND NOT {alias}.dm_screened";
+
+    static readonly string Risk = $"""
         WITH cut AS (SELECT quantile_cont(score, 1 - $share) AS q FROM ncd_risk_score WHERE snapshot_id = $sid),
         p AS (
             SELECT p.*, s.score FROM ncd_person p JOIN ncd_risk_score s USING (snapshot_id, record_id)
-            WHERE p.snapshot_id = $sid AND p.ward_code = $ward AND NOT p.htn_screened AND NOT p.dm_screened
+            WHERE p.snapshot_id = $sid AND p.ward_code = $ward AND {NotScreenedSql("p")}
               AND s.score >= (SELECT q FROM cut))
         SELECT p.record_id AS RecordId, i.full_name AS FullName, i.phone AS Phone, p.age_years::INTEGER AS Age, p.sex::INTEGER AS Sex,
                p.last_visit_date AS LastVisit, p.score::DOUBLE AS RiskScore, false AS HtnDiagnosed, false AS DmDiagnosed,

@@ -12,6 +12,9 @@ public sealed class RiskRow
     public string RecordId { get; set; } = "";
     public string WardCode { get; set; } = "";
     public bool Label { get; set; }
+    /// <summary>In the risk list's population at the feature snapshot (<see cref="LineLists.NotScreenedSql"/>): no BP
+    /// reading and no glucose test in the 12 months before it. Not a feature.</summary>
+    public bool NotScreened { get; set; }
     public string AgeBand { get; set; } = "";
     public float Age { get; set; }
     public float Male { get; set; }
@@ -46,6 +49,18 @@ public sealed class RiskRow
         nameof(HxCardiovascular), nameof(Smoking), nameof(Alcohol), nameof(Inactive), nameof(Verified), nameof(Examined),
         nameof(MaxSystolic3y), nameof(MeanSystolic3y), nameof(MaxDiastolic3y), nameof(BpReadings3y), nameof(MaxFpg3y), nameof(MaxHba1c3y),
     ];
+
+    /// <summary>Features that are empty (NaN) or constant (0) by construction for <see cref="NotScreened"/> rows: they
+    /// come from the 12-month BP reading and glucose tests that the list rule requires to be absent.</summary>
+    public static readonly string[] EmptyWhenNotScreened =
+    [
+        nameof(LastSystolic), nameof(LastDiastolic), nameof(HtnScreened), nameof(HtnRaised),
+        nameof(DmScreened), nameof(DmRaised), nameof(LastFpg), nameof(LastHba1c),
+    ];
+
+    /// <summary>The features of the list population's own model: <see cref="FeatureNames"/> without
+    /// <see cref="EmptyWhenNotScreened"/>.</summary>
+    public static readonly string[] ListFeatureNames = [.. FeatureNames.Except(EmptyWhenNotScreened)];
 }
 
 /// <summary>Feature and label extraction in SQL (docs/models.md, "Risk model").</summary>
@@ -58,7 +73,8 @@ static class RiskFeatures
             SELECT p.record_id, p.ward_code, p.age_years, p.band_lo, p.sex, p.bmi, p.last_systolic, p.last_diastolic,
                    p.htn_screened, p.htn_raised, p.dm_screened, p.dm_raised, p.last_fpg, p.last_hba1c, p.visits_12m,
                    p.last_visit_date, r.hx_cardiovascular, r.smoking, r.alcohol, r.inactive, r.verified,
-                   r.first_exam_date IS NOT NULL AND r.first_exam_date <= $fasof::DATE AS examined
+                   r.first_exam_date IS NOT NULL AND r.first_exam_date <= $fasof::DATE AS examined,
+                   {LineLists.NotScreenedSql("p")} AS not_screened
             FROM ncd_person p JOIN fact_record r ON r.snapshot_id = p.snapshot_id AND r.record_id = p.record_id
             WHERE p.snapshot_id = $fsid AND NOT p.htn_diagnosed AND NOT p.dm_diagnosed),
         h AS (
@@ -77,7 +93,7 @@ static class RiskFeatures
         """;
 
     const string Columns = """
-        f.record_id AS RecordId, f.ward_code AS WardCode, f.band_lo::INTEGER AS BandLo, f.age_years::DOUBLE AS Age,
+        f.record_id AS RecordId, f.ward_code AS WardCode, f.not_screened AS NotScreened, f.band_lo::INTEGER AS BandLo, f.age_years::DOUBLE AS Age,
         (f.sex = 1)::INTEGER::DOUBLE AS Male, f.bmi::DOUBLE AS Bmi,
         f.last_systolic::DOUBLE AS LastSystolic, f.last_diastolic::DOUBLE AS LastDiastolic,
         f.htn_screened::INTEGER::DOUBLE AS HtnScreened, f.htn_raised::INTEGER::DOUBLE AS HtnRaised,
@@ -128,6 +144,7 @@ static class RiskFeatures
         public string WardCode { get; set; } = "";
         public int BandLo { get; set; }
         public bool Label { get; set; }
+        public bool NotScreened { get; set; }
         public double? Age { get; set; }
         public double? Male { get; set; }
         public double? Bmi { get; set; }
@@ -167,7 +184,7 @@ static class RiskFeatures
         if (l is not null) args.AddDynamicParams(new { lsid = l.SnapshotId, lasof = l.AsOf.ToDateTime(TimeOnly.MinValue) });
         return c.Query<Raw>(sql, args, commandTimeout: 0).Select(r => new RiskRow
         {
-            RecordId = r.RecordId, WardCode = r.WardCode, Label = r.Label, AgeBand = AgeStandard.Label(r.BandLo),
+            RecordId = r.RecordId, WardCode = r.WardCode, Label = r.Label, NotScreened = r.NotScreened, AgeBand = AgeStandard.Label(r.BandLo),
             Age = F(r.Age), Male = F(r.Male), Bmi = F(r.Bmi), LastSystolic = F(r.LastSystolic), LastDiastolic = F(r.LastDiastolic),
             HtnScreened = F(r.HtnScreened), HtnRaised = F(r.HtnRaised), DmScreened = F(r.DmScreened), DmRaised = F(r.DmRaised),
             LastFpg = F(r.LastFpg), LastHba1c = F(r.LastHba1c), Visits12m = F(r.Visits12m), DaysSinceVisit = F(r.DaysSinceVisit),

@@ -1,7 +1,6 @@
 using Dapper;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Snapshots;
-using Microsoft.ML;
 
 namespace HoSoSucKhoe.Models.Ncd;
 
@@ -13,7 +12,7 @@ namespace HoSoSucKhoe.Models.Ncd;
 public sealed class RiskModels(WarehouseDb db)
 {
     readonly Lock gate = new();
-    readonly Dictionary<string, ITransformer> loaded = [];
+    readonly Dictionary<string, TrainedRisk> loaded = [];
     Task<ModelCard?> ready = Task.FromResult<ModelCard?>(null);
 
     /// <summary>Completes when the latest requested refresh is done (its card, or null when no model can be trained).</summary>
@@ -79,6 +78,6 @@ public sealed class RiskModels(WarehouseDb db)
         return trained.Card;
     }
 
-    ITransformer Model(DuckDB.NET.Data.DuckDBConnection c, string modelId) =>
+    TrainedRisk Model(DuckDB.NET.Data.DuckDBConnection c, string modelId) =>
         loaded.TryGetValue(modelId, out var m) ? m : loaded[modelId] = RiskModel.Load(c, modelId);
 }

@@ -139,11 +139,8 @@ public static class NcdEndpoints
             await models.Ready.WaitAsync(ct);
             var card = models.Latest() ?? throw new ProblemException(StatusCodes.Status404NotFound, "Chưa có mô hình",
                 "Kho cần ít nhất hai ảnh chụp ở hai thời điểm để huấn luyện mô hình nguy cơ.");
-            return new Report<ModelCard>(card, "mo-hinh-nguy-co", c => new FlatTable(
-                ["modelId", "version", "model", "auc", "brier", "decile", "n", "meanPredicted", "observed"],
-                new[] { c.Model, c.Baseline }.SelectMany(m => m.Calibration.Select(b =>
-                    (IReadOnlyList<object?>)[c.ModelId, c.Version, m.Name, m.Auc, m.Brier, b.Decile, b.N, b.MeanPredicted, b.Observed]))));
-        }).WithSummary("Thẻ mô hình nguy cơ: phiên bản, ảnh chụp huấn luyện/kiểm tra, AUC và hiệu chuẩn theo thập phân vị so với mô hình tuổi/giới.");
+            return new Report<ModelCard>(card, "mo-hinh-nguy-co", ModelCsv);
+        }).WithSummary("Thẻ mô hình nguy cơ: phiên bản, ảnh chụp huấn luyện/kiểm tra, AUC, Brier, hiệu chuẩn theo thập phân vị và tỷ lệ phát hiện ở 10 % điểm cao nhất so với mô hình tuổi/giới, trên tất cả người chưa chẩn đoán và riêng cho nhóm chưa sàng lọc trong 12 tháng (nhóm lập danh sách nguy cơ) và nhóm còn lại; mô hình nào xếp hạng danh sách và vì sao.");
 
         live.MapPost("/model/train", async (RiskModels models, QueryGate gate, WarehouseVersion version, IOutputCacheStore cache, CancellationToken ct) =>
         {
@@ -235,6 +232,23 @@ public static class NcdEndpoints
                  step.DenominatorName, step.Share, step.Suppressed])))));
 
     /// <summary>CSV: one row per commune with its cluster and one column per feature.</summary>
+    /// <summary>The card as calibration rows: one per model and decile, first on all test rows (population "all"), then
+    /// on each population's test rows (list = not screened in 12 months, rest), with the population's rows and events,
+    /// the model's top-decile yield and, for the list population, whether that model ranks the risk list. Hidden
+    /// figures are empty.</summary>
+    internal static FlatTable ModelCsv(ModelCard c)
+    {
+        var all = new[] { c.Model, c.Baseline }.Select(m => (Population: "all", Rows: c.Test.Rows, Positives: (int?)c.Test.Positives, Model: m));
+        var parts = (c.Populations ?? []).SelectMany(p => p.Models.Select(m => (Population: p.Key, p.Rows, p.Positives, Model: m)));
+        return new(
+            ["modelId", "version", "model", "auc", "brier", "decile", "n", "meanPredicted", "observed",
+             "population", "populationRows", "populationPositives", "topDecileRows", "topDecileYield", "ranksList"],
+            all.Concat(parts).SelectMany(x => x.Model.Calibration.Select(b => (IReadOnlyList<object?>)
+                [c.ModelId, c.Version, x.Model.Name, x.Model.Auc, x.Model.Brier, b.Decile, b.N, b.MeanPredicted, b.Observed,
+                 x.Population, x.Rows, x.Positives, x.Model.TopDecile?.Rows, x.Model.TopDecile?.Yield,
+                 x.Population == "list" && c.ListRanking is not null && x.Model.Key is { } k ? k == RiskModel.ListModelKey(c) : null])));
+    }
+
     static FlatTable ClustersCsv(ClusterResult r) => new(
         ["snapshotId", "asOf", "k", "unitCode", "unitName", "cluster", "reason", .. r.Features.Select(f => f.Key)],
         r.Communes.Select(c => (IReadOnlyList<object?>)[r.SnapshotId, r.AsOf, r.K, c.UnitCode, c.UnitName, c.Cluster, c.Reason,

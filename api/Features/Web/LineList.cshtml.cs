@@ -17,6 +17,9 @@ public sealed class LineListModel(SnapshotCatalog catalog, UnitScope scope, Quer
 
     public required LineList List { get; set; }
 
+    /// <summary>The card of the model whose scores rank a risk list (null for the other kinds): the page's model note.</summary>
+    public ModelCard? Card { get; set; }
+
     public async Task<IActionResult> OnGetAsync(string code, string kind, string? snapshot)
     {
         if (!LineLists.Kinds.ContainsKey(kind)) throw Problems.OneOf("kind", kind, LineLists.Kinds.Keys);
@@ -44,6 +47,7 @@ public sealed class LineListModel(SnapshotCatalog catalog, UnitScope scope, Quer
             LineLists.Audit(c, caller.Name, caller.Role, code, s.SnapshotId, kind, list.Rows.Count, true, "granted");
             return list;
         });
+        Card = card;
         SetShell("commune", ProvinceOf(s, code), s, SnapshotsFor(code));
         ViewData["Title"] = List.Title;
         Response.Headers.CacheControl = "no-store"; // names and phones: never kept by a browser or proxy
