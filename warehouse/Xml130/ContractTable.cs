@@ -15,22 +15,20 @@ internal sealed class ContractTable : IDisposable
     const int BatchRows = 65_536;
     readonly Schema _schema;
     readonly IArrowArrayBuilder[] _builders;
-    readonly HashingStream _stream;
+    readonly FileStream _stream;
     readonly ArrowFileWriter _writer;
     int _rows;
     int _column;
 
     public string Path { get; }
     public long Rows { get; private set; }
-    /// <summary>The file's SHA-256 (lower-case hex), computed while writing; set by <see cref="Finish"/>.</summary>
-    public string? Sha256 { get; private set; }
 
     public ContractTable(ContractFile file, string path, Schema? schema = null)
     {
         Path = path;
         _schema = schema ?? file.ArrowSchema;
         _builders = _schema.FieldsList.Select(f => New(f.DataType)).ToArray();
-        _stream = new HashingStream(path);
+        _stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
         _writer = new ArrowFileWriter(_stream, _schema, leaveOpen: true);
         _writer.WriteStart();
     }
@@ -105,7 +103,7 @@ internal sealed class ContractTable : IDisposable
         return true;
     }
 
-    public static bool SameType(IArrowType a, IArrowType b) =>
+    static bool SameType(IArrowType a, IArrowType b) =>
         a.TypeId == b.TypeId && (a is not TimestampType ta || b is TimestampType tb && ta.Unit == tb.Unit && ta.Timezone == tb.Timezone);
 
     public void EndRow()
@@ -158,7 +156,6 @@ internal sealed class ContractTable : IDisposable
         Flush();
         _writer.WriteEnd();
         _writer.Dispose();
-        Sha256 = _stream.Sha256();
         _stream.Dispose();
     }
 

@@ -2,8 +2,7 @@ namespace HoSoSucKhoe.Warehouse.Xml130;
 
 /// <summary>
 /// Matched episodes on disk between reading and writing, in reading order: what keeps memory independent of the batch
-/// size (only the encounter ids and a few bytes per episode stay in memory). Episodes are matched to a person when read
-/// back, so reading the XML need not wait for the person index.
+/// size (only the encounter ids and a few bytes per episode stay in memory).
 /// </summary>
 internal sealed class Spool : IDisposable
 {
@@ -16,17 +15,11 @@ internal sealed class Spool : IDisposable
         _writer = new BinaryWriter(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20));
     }
 
-    public void Write(int seq, Episode e)
+    public void Write(int seq, int record, Episode e)
     {
         var w = _writer;
         w.Write(seq);
-        Str(e.CitizenId);
-        w.Write(e.Cards.Count);
-        foreach (var c in e.Cards) w.Write(c);
-        Str(e.Name);
-        w.Write(e.BirthDate?.DayNumber ?? -1);
-        w.Write(e.BirthYear);
-        Str(e.Commune);
+        w.Write(record);
         w.Write(e.EncounterId);
         w.Write(e.Facility);
         w.Write(e.VisitTime);
@@ -59,16 +52,9 @@ internal sealed class Spool : IDisposable
         string? Str() => r.ReadBoolean() ? r.ReadString() : null;
         while (r.BaseStream.Position < r.BaseStream.Length)
         {
-            var seq = r.ReadInt32();
-            var citizen = Str();
-            var cards = new string[r.ReadInt32()];
-            for (var i = 0; i < cards.Length; i++) cards[i] = r.ReadString();
-            var fullName = Str();
-            var birth = r.ReadInt32();
-            var who = new Identity(citizen, cards, fullName, birth < 0 ? null : DateOnly.FromDayNumber(birth), r.ReadInt16());
             var e = new SpooledEpisode
             {
-                Seq = seq, Who = who, Commune = Str(), EncounterId = r.ReadString(), Facility = r.ReadString(),
+                Seq = r.ReadInt32(), Record = r.ReadInt32(), EncounterId = r.ReadString(), Facility = r.ReadString(),
                 VisitTime = r.ReadInt64(), Kind = r.ReadString(), IcdMain = Str(), IcdOther = Str(), Weight = r.ReadSingle(),
                 Height = r.ReadSingle(), Waist = r.ReadSingle(),
                 Systolic = r.ReadInt16(), Diastolic = r.ReadInt16(),
@@ -88,11 +74,10 @@ internal sealed class Spool : IDisposable
 
 internal sealed class SpooledEpisode
 {
-    public int Seq;
-    public Identity Who;
+    public int Seq, Record;
     public required string EncounterId, Facility, Kind;
     public long VisitTime;
-    public string? Commune, IcdMain, IcdOther;
+    public string? IcdMain, IcdOther;
     public float Weight, Height, Waist;
     public short Systolic, Diastolic;
     public List<LabItem> Labs { get; } = [];

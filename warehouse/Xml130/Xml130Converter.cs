@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using HoSoSucKhoe.Warehouse.Reference;
@@ -11,8 +10,8 @@ public sealed record Xml130Options(IReadOnlyList<string> Inputs, string PersonsD
     double MaxRejectShare = 0.01);
 
 /// <summary>
-/// The xml130 verb (docs/xml130.md): reads the envelopes in order of NGAYLAP then path, one HOSO at a time; rejects or
-/// spools each episode; keeps the last sending of every encounter id; then matches those and writes a full hssk-snapshot/1
+/// The xml130 verb (docs/xml130.md): reads the envelopes in order of NGAYLAP then path, one HOSO at a time; rejects,
+/// matches and spools each episode; keeps the last sending of every encounter id; then writes a full hssk-snapshot/1
 /// folder (the --persons records, their earlier history, the converted episodes, the unrecorded visitors) into a
 /// hidden folder beside --out and renames it into place only when everything succeeded.
 /// </summary>
@@ -41,60 +40,44 @@ public static class Xml130Converter
         if (files.Count == 0) throw new ArgumentException("Lệnh xml130: không tìm thấy tệp .xml nào trong các đường dẫn đã cho.");
         report.Files = files.Count;
 
+        var persons = PersonIndex.Read(Path.Combine(o.PersonsDir, SnapshotContract.Persons.Name));
+        var residence = new Residence(ReferenceData.Load(), manifest.AdminCodes);
+        var lastSecond = Xml130Dates.Seconds(asOf, 23, 59) + 59;
+        report.IndexSeconds = clock.Elapsed.TotalSeconds;
+
         var parent = Path.GetDirectoryName(outDir)!;
         Directory.CreateDirectory(parent);
         var work = Path.Combine(parent, $".{Path.GetFileName(outDir)}.partial-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
-        var spoolPath = Path.Combine(work, "episodes.spool");
-        var lastSecond = Xml130Dates.Seconds(asOf, 23, 59) + 59;
-        // Reading the XML needs neither the person index nor the history: both are prepared on other threads meanwhile
-        // (docs/xml130.md, "Reading"), and episodes are matched when the spool is read back.
-        using var cancel = new CancellationTokenSource();
-        var index = Background(() =>
-        {
-            var persons = PersonIndex.Read(Path.Combine(o.PersonsDir, SnapshotContract.Persons.Name));
-            var residence = new Residence(ReferenceData.Load(), manifest.AdminCodes);
-            report.IndexSeconds = clock.Elapsed.TotalSeconds;
-            return (persons, residence);
-        });
-        var encounterRows = manifest.Files.FirstOrDefault(f => f.Name == SnapshotContract.Encounters.Name)?.Rows ?? 0;
-        var history = Background(() => HistoryCopy.Start(o.PersonsDir, work, encounterRows, cancel.Token));
-        using var envelopes = new EnvelopeQueue(files, cancel.Token);
         try
         {
             var batch = new BatchState();
-            var readStart = clock.Elapsed.TotalSeconds;
-            using (var spool = new Spool(spoolPath))
+            using (var spool = new Spool(Path.Combine(work, "episodes.spool")))
             {
-                var next = envelopes.Next;
                 for (var f = 0; f < files.Count; f++)
                 {
-                    var (path, _) = files[f];
+                    var (path, header) = files[f];
                     progress?.Report(new ProgressUpdate(string.Create(Vi, $"Đọc tệp {f + 1:N0}/{files.Count:N0}: {Path.GetFileName(path)}"), 0.9 * f / files.Count));
-                    ReadFile(path, next, batch, spool, lastSecond, report);
+                    ReadFile(path, header, batch, spool, persons, residence, lastSecond, report);
                 }
             }
-            report.ReadSeconds = clock.Elapsed.TotalSeconds - readStart;
+            report.ReadSeconds = clock.Elapsed.TotalSeconds - report.IndexSeconds;
             report.Rejected = batch.Rejected;
             report.Episodes = batch.Episodes;
             report.RejectShare = batch.Episodes == 0 ? 0 : (double)batch.Rejected / batch.Episodes;
             report.Replaced = batch.Replaced;
-            report.Kept = batch.Winner.Count;
-            var (persons, residence) = index.GetAwaiter().GetResult();
+            Summarise(batch, residence, report);
             if (report.RejectShare > o.MaxRejectShare || report.Kept == 0)
             {
-                SnapshotOutput.MatchWinners(spoolPath, batch, persons, residence, report, write: null);
                 report.Failure = report.Kept == 0
                     ? "không có hồ sơ nào chuyển đổi được."
                     : string.Create(Vi, $"{report.Rejected:N0}/{report.Episodes:N0} hồ sơ ({report.RejectShare:P2}) bị loại, vượt ngưỡng --max-reject-share {o.MaxRejectShare:P2}.");
                 throw Fail(report, reportPath, clock);
             }
             progress?.Report(new ProgressUpdate("Ghi ảnh chụp…", 0.9));
-            var writeStart = clock.Elapsed.TotalSeconds;
-            using (var copied = history.GetAwaiter().GetResult())
-                SnapshotOutput.Write(work, spoolPath, copied, manifest, snapshotId, asOf, batch, persons, residence, report);
-            File.Delete(spoolPath);
-            report.WriteSeconds = clock.Elapsed.TotalSeconds - writeStart;
+            SnapshotOutput.Write(work, o.PersonsDir, manifest, snapshotId, asOf, batch, persons, report);
+            File.Delete(Path.Combine(work, "episodes.spool"));
+            report.WriteSeconds = clock.Elapsed.TotalSeconds - report.IndexSeconds - report.ReadSeconds;
             if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
             Directory.Move(work, outDir);
             report.Succeeded = true;
@@ -105,17 +88,9 @@ public static class Xml130Converter
         }
         finally
         {
-            // A failed conversion stops the copy and waits for both threads before the work folder goes.
-            cancel.Cancel();
-            try { Task.WaitAll(index, history, envelopes.Reader); } catch (AggregateException) { }
-            if (history.IsCompletedSuccessfully) history.Result.Dispose();
             if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         }
     }
-
-    /// <summary>A thread of its own (not the pool's, which the parser's Parallel.For needs).</summary>
-    static Task<T> Background<T>(Func<T> work) =>
-        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     static Xml130FailedException Fail(Xml130Report report, string reportPath, Stopwatch clock)
     {
@@ -137,22 +112,25 @@ public static class Xml130Converter
         }
     }
 
-    static void ReadFile(string path, Func<EnvelopeItem> next, BatchState batch, Spool spool, long lastSecond, Xml130Report report)
+    static void ReadFile(string path, EnvelopeHeader header, BatchState batch, Spool spool, PersonIndex persons, Residence residence,
+        long lastSecond, Xml130Report report)
     {
         // A file counts only once it has been read to the end: a truncated or malformed envelope rejects all of its
         // episodes, so nothing it held replaces an earlier sending.
-        var pending = new List<(string Id, int Seq)>();
+        var pending = new List<(string Id, int Seq, MatchRule Rule, bool Ambiguous, (string? Ward, string Who)? Visitor)>();
         var rejects = new List<Xml130Reject>();
         var name = Path.GetFileName(path);
+        var facility = header.Facility;
         var read = 0;
         var is4210 = false;
         var rows = new RowCounts();
         var chunk = new List<RawHoso>(ChunkSize);
-        // HOSO are decoded and parsed in parallel a chunk at a time (bounded memory), then checked and spooled
+        // HOSO are decoded and parsed in parallel a chunk at a time (bounded memory), then checked, matched and spooled
         // one by one in file order, so sequence numbers, and with them the corrections rule, do not depend on threads.
-        void Process(string? envelopeFacility)
+        void Process()
         {
             var parsed = new object[chunk.Count];
+            var envelopeFacility = facility;
             Parallel.For(0, chunk.Count, Parallelism, i =>
             {
                 try { parsed[i] = EpisodeParser.Parse(chunk[i], envelopeFacility); }
@@ -172,28 +150,29 @@ public static class Xml130Converter
                 var episode = (Episode)parsed[i];
                 is4210 |= episode.Format4210;
                 rows.Add(episode.Rows);
+                var ward = residence.Resolve(episode.Commune, Xml130Dates.DayOf(episode.VisitTime));
+                var (record, rule, ambiguous) = persons.Match(episode, ward);
                 var seq = batch.NextSeq++;
-                spool.Write(seq, episode);
-                pending.Add((episode.EncounterId, seq));
+                if (record >= 0) spool.Write(seq, record, episode);
+                pending.Add((episode.EncounterId, seq, rule, ambiguous, record >= 0 ? null : (ward, PersonIndex.Identity(episode, ward))));
             }
             chunk.Clear();
         }
         try
         {
-            while (true)
+            try
             {
-                var item = next();
-                if (item.Hoso is { } hoso)
+                foreach (var hoso in EnvelopeReader.Read(path, f => facility = f.Length == 0 ? null : f))
                 {
                     read++;
                     chunk.Add(hoso);
-                    if (chunk.Count == ChunkSize) Process(item.Facility);
-                    continue;
+                    if (chunk.Count == ChunkSize) Process();
                 }
+            }
+            finally
+            {
                 // Also when the envelope breaks off: the episodes read before are parsed, so their own rejects are listed.
-                if (chunk.Count > 0) Process(item.Facility);
-                if (item.Failure is { } failure) throw failure;
-                break;
+                if (chunk.Count > 0) Process();
             }
         }
         catch (EnvelopeException x)
@@ -214,7 +193,38 @@ public static class Xml130Converter
         {
             if (batch.Winner.ContainsKey(p.Id)) batch.Replaced++;
             batch.Winner[p.Id] = p.Seq;
+            batch.Rule[p.Seq] = (p.Rule, p.Ambiguous);
+            if (p.Visitor is { } v) batch.Visitors[p.Seq] = v;
         }
+    }
+
+    static void Summarise(BatchState batch, Residence residence, Xml130Report report)
+    {
+        var people = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var episodes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var seq in batch.Winner.Values)
+        {
+            report.Kept++;
+            var (rule, ambiguous) = batch.Rule[seq];
+            if (ambiguous) report.Ambiguous++;
+            switch (rule)
+            {
+                case MatchRule.CitizenId: report.MatchedBy["citizen_id"]++; break;
+                case MatchRule.InsuranceCard: report.MatchedBy["insurance_card"]++; break;
+                case MatchRule.NameBirthCommune: report.MatchedBy["name_birth_commune"]++; break;
+                default:
+                    report.Unmatched++;
+                    var (ward, who) = batch.Visitors[seq];
+                    var key = ward ?? "";
+                    if (!people.TryGetValue(key, out var set)) people[key] = set = new HashSet<string>(StringComparer.Ordinal);
+                    set.Add(who);
+                    episodes[key] = episodes.GetValueOrDefault(key) + 1;
+                    break;
+            }
+        }
+        report.UnrecordedVisitors = people
+            .Select(kv => new UnrecordedVisitors(kv.Key.Length == 0 ? null : kv.Key, residence.Name(kv.Key.Length == 0 ? null : kv.Key), kv.Value.Count, episodes[kv.Key]))
+            .OrderByDescending(v => v.People).ThenBy(v => v.WardCode is null).ThenBy(v => v.WardCode, StringComparer.Ordinal).ToList();
     }
 }
 
@@ -224,53 +234,6 @@ internal sealed class BatchState
     public int NextSeq;
     public long Episodes, Rejected, Replaced;
     public Dictionary<string, int> Winner { get; } = new(StringComparer.Ordinal);
-}
-
-/// <summary>What the envelope reader thread hands over, in file order: a HOSO, or the end of a file (read to the end, or
-/// broken off with <see cref="Failure"/>); <see cref="Facility"/> is the envelope's MACSKCB as read so far.</summary>
-internal sealed record EnvelopeItem(RawHoso? Hoso, string? Facility, EnvelopeException? Failure);
-
-/// <summary>
-/// Reads the envelopes, file after file, on a thread of its own, a bounded number of HOSO ahead of the parser: the
-/// envelope's XML (most of the bytes) is read while the previous HOSO are decoded and parsed.
-/// </summary>
-internal sealed class EnvelopeQueue : IDisposable
-{
-    readonly BlockingCollection<EnvelopeItem> _items = new(boundedCapacity: 1024);
-    readonly CancellationToken _cancel;
-
-    public Task Reader { get; }
-
-    public EnvelopeQueue(IReadOnlyList<(string Path, EnvelopeHeader Header)> files, CancellationToken cancel)
-    {
-        _cancel = cancel;
-        Reader = Task.Factory.StartNew(() =>
-        {
-            try
-            {
-                foreach (var (path, header) in files)
-                {
-                    var facility = header.Facility;
-                    try
-                    {
-                        foreach (var hoso in EnvelopeReader.Read(path, f => facility = f.Length == 0 ? null : f))
-                            _items.Add(new EnvelopeItem(hoso, facility, null), cancel);
-                        _items.Add(new EnvelopeItem(null, facility, null), cancel);
-                    }
-                    catch (EnvelopeException x) { _items.Add(new EnvelopeItem(null, facility, x), cancel); }
-                }
-            }
-            finally { _items.CompleteAdding(); }
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-    }
-
-    /// <summary>The next item; rethrows what stopped the reader thread.</summary>
-    public EnvelopeItem Next()
-    {
-        if (_items.TryTake(out var item, Timeout.Infinite, _cancel)) return item;
-        Reader.GetAwaiter().GetResult();
-        throw new InvalidOperationException("envelope reader ended early");
-    }
-
-    public void Dispose() => _items.Dispose();
+    public Dictionary<int, (MatchRule Rule, bool Ambiguous)> Rule { get; } = [];
+    public Dictionary<int, (string? Ward, string Who)> Visitors { get; } = [];
 }
