@@ -98,6 +98,7 @@ static partial class PageBench
         await using var server = await StartAsync(demo, cache: false);
         var sp = server.App.Services;
         var q = sp.GetRequiredService<CoverageQueries>();
+        var ncd = sp.GetRequiredService<NcdDataStore>();
         var charts = sp.GetRequiredService<HoSoSucKhoe.Api.Features.Web.PageCharts>();
         var latest = sp.GetRequiredService<SnapshotCatalog>().VisibleTo(null).Last();
         var table = q.Children(new CoverageRequest(province) { SnapshotId = latest.SnapshotId, Sort = "coverage_pct" });
@@ -117,6 +118,13 @@ static partial class PageBench
             ("priority groups (commune)", () => q.PriorityGroups(commune, latest.SnapshotId)),
             ("completeness (commune)", () => q.Completeness(commune, latest.SnapshotId)),
             ("data quality (commune)", () => q.DataQuality(commune, latest.SnapshotId)),
+            ("NCD data (kept per snapshot)", () => ncd.Get(latest)),
+            ("NCD cascade chart (SVG)", () => charts.Svg("cascade", null, province, latest, HoSoSucKhoe.Models.Disclosure.Audience.Public)),
+            ("NCD prevalence chart (SVG)", () => charts.Svg("prevalence", null, province, latest, HoSoSucKhoe.Models.Disclosure.Audience.Public, null)),
+            ("NCD smoothed map (SVG)", () => charts.Svg("map", "smoothed", province, latest, HoSoSucKhoe.Models.Disclosure.Audience.Public, null)),
+            ("NCD comorbidity", () => HoSoSucKhoe.Api.Features.Ncd.NcdEndpoints.ComorbidityOf(sp.GetRequiredService<HoSoSucKhoe.Warehouse.WarehouseDb>(), latest, province, HoSoSucKhoe.Models.Disclosure.Audience.Public)),
+            ("NCD clusters", () => HoSoSucKhoe.Api.Features.Ncd.NcdEndpoints.ClustersOf(ncd.Get(latest), 4)),
+            ("risk model card", () => sp.GetRequiredService<RiskModels>().Latest()),
         };
         Console.WriteLine($"  parts of the pages, each alone (load {Load()}):");
         foreach (var (name, run) in parts)

@@ -37,10 +37,14 @@ public sealed record NcdData(LoadedSnapshot Snapshot, IReadOnlyList<Cell> Cells,
     /// <summary>The snapshot's suppression pattern (computed once per instance): every output goes through it.</summary>
     public NcdSuppression Suppression => suppression ??= new NcdSuppression(this);
 
-    /// <summary>Raw estimates (smoothing variance from the publishable communes); serve them through
+    readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, string), Lazy<IReadOnlyList<PrevalenceEstimate>>> prevalence = new();
+
+    /// <summary>Raw estimates (smoothing variance from the publishable communes), computed once per instance like the
+    /// suppression pattern (the instance lives until the data changes, <see cref="NcdDataStore"/>); serve them through
     /// <see cref="NcdSuppression.Disclose(PrevalenceEstimate, Measure, AgeGroup, Audience)"/>.</summary>
-    public List<PrevalenceEstimate> Prevalence(Measure m, string sex, AgeGroup group) =>
-        Burden.Estimate(Snapshot, Cells, m, sex, group, ProvinceName, CommuneNames, code => Suppression.Publishes(m, code, sex, group));
+    public IReadOnlyList<PrevalenceEstimate> Prevalence(Measure m, string sex, AgeGroup group) =>
+        prevalence.GetOrAdd((m.Key, sex, group.Label), _ => new Lazy<IReadOnlyList<PrevalenceEstimate>>(() =>
+            Burden.Estimate(Snapshot, Cells, m, sex, group, ProvinceName, CommuneNames, code => Suppression.Publishes(m, code, sex, group)))).Value;
 
     public List<CascadeRow> Cascades() => Ncd.Cascades.Rows(Snapshot, Cells, ProvinceName, CommuneNames);
 

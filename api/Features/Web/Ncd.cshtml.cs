@@ -58,7 +58,15 @@ public sealed class NcdModel(SnapshotCatalog catalog, UnitScope scope, QueryGate
         if (!Scope.Allows(caller, Snapshot.CodeSystem, Snapshot.ProvinceCode) || Snapshot.ProvinceCode != code) throw Problems.Forbidden();
         (Measure, Sex, Ages) = new NcdParameters { Measure = measure, Sex = sex, Ages = ages }.ValidEstimate();
         var s = Snapshot;
-        (Rows, Province, Communes, Anchors, Clusters, Comorbidity) = await Read(() =>
+        // Four independent pieces side by side (two cores): the estimates, the comorbidity table (a query), the clusters
+        // and the three charts.
+        var drawing = PageCharts.Side(
+            () => charts.Svg("cascade", null, code, s, caller.Audience),
+            () => charts.Svg("prevalence", null, code, s, caller.Audience, Measure.Key),
+            () => ChartsShowPicked ? charts.Svg("map", "smoothed", code, s, caller.Audience, Measure.Key) : HtmlString.Empty);
+        var comorbidity = Task.Run(() => Read(() => NcdEndpoints.ComorbidityOf(db, s, s.ProvinceCode, caller.Audience)));
+        var clusters = Task.Run(() => Read(() => NcdEndpoints.ClustersOf(ncd.Get(s), 4)));
+        (Rows, Province, Communes, Anchors) = await Read(() =>
         {
             var data = ncd.Get(s);
             var province = (from sx in Burden.Sexes
@@ -66,13 +74,10 @@ public sealed class NcdModel(SnapshotCatalog catalog, UnitScope scope, QueryGate
                             from r in NcdEndpoints.PrevalenceRows(data, Measure, sx, g, Scope, caller, s.ProvinceCode)
                             select r).ToList();
             var communes = NcdEndpoints.PrevalenceRows(data, Measure, Sex, Ages, Scope, caller, null).Where(r => r.Level == Levels.Commune).ToList();
-            return (NcdEndpoints.CascadeRows(data, Scope, caller, null), province, communes, data.Anchors(),
-                NcdEndpoints.ClustersOf(data, 4), NcdEndpoints.ComorbidityOf(db, s, s.ProvinceCode, caller.Audience));
+            return (NcdEndpoints.CascadeRows(data, Scope, caller, null), province, communes, data.Anchors());
         });
-        var drawn = await PageCharts.Side(
-            () => charts.Svg("cascade", null, code, s, caller.Audience),
-            () => charts.Svg("prevalence", null, code, s, caller.Audience, Measure.Key),
-            () => ChartsShowPicked ? charts.Svg("map", "smoothed", code, s, caller.Audience, Measure.Key) : HtmlString.Empty);
+        (Clusters, Comorbidity) = (await clusters, await comorbidity);
+        var drawn = await drawing;
         (CascadeSvg, PrevalenceSvg, MapSvg) = (drawn[0], drawn[1], drawn[2]);
         try
         {
