@@ -97,6 +97,7 @@ public sealed class FuzzFoundTests(FuzzWarehouse w) : IClassFixture<FuzzWarehous
     [InlineData(132)]
     [InlineData(140)]
     [InlineData(148)]
+    [InlineData(265)]   // a timestamp[s] beyond DuckDB's microseconds: "Could not convert Timestamp(S) to Timestamp(US)" escaped the load
     public void Corrupt_arrow_buffers_are_refused_not_a_crash(int index)
     {
         var folder = w.NewFolder("arrow-" + index);
@@ -226,7 +227,8 @@ public sealed class FuzzFoundTests(FuzzWarehouse w) : IClassFixture<FuzzWarehous
         Assert.Contains("cắt cụt", reason);
         Clear(reason, null!);
 
-        var hosos = FuzzInputs.Hosos(2);
+        // One HOSO, its XML1 broken: the whole batch is rejected (above any reject share), and the reason is Vietnamese.
+        var hosos = FuzzInputs.Hosos(1);
         hosos[0][0] = ("XML1", hosos[0][0].Content.Replace("</MA_LK>", "</MA_LX>"));
         var (inner, _) = ConvertFails(w, FuzzInputs.Envelope(hosos));
         var r1 = inner.Report.Rejects.Single(r => r.Field == "XML1");

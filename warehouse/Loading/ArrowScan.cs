@@ -201,6 +201,22 @@ static class ArrowBatchCheck
                 Row = 0;
                 return null;
             }
+            case TimestampType ts:
+            {
+                if (buffers[1].Length < end * 8) return "vùng giá trị quá ngắn";
+                // DuckDB keeps microseconds in 64 bits: a value that overflows them cannot be stored (fuzz case 265).
+                var limit = ts.Unit switch { TimeUnit.Second => long.MaxValue / 1_000_000, TimeUnit.Millisecond => long.MaxValue / 1_000, _ => long.MaxValue };
+                var values = MemoryMarshal.Cast<byte, long>(buffers[1].Span);
+                var validity = buffers[0].Span;
+                for (var i = data.Offset; i < end; i++)
+                {
+                    var isNull = data.NullCount != 0 && (validity[i >> 3] & (1 << (i & 7))) == 0;
+                    if (isNull || (values[i] <= limit && values[i] >= -limit)) continue;
+                    Row = i - data.Offset;
+                    return "thời điểm nằm ngoài khoảng lưu được";
+                }
+                return null;
+            }
             case FixedWidthType fixedWidth:
                 return buffers[1].Length < end * (fixedWidth.BitWidth / 8) ? "vùng giá trị quá ngắn" : null;
             default:
