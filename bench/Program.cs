@@ -8,7 +8,7 @@ namespace HoSoSucKhoe.Bench;
 
 // dotnet run -c Release --project bench -- [all|load|kpi|marts|ncd|excel|mail] [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench]
 // dotnet run -c Release --project bench -- charts [--province 79] [--scale 0.002] [--dir /tmp/hssk-bench-charts]
-// dotnet run -c Release --project bench -- pages [--dir /tmp/hssk-bench-pages]   (the demo province's pages, cached and not)
+// dotnet run -c Release --project bench -- pages [--dir /tmp/hssk-bench-pages] [--parts-only]   (the demo province's pages, cached and not; each part of them alone)
 // dotnet run -c Release --project bench -- xml130 [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench-xml130]
 // dotnet run -c Release --project bench -- boundaries [--source ../shared/data/adminunits/vietnam-3d-map] [--out reports/Maps/communes-2025.bin.gz]
 // Generates the ~1M-person snapshot once (in a child process, so the peak memory printed is the load's own),
@@ -54,7 +54,7 @@ static class BenchProgram
         if (verb == "pages")
         {
             Console.WriteLine("== dashboard pages (demo province) ==");
-            await PageBench.RunAsync(Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-bench-pages")));
+            await PageBench.RunAsync(Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-bench-pages")), args.Contains("--parts-only"));
             return 0;
         }
         if (verb == "mail")
