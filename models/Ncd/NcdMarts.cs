@@ -30,6 +30,7 @@ public static class NcdMarts
         c.Execute(NcdSql.Persons, args, tx);
         c.Execute(NcdSql.Cells, new { sid = snapshotId }, tx);
         c.Execute(NcdSql.Done, new { sid = snapshotId, seconds = sw.Elapsed.TotalSeconds }, tx);
+        ProgrammeMarts.Compute(c, snapshotId, asOf, tx);
     }
 
     /// <summary>Computes every loaded snapshot that has no NCD rows yet (each in its own transaction); returns how many.</summary>
@@ -45,6 +46,7 @@ public static class NcdMarts
             Compute(c, sid, asOf, tx);
             tx.Commit();
         }
+        ProgrammeMarts.EnsureComputed(db);
         return missing.Count;
     }
 }
