@@ -39,6 +39,8 @@ internal static class RecordTruth
         if (afterDeath) t.Add(Count.VisitAfterDeath);
         foreach (var lab in history.Labs)
             if (lab.Reading.Status == LabStatus.Unparseable) t.Add(Count.UnparseableLabs);
+        // Before the death check: a patient who died later was under care in the months before.
+        if (adult) ProgrammeTruth.Tally(ctx, row, history, t);
         if (dead) return;
 
         t.Add(Count.RecordsLinked);

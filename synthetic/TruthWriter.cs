@@ -29,14 +29,14 @@ internal sealed class TruthWriter(ProvinceFrame frame, Denominators denominators
             json.WritePropertyName("parameters");
             parameters(json);
             json.WriteStartArray("snapshots");
-            foreach (var s in snapshots) Snapshot(json, s);
+            foreach (var s in snapshots) Snapshot(json, s, s == snapshots[^1]);
             json.WriteEndArray();
             json.WriteEndObject();
         }
         File.Move(temp, path, overwrite: true);
     }
 
-    void Snapshot(Utf8JsonWriter json, SnapshotTruth s)
+    void Snapshot(Utf8JsonWriter json, SnapshotTruth s, bool last)
     {
         var wards = s.Legacy ? frame.LegacyCommunes : frame.Communes;
         json.WriteStartObject();
@@ -72,6 +72,65 @@ internal sealed class TruthWriter(ProvinceFrame frame, Denominators denominators
         foreach (var w in known) WriteNcd(json, wards[w], s.Wards[w]);
         json.WriteEndObject();
         json.WriteEndObject();
+        Programme(json, s, wards, known, last);
+        json.WriteEndObject();
+    }
+
+    /// <summary>"programme": per disease, the monthly statuses (every snapshot: its own month; the last snapshot: all
+    /// 18 months of its history) and, for the last snapshot, the registration cohorts; communes with a non-zero count.</summary>
+    static void Programme(Utf8JsonWriter json, SnapshotTruth s, string[] wards, int[] known, bool last)
+    {
+        var province = Sum(known.Select(w => s.Wards[w]));
+        var own = new DateOnly(s.AsOf.Year, s.AsOf.Month, 1);
+        var quarter = new DateOnly(s.AsOf.Year, (s.AsOf.Month - 1) / 3 * 3 + 1, 1);
+        json.WriteStartObject("programme");
+        string[] diseases = ["htn", "dm"];
+        for (var d = 0; d < 2; d++)
+        {
+            json.WriteStartObject(diseases[d]);
+            json.WriteNumber("returned_after_loss", province.Programme[ProgrammeTruth.MonthIndex(d, 0, ProgrammeTruth.Returned)]);
+            json.WriteStartObject("months");
+            for (var k = last ? ProgrammeTruth.Months - 1 : 0; k >= 0; k--)
+            {
+                json.WriteStartObject(own.AddMonths(-k).ToString("yyyy-MM"));
+                MonthCounts(json, "province", province, d, k);
+                json.WriteStartObject("communes");
+                foreach (var w in known)
+                    if (Enumerable.Range(0, ProgrammeTruth.MonthNames.Length).Any(i => s.Wards[w].Programme[ProgrammeTruth.MonthIndex(d, k, i)] != 0))
+                        MonthCounts(json, wards[w], s.Wards[w], d, k);
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+            json.WriteStartObject("cohorts");
+            for (var q = ProgrammeTruth.Quarters - 1; last && q >= 1; q--)
+            {
+                if (province.Cohort[ProgrammeTruth.CohortIndex(d, q, 0)] == 0) continue;
+                json.WriteStartObject(quarter.AddMonths(-3 * q).ToString("yyyy-MM-dd"));
+                CohortCounts(json, "province", province, d, q);
+                json.WriteStartObject("communes");
+                foreach (var w in known)
+                    if (s.Wards[w].Cohort[ProgrammeTruth.CohortIndex(d, q, 0)] != 0) CohortCounts(json, wards[w], s.Wards[w], d, q);
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+    }
+
+    static void MonthCounts(Utf8JsonWriter json, string name, WardTally t, int d, int k)
+    {
+        json.WriteStartObject(name);
+        for (var i = 0; i < ProgrammeTruth.MonthNames.Length; i++) json.WriteNumber(ProgrammeTruth.MonthNames[i], t.Programme[ProgrammeTruth.MonthIndex(d, k, i)]);
+        json.WriteEndObject();
+    }
+
+    static void CohortCounts(Utf8JsonWriter json, string name, WardTally t, int d, int q)
+    {
+        json.WriteStartObject(name);
+        for (var i = 0; i < ProgrammeTruth.CohortNames.Length; i++) json.WriteNumber(ProgrammeTruth.CohortNames[i], t.Cohort[ProgrammeTruth.CohortIndex(d, q, i)]);
         json.WriteEndObject();
     }
 

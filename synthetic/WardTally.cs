@@ -34,6 +34,10 @@ internal sealed class WardTally
     public readonly long[] Ncd = new long[NcdN];
     /// <summary>[adult band][sex 1|2][BandCount].</summary>
     public readonly long[] Bands = new long[AdultBands * 2 * BandN];
+    /// <summary>Programme statuses per disease × month offset (<see cref="ProgrammeTruth.MonthIndex"/>).</summary>
+    public readonly long[] Programme = new long[2 * ProgrammeTruth.Months * (ProgrammeTruth.MonthNames.Length + 1)];
+    /// <summary>Registration cohorts per disease × quarter offset (<see cref="ProgrammeTruth.CohortIndex"/>).</summary>
+    public readonly long[] Cohort = new long[2 * ProgrammeTruth.Quarters * ProgrammeTruth.CohortNames.Length];
 
     public void Add(Count c) => Counts[(int)c]++;
     public void Add(Count c, long n) => Counts[(int)c] += n;
@@ -51,5 +55,7 @@ internal sealed class WardTally
         for (var i = 0; i < Counts.Length; i++) Counts[i] += other.Counts[i];
         for (var i = 0; i < Ncd.Length; i++) Ncd[i] += other.Ncd[i];
         for (var i = 0; i < Bands.Length; i++) Bands[i] += other.Bands[i];
+        for (var i = 0; i < Programme.Length; i++) Programme[i] += other.Programme[i];
+        for (var i = 0; i < Cohort.Length; i++) Cohort[i] += other.Cohort[i];
     }
 }

@@ -119,10 +119,10 @@ public sealed class ProgrammeQueries(WarehouseDb db)
 
     sealed record MonthSource(DateOnly EvaluatedAt, string Source, string SnapshotId, string CodeSystem, bool Bridged);
 
-    sealed record MonthRow(string SnapshotId, DateTime Month, DateTime EvalDate, string WardCode, int UnderCare, int Controlled,
+    sealed record MonthRow(string SnapshotId, DateOnly Month, DateOnly EvalDate, string WardCode, int UnderCare, int Controlled,
         int Uncontrolled, int MissedVisit, int NoMeasure, int Lost);
 
-    sealed record CohortRow(DateTime QuarterStart, string WardCode, int Registered, int Controlled, int Uncontrolled, int MissedVisit, int NoMeasure);
+    sealed record CohortRow(DateOnly QuarterStart, string WardCode, int Registered, int Controlled, int Uncontrolled, int MissedVisit, int NoMeasure);
 
     /// <summary>Disclosure keys: count name, unit, month index (or cohort index + 1000).</summary>
     readonly record struct Key(string Count, string Unit, int Period);
@@ -155,7 +155,7 @@ public sealed class ProgrammeQueries(WarehouseDb db)
             var own = new DateOnly(latest.AsOf.Year, latest.AsOf.Month, 1);
             var months = Enumerable.Range(0, TrendMonths).Select(k => own.AddMonths(k - (TrendMonths - 1))).ToList();
             var history = c.Query<MonthRow>(MonthSelect + " WHERE snapshot_id = $sid AND disease = $d", new { sid = latest.SnapshotId, d = disease })
-                .GroupBy(r => DateOnly.FromDateTime(r.Month)).ToDictionary(g => g.Key, g => g.ToList());
+                .GroupBy(r => r.Month).ToDictionary(g => g.Key, g => g.ToList());
             var bySnapshot = sources.ToDictionary(s => new DateOnly(s.AsOf.Year, s.AsOf.Month, 1));
             var counts = new List<Dictionary<string, Counts>>();
             var approximate = new List<HashSet<string>>();
@@ -169,7 +169,7 @@ public sealed class ProgrammeQueries(WarehouseDb db)
                 var approx = new HashSet<string>(StringComparer.Ordinal);
                 if (bySnapshot.TryGetValue(m, out var s))
                 {
-                    var rows = c.Query<MonthRow>(MonthSelect + " WHERE snapshot_id = $sid AND disease = $d AND month = $m",
+                    var rows = c.Query<MonthRow>(MonthSelect + " WHERE snapshot_id = $sid AND disease = $d AND month = $m::DATE",
                         new { sid = s.SnapshotId, d = disease, m = m.ToDateTime(TimeOnly.MinValue) }).ToList();
                     var bridged = s.CodeSystem != latest.CodeSystem;
                     if (!bridged)
@@ -215,7 +215,7 @@ public sealed class ProgrammeQueries(WarehouseDb db)
                          FROM ncd_prog_cohort WHERE snapshot_id = $sid AND disease = $d
                          """, new { sid = latest.SnapshotId, d = disease }))
             {
-                var q = DateOnly.FromDateTime(r.QuarterStart);
+                var q = r.QuarterStart;
                 if (!cohorts.TryGetValue(q, out var byUnit)) cohorts[q] = byUnit = new(StringComparer.Ordinal);
                 byUnit[r.WardCode] = new(r.Registered, r.Controlled, r.Uncontrolled, r.MissedVisit, r.NoMeasure);
                 communes.Add(r.WardCode);
