@@ -99,6 +99,7 @@ public partial class Program
         app.MapCharts();
         app.MapUnrecordedVisitors();
         app.MapNcd();
+        app.MapProgramme();   // programme indicators over time (Features/Ncd/ProgrammeEndpoints.cs)
         app.MapAdmin();
         app.MapWebPages();
         app.MapMail();

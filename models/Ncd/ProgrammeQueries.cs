@@ -22,7 +22,8 @@ public sealed class ProgrammeQueries(WarehouseDb db)
 
     readonly ConcurrentDictionary<(string Key, string Disease), Lazy<Series>> cache = new();
 
-    /// <summary>After any write that changes the figures.</summary>
+    /// <summary>Drops every assembled series (they are also keyed by the computation stamps of the snapshots they read,
+    /// so a load or replace is never served stale).</summary>
     public void Forget() => cache.Clear();
 
     /// <summary>The indicators of one month (default: the month of <paramref name="latest"/>'s as_of), province first then
@@ -88,7 +89,15 @@ public sealed class ProgrammeQueries(WarehouseDb db)
         if (!ProgrammeDiseases.IsKnown(disease))
             throw new ProgrammeParameterException($"Tham số disease: '{disease}' không hợp lệ (htn: tăng huyết áp, dm: đái tháo đường).");
         var used = Sources(latest, sources);
-        var key = string.Join('|', used.Select(u => $"{u.SnapshotId}@{u.AsOf:yyyyMMdd}/{u.CodeSystem}/{u.ProvinceCode}")) + "→" + latest.SnapshotId;
+        // The computation stamps of the snapshots read: a replaced snapshot (same id, new rows) is read anew.
+        string stamps;
+        using (var c = db.Open())
+            stamps = c.ExecuteScalar<string>("""
+                SELECT string_agg(snapshot_id || '@' || strftime(computed_at, '%Y%m%d%H%M%S.%f'), '|' ORDER BY snapshot_id)
+                FROM ncd_prog_done WHERE snapshot_id IN $ids
+                """, new { ids = used.Select(u => u.SnapshotId).Append(latest.SnapshotId).ToArray() }) ?? "";
+        var key = string.Join('|', used.Select(u => $"{u.SnapshotId}@{u.AsOf:yyyyMMdd}/{u.CodeSystem}/{u.ProvinceCode}")) + "→" + latest.SnapshotId + "#" + stamps;
+        if (cache.Count > 64 && !cache.ContainsKey((key, disease))) cache.Clear();
         return cache.GetOrAdd((key, disease), _ => new Lazy<Series>(() => Series.Build(db, latest, used, disease))).Value;
     }
 

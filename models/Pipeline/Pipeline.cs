@@ -41,6 +41,7 @@ public static class Pipeline
         services.AddWarehouse(CatchUp);
         services.AddSingleton<RiskModels>();
         services.AddSingleton<NcdDataStore>();
+        services.AddSingleton<ProgrammeQueries>();
         return services;
     }
 }
