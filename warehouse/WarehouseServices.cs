@@ -14,8 +14,18 @@ public sealed class WarehouseOptions
     /// <summary>Key of the HMAC that pseudonymises citizen and insurance ids (at least 16 characters).</summary>
     public string? PseudonymKey { get; set; }
 
-    /// <summary>When set, the admin endpoints load snapshots and population files only from below this folder.</summary>
+    /// <summary>The folder the admin endpoints load snapshots and population files from (nothing outside it, even
+    /// through symbolic links). Default: <c>import/</c> beside the warehouse file (<see cref="ImportFolder"/>).</summary>
     public string? ImportRoot { get; set; }
+
+    /// <summary>Lets the admin endpoints load from any server path (an explicit opt-out of the import folder, for a
+    /// trusted single-user set-up); false by default.</summary>
+    public bool AllowAnyServerPath { get; set; }
+
+    /// <summary>The import folder in force: <see cref="ImportRoot"/>, or <c>import/</c> beside the warehouse file.</summary>
+    public string ImportFolder => System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(ImportRoot)
+        ? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) ?? ".", "import")
+        : ImportRoot);
 
     /// <summary>Share of unknown ward codes above which a snapshot is rejected (probable code-system error).</summary>
     public double UnknownWardTolerance { get; set; } = 0.02;

@@ -163,7 +163,7 @@ public static class LineLists
     /// a fixed offset needs no time-zone database on the server).</summary>
     public static readonly TimeSpan VietnamOffset = TimeSpan.FromHours(7);
 
-    /// <summary>Writes one audit row (also for refused requests, with outcome 'denied'). accessed_at holds UTC: DuckDB's
+    /// <summary>Writes one audit row (also for requests denied to the caller, outcome 'denied', and for an allowed caller's bad parameter, outcome 'refused'). accessed_at holds UTC: DuckDB's
     /// now()::TIMESTAMP would hold the wall time of whatever zone the server runs in, with nothing saying which.</summary>
     public static void Audit(IDbConnection c, string user, string role, string unit, string snapshotId, string kind, int rows, bool identified, string outcome) =>
         c.Execute("""

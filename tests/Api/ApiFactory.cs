@@ -48,6 +48,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         {
             ["Warehouse:Path"] = DbPath,
             ["Warehouse:PseudonymKey"] = WarehouseFixture.Key,
+            // Admin loads are confined to an import folder by default: the tests' snapshots all live below the fixture's root.
+            ["Warehouse:ImportRoot"] = fixture.Root,
             ["Logging:LogLevel:Default"] = "Warning",
         };
         (string Key, string Name, string Role, string? Scope)[] credentials =

@@ -71,7 +71,7 @@ public sealed class LoadTests(WarehouseFixture fixture) : IDisposable
         {
             using var load = await Admin.PostJsonAsync("/api/admin/loads", new { folder = Tiny("01-2026-03-31", "2026-03-31") });
             Assert.Equal("Một lần nạp khác đang chạy trên kho dữ liệu này; hãy đợi nó xong rồi thử lại.", (await load.ProblemAsync(409)).Detail);
-            using var population = await Admin.PostJsonAsync("/api/admin/population", new { path = "/tmp/none.csv" });
+            using var population = await Admin.PostJsonAsync("/api/admin/population", new { path = "none.csv" });
             await population.ProblemAsync(409);
         }
         finally
@@ -180,5 +180,34 @@ public sealed class LoadTests(WarehouseFixture fixture) : IDisposable
         var inside = new TinySnapshot { SnapshotId = "01-2026-04-30", AsOf = "2026-04-30" }.Write(Path.Combine(inbox, "01-2026-04-30"));
         using var loaded = await admin.PostJsonAsync("/api/admin/loads", new { folder = inside });
         Assert.Equal(HttpStatusCode.OK, loaded.StatusCode);
+    }
+    [Fact]
+    public async Task WithoutAnImportRootLoadsComeOnlyFromTheImportFolderBesideTheWarehouseUnlessExplicitlyAllowed()
+    {
+        var outside = Tiny("01-2026-05-31", "2026-05-31");
+        using (var byDefault = new ApiFactory(fixture, ("Warehouse:ImportRoot", null)))
+        {
+            var admin = byDefault.As(ApiFactory.Admin);
+            var import = Path.Combine(Path.GetDirectoryName(byDefault.DbPath)!, "import");
+            using (var refused = await admin.PostJsonAsync("/api/admin/loads", new { folder = outside }))
+            {
+                var problem = await refused.ProblemAsync(400);
+                Assert.Contains("Tham số 'folder'", problem.Detail);
+                Assert.Contains(import, problem.Detail);
+            }
+            using (var etc = await admin.PostJsonAsync("/api/admin/population", new { path = "/etc/passwd" }))
+                Assert.Contains("Tham số 'path'", (await etc.ProblemAsync(400)).Detail);
+            new TinySnapshot { SnapshotId = "01-2026-06-30", AsOf = "2026-06-30" }.Write(Path.Combine(import, "june"));
+            try
+            {
+                using var inside = await admin.PostJsonAsync("/api/admin/loads", new { folder = "june" });
+                Assert.True(inside.StatusCode == HttpStatusCode.OK, await inside.Content.ReadAsStringAsync());
+            }
+            finally { Directory.Delete(import, recursive: true); }
+        }
+
+        using var trusted = new ApiFactory(fixture, ("Warehouse:ImportRoot", null), ("Warehouse:AllowAnyServerPath", "true"));
+        using var loaded = await trusted.As(ApiFactory.Admin).PostJsonAsync("/api/admin/loads", new { folder = outside });
+        Assert.True(loaded.StatusCode == HttpStatusCode.OK, await loaded.Content.ReadAsStringAsync());
     }
 }

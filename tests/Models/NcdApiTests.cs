@@ -64,12 +64,18 @@ public sealed class NcdApiTests(WarehouseFixture fixture, ITestOutputHelper outp
             using var denied = await api.As(key).GetAsync($"/api/ncd/linelists/followup?unit={api.CommuneA}");
             Assert.Contains("chỉ dành cho cán bộ của chính xã đó", (await denied.ProblemAsync(403)).Detail);
         }
+        // A bad limit is judged after the caller: refused (400, audited) for the own officer, denied for anyone else.
+        using (var badLimit = await api.As(ApiFactory.OfficerA).GetAsync($"/api/ncd/linelists/followup?unit={api.CommuneA}&limit=0"))
+            Assert.Contains("Tham số 'limit'", (await badLimit.ProblemAsync(400)).Detail);
+        using (var badLimitElsewhere = await api.As(ApiFactory.OfficerB).GetAsync($"/api/ncd/linelists/followup?unit={api.CommuneA}&limit=abc"))
+            await badLimitElsewhere.ProblemAsync(403);
 
         var audit = await api.As(ApiFactory.Admin).JsonAsync("/api/ncd/audit");
         var entries = audit.EnumerateArray().Where(a => a.GetProperty("unitCode").GetString() == api.CommuneA).ToList();
         Assert.Equal(2, entries.Count(a => a.GetProperty("outcome").GetString() == "granted" && a.GetProperty("userName").GetString() == "Cán bộ xã A"));
         Assert.Contains(entries, a => a.GetProperty("listKind").GetString() == "followup" && a.GetProperty("rows").GetInt32() == rows.GetArrayLength());
-        Assert.Equal(4, entries.Count(a => a.GetProperty("outcome").GetString() == "denied"));
+        Assert.Equal(5, entries.Count(a => a.GetProperty("outcome").GetString() == "denied"));
+        Assert.Single(entries, a => a.GetProperty("outcome").GetString() == "refused" && a.GetProperty("rows").GetInt32() == 0);
         // Times carry Vietnam's offset, and the instant is the request's (not the server's wall clock read as another zone).
         Assert.All(entries, a =>
         {

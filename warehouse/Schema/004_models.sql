@@ -99,7 +99,7 @@ CREATE TABLE IF NOT EXISTS ncd_audit (
   list_kind   VARCHAR NOT NULL,
   row_count   INTEGER NOT NULL,
   identified  BOOLEAN NOT NULL,      -- names and phones were included
-  outcome     VARCHAR NOT NULL       -- 'granted' | 'denied'
+  outcome     VARCHAR NOT NULL       -- 'granted' | 'denied' | 'refused' (a bad parameter from an allowed caller)
 );
 
 -- Snapshots whose NCD rows are computed (a snapshot with no adults has none, yet is done).

@@ -44,7 +44,7 @@ public sealed class LoadJob(string kind, string path, bool replace, string start
 
 /// <summary>
 /// Loads into the warehouse for the admin API and the administration page alike: the server path an admin names
-/// (inside <c>Warehouse:ImportRoot</c> when set), one load at a time (<see cref="LoadGate"/>), the output cache evicted
+/// (inside the import folder, <see cref="WarehouseOptions.ImportFolder"/>, unless <c>Warehouse:AllowAnyServerPath</c>), one load at a time (<see cref="LoadGate"/>), the output cache evicted
 /// and the risk model refreshed after a committed load. <see cref="Start"/> runs one in the background for the page.
 /// </summary>
 public sealed class AdminLoads(WarehouseDb db, IOptions<WarehouseOptions> options, LoadGate gate, WarehouseVersion version,
@@ -179,11 +179,11 @@ public sealed class AdminLoads(WarehouseDb db, IOptions<WarehouseOptions> option
     };
 
     /// <summary>What an admin may load from the import folder: snapshot folders (with a manifest, directly or one level
-    /// down) and population CSV files, as paths relative to it. Empty without <c>Warehouse:ImportRoot</c>.</summary>
+    /// down) and population CSV files, as paths relative to it. Empty when the folder does not exist.</summary>
     public (IReadOnlyList<string> Folders, IReadOnlyList<string> PopulationFiles) Candidates()
     {
-        if (string.IsNullOrWhiteSpace(options.Value.ImportRoot) || !Directory.Exists(options.Value.ImportRoot)) return ([], []);
-        var root = System.IO.Path.GetFullPath(options.Value.ImportRoot);
+        var root = options.Value.ImportFolder;
+        if (!Directory.Exists(root)) return ([], []);
         string Relative(string p) => System.IO.Path.GetRelativePath(root, p);
         var folders = Directory.EnumerateDirectories(root, "*", new EnumerationOptions { MaxRecursionDepth = 1, RecurseSubdirectories = true })
             .Where(d => File.Exists(System.IO.Path.Combine(d, Manifest.FileName)) ||
@@ -201,16 +201,16 @@ public sealed class AdminLoads(WarehouseDb db, IOptions<WarehouseOptions> option
     }
 
     /// <summary>
-    /// The server path an admin request names. With <c>Warehouse:ImportRoot</c> set, a relative path means a path in
-    /// that folder, and a path outside it — after resolving <c>..</c> and every symbolic link on the way — is refused;
-    /// without it, paths are the server's. The answer is the resolved path, so the load reads what was checked.
+    /// The server path an admin request names. A relative path means a path in the import folder
+    /// (<see cref="WarehouseOptions.ImportFolder"/>), and a path outside it — after resolving <c>..</c> and every
+    /// symbolic link on the way — is refused; only <c>Warehouse:AllowAnyServerPath</c> lets any server path through. The answer is the resolved path, so the load reads what was checked.
     /// </summary>
     string ServerPath(string parameter, string path)
     {
         var o = options.Value;
         if (path.Contains('\0')) throw Problems.BadParameter(parameter, path, "đường dẫn chứa ký tự NUL");
-        if (string.IsNullOrWhiteSpace(o.ImportRoot)) return System.IO.Path.GetFullPath(path);
-        var root = System.IO.Path.GetFullPath(o.ImportRoot);
+        if (o.AllowAnyServerPath) return System.IO.Path.GetFullPath(path);
+        var root = o.ImportFolder;
         if (!System.IO.Path.EndsInDirectorySeparator(root)) root += System.IO.Path.DirectorySeparatorChar;
         var refused = Problems.BadParameter(parameter, path, $"đường dẫn phải nằm trong thư mục nhập dữ liệu {root}");
         var full = System.IO.Path.GetFullPath(path, root);

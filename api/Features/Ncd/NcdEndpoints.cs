@@ -155,7 +155,6 @@ public static class NcdEndpoints
         {
             if (!LineLists.Kinds.ContainsKey(kind)) throw Problems.OneOf("kind", kind, LineLists.Kinds.Keys);
             var unit = Parameters.Required("unit", p.Unit);
-            var limit = p.ValidLimit(500, 5000);
             var s = catalog.Resolve(caller.ScopeProvince, p.Snapshot);
             if (!caller.MaySeeNamesOf(unit) || !scope.Allows(caller, s.CodeSystem, unit))
             {
@@ -163,6 +162,14 @@ public static class NcdEndpoints
                 LineLists.Audit(c, caller.Name, caller.Role, unit, s.SnapshotId, kind, 0, false, "denied");
                 throw new ProblemException(StatusCodes.Status403Forbidden, Problems.ForbiddenTitle,
                     "Danh sách có họ tên và số điện thoại chỉ dành cho cán bộ của chính xã đó; lần truy cập này đã được ghi nhật ký.");
+            }
+            int limit;
+            try { limit = p.ValidLimit(500, 5000); }
+            catch (ProblemException)
+            {
+                using var c = db.Open();
+                LineLists.Audit(c, caller.Name, caller.Role, unit, s.SnapshotId, kind, 0, false, "refused");
+                throw;
             }
             ModelCard? card = null;
             if (kind == "risk")
