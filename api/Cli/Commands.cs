@@ -36,6 +36,7 @@ public static class Commands
           prune --db <tệp> --keep <n> [--province <mã tỉnh>]   (giữ n ảnh chụp mới nhất mỗi tỉnh; chạy khi máy chủ đã dừng)
           backup --db <tệp> --out <thư mục mới>   (khi máy chủ đang giữ kho: backup --server <url> [--name <tên>], khoá quản trị trong HSSK_ADMIN_KEY)
           restore --from <thư mục sao lưu> --db <tệp> [--force]   (kiểm tra bản sao lưu trước khi ghi; --force: thay kho đang có)
+          export-lake --db <tệp> --out <thư mục mới>   (Parquet phân vùng province=/snapshot=/ của dữ kiện đã bí danh hoá và mọi bảng tổng hợp, kèm lake.json có mã băm)
 
         Đường dẫn tương đối tính từ thư mục bạn đang đứng khi gõ lệnh.
         Khoá bí danh hoá cho lệnh load: biến môi trường HSSK_PSEUDONYM_KEY (ít nhất 16 ký tự).
@@ -61,6 +62,7 @@ public static class Commands
                 "users" => UsersCommand.Run(Args(), output, input ?? Console.In),
                 "prune" => Prune(Args(), output),
                 "backup" => BackupCommand.Backup(Args(), output),
+                "export-lake" => ExportLake(Args(), output),
                 "restore" => BackupCommand.Restore(Args(false, "--force"), directory ?? Environment.CurrentDirectory, output),
                 "subscriptions" => MailCommands.Subscriptions(args[1..], directory ?? Environment.CurrentDirectory, output, error),
                 "send-now" => MailCommands.SendNow(Args(), output),
@@ -73,6 +75,7 @@ public static class Commands
         catch (SnapshotRejectedException e) { error.WriteLine(e.Message); return 1; }
         catch (WarehouseBusyException e) { error.WriteLine(e.Message); return 1; }
         catch (BackupRefusedException e) { error.WriteLine(e.Message); return 1; }
+        catch (HoSoSucKhoe.Warehouse.Lake.LakeException e) { error.WriteLine(e.Message); return 1; }
         catch (Exception e) when (SnapshotLoader.DiskFull(e))
         {
             // e.g. a population load or a backup on a full disk: its transaction did not commit.
@@ -88,6 +91,19 @@ public static class Commands
     }
 
     static int Print(TextWriter w, string s) { w.WriteLine(s); return 0; }
+
+    static int ExportLake(CliArgs a, TextWriter output)
+    {
+        var db = a.Required("--db");
+        var folder = a.Required("--out");
+        a.NoOthers();
+        if (!File.Exists(db)) throw new CliUsageException($"Tham số --db: không có tệp '{db}'.");
+        var m = HoSoSucKhoe.Warehouse.Lake.LakeExport.ExportFile(db, folder);
+        output.WriteLine(string.Create(Vi,
+            $"Đã xuất {m.Snapshots.Count:N0} ảnh chụp của {m.Provinces.Count:N0} tỉnh ({string.Join(", ", m.Provinces)}) thành {m.Tables.Sum(t => t.Files.Count):N0} tệp Parquet, " +
+            $"{m.Tables.Sum(t => t.Rows):N0} dòng trong {m.Tables.Count:N0} bảng, vào {Path.GetFullPath(folder)}; danh mục và mã băm: {HoSoSucKhoe.Warehouse.Lake.LakeExport.ManifestName}."));
+        return 0;
+    }
 
     static int Generate(CliArgs a, TextWriter output)
     {
