@@ -95,6 +95,7 @@ public partial class Program
         app.MapUnits();
         app.MapSnapshots();
         app.MapCoverage();
+        app.MapNational();
         app.MapReports();
         app.MapCharts();
         app.MapUnrecordedVisitors();

@@ -36,6 +36,7 @@ public static class Commands
           prune --db <tệp> --keep <n> [--province <mã tỉnh>]   (giữ n ảnh chụp mới nhất mỗi tỉnh; chạy khi máy chủ đã dừng)
           backup --db <tệp> --out <thư mục mới>   (khi máy chủ đang giữ kho: backup --server <url> [--name <tên>], khoá quản trị trong HSSK_ADMIN_KEY)
           restore --from <thư mục sao lưu> --db <tệp> [--force]   (kiểm tra bản sao lưu trước khi ghi; --force: thay kho đang có)
+          import-lake <kho Parquet>... --db <tệp kho quốc gia>   (nhập bảng tổng hợp của nhiều tỉnh; ảnh chụp cùng mã được thay; máy chủ phục vụ /api/coverage/national)
           export-lake --db <tệp> --out <thư mục mới>   (Parquet phân vùng province=/snapshot=/ của dữ kiện đã bí danh hoá và mọi bảng tổng hợp, kèm lake.json có mã băm)
 
         Đường dẫn tương đối tính từ thư mục bạn đang đứng khi gõ lệnh.
@@ -63,6 +64,7 @@ public static class Commands
                 "prune" => Prune(Args(), output),
                 "backup" => BackupCommand.Backup(Args(), output),
                 "export-lake" => ExportLake(Args(), output),
+                "import-lake" => ImportLake(Args(positionalPaths: true), output),
                 "restore" => BackupCommand.Restore(Args(false, "--force"), directory ?? Environment.CurrentDirectory, output),
                 "subscriptions" => MailCommands.Subscriptions(args[1..], directory ?? Environment.CurrentDirectory, output, error),
                 "send-now" => MailCommands.SendNow(Args(), output),
@@ -91,6 +93,17 @@ public static class Commands
     }
 
     static int Print(TextWriter w, string s) { w.WriteLine(s); return 0; }
+
+    static int ImportLake(CliArgs a, TextWriter output)
+    {
+        var db = a.Required("--db");
+        a.NoOthers();
+        if (a.Positional.Count == 0) throw new CliUsageException("Lệnh import-lake: cần ít nhất một thư mục kho Parquet (đã xuất bằng export-lake).");
+        using var warehouse = new WarehouseDb(db);
+        foreach (var r in HoSoSucKhoe.Warehouse.Lake.LakeImport.Import(warehouse, a.Positional))
+            output.WriteLine(string.Create(Vi, $"{r.Lake}: đã nhập {r.Snapshots.Count:N0} ảnh chụp của tỉnh {string.Join(", ", r.Provinces)}, {r.Rows:N0} dòng bảng tổng hợp."));
+        return 0;
+    }
 
     static int ExportLake(CliArgs a, TextWriter output)
     {

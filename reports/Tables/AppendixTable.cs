@@ -25,6 +25,15 @@ public static class AppendixTable
             s.Points.Select(p => (IReadOnlyList<object?>)[p.SnapshotId, p.AsOf, p.CodeSystem, p.Bridged, .. Cells(p.Row, keys)]));
     }
 
+    /// <summary>One row per province (from its own snapshot), then the national total row (level "nation").</summary>
+    public static FlatTable Of(NationalCoverageTable t)
+    {
+        var keys = t.Targets.Select(x => x.Key).ToList();
+        return new FlatTable(["snapshotId", "asOf", .. RowColumns, .. TargetColumns(keys)],
+            t.Provinces.Select(p => (IReadOnlyList<object?>)[p.Snapshot.SnapshotId, p.Snapshot.AsOf, .. Cells(p.Row, keys)])
+                .Append([null, t.AsOf, .. Cells(t.Total, keys)]));
+    }
+
     static IEnumerable<object?> Cells(CoverageRow r, IReadOnlyList<string> keys) =>
         [r.Level, r.Code, r.Name, r.Population, r.RecordsLinked, r.Examined, r.Managed, r.CoveragePct, r.Over100, r.NoDenominator,
          r.Approximate, .. keys.SelectMany(k => r.Targets.FirstOrDefault(g => g.Key == k) is { } g ? new object?[] { g.Gap, g.Meets } : [null, null])];

@@ -45,7 +45,8 @@ public sealed class LakeException(string message, Exception? inner = null) : Exc
 /// <c>export-lake</c> (issue 15 §4): the warehouse as hive-partitioned Parquet, <c>&lt;table&gt;/province=&lt;code&gt;/snapshot=&lt;id&gt;/*.parquet</c>,
 /// the layout Spark, Trino (Hive connector), ClickHouse and DuckDB read as it is. Facts are the pseudonymised ones
 /// (HMAC keys, no names or phones: <c>person_identity</c> is never exported), marts every snapshot-keyed table the
-/// models compute, reference the dimensions (units, the reform bridge, facilities, ICD groups, drug classes) and the population denominators. Users, audit,
+/// models compute (with the models' record of which snapshots are computed, so a national warehouse does not recompute
+/// them from facts it does not hold), reference the dimensions (units, the reform bridge, facilities, ICD groups, drug classes) and the population denominators. Users, audit,
 /// mail and model blobs stay home. Everything is read in one transaction while the warehouse's load slot is held, so
 /// the lake is one consistent state; every file is listed with its row count, size and SHA-256 in <c>lake.json</c>.
 /// </summary>
@@ -63,6 +64,7 @@ public static class LakeExport
         ("mart_unit_denominator", "mart"), ("mart_bridged_denominator", "mart"),
         ("ncd_person", "mart"), ("ncd_cell", "mart"), ("ncd_prog_month", "mart"), ("ncd_prog_cohort", "mart"),
         ("ncd_risk_score", "mart"),
+        ("ncd_done", "bookkeeping"), ("ncd_prog_done", "bookkeeping"),
     ];
 
     /// <summary>Tables exported whole (no snapshot key): the snapshot list per province, and reference data.</summary>
@@ -76,7 +78,7 @@ public static class LakeExport
     /// <summary>Tables that are never exported (names, phones, credentials, audit, mail, model blobs, bookkeeping).</summary>
     public static readonly IReadOnlySet<string> NeverExported = new HashSet<string>(StringComparer.Ordinal)
     {
-        "person_identity", "web_user", "ncd_audit", "mail_subscription", "mail_send", "ncd_model", "wh_meta", "ncd_done", "ncd_prog_done",
+        "person_identity", "web_user", "ncd_audit", "mail_subscription", "mail_send", "ncd_model", "wh_meta",
     };
 
     static readonly CultureInfo Vi = CultureInfo.GetCultureInfo("vi-VN");

@@ -7,4 +7,6 @@ public static class Levels
     /// <summary>Only in the legacy code system: the 2025 reform removed districts.</summary>
     public const string District = "district";
     public const string Commune = "commune";
+    /// <summary>The national total of a national warehouse (a sum of provinces; no unit of dim_admin_unit).</summary>
+    public const string Nation = "nation";
 }
