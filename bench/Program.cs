@@ -62,6 +62,7 @@ static class BenchProgram
             await MailBench.RunAsync(Opt("--province", "20"), double.Parse(Opt("--scale", "0.01"), CultureInfo.InvariantCulture), settings.Dir);
             return 0;
         }
+        if (verb == "programme") { LoadBench.EnsureGenerated(settings); if (!File.Exists(settings.Warehouse)) LoadBench.Run(settings); Console.WriteLine("== programme indicators (issue 16) =="); ProgrammeBench.Run(settings.Warehouse, Opt("--out", settings.Dir + "-programme"), Console.Out); return 0; }
         LoadBench.EnsureGenerated(settings);
         if (verb is "all" or "load" || !File.Exists(settings.Warehouse)) LoadBench.Run(settings);
 

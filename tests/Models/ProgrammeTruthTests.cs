@@ -6,6 +6,7 @@ using HoSoSucKhoe.Synthetic;
 using HoSoSucKhoe.Tests.Support;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Loading;
+using HoSoSucKhoe.Warehouse.Reference;
 using HoSoSucKhoe.Warehouse.Snapshots;
 using Xunit.Abstractions;
 
@@ -203,5 +204,70 @@ public sealed class ProgrammeTruthTests(ProgrammeFixture fixture, ITestOutputHel
             Assert.False(own.Suppressed);
             Assert.Equal(raw[(commune.Month, commune.UnitCode)].Controlled, own.Controlled);
         }
+    }
+
+    static long Half(double x) => (long)Math.Round((decimal)x, MidpointRounding.AwayFromZero);
+
+    /// <summary>Each 2025 commune's trend months taken from a legacy snapshot equal the legacy truth of its legacy communes
+    /// weighted by bridge.csv (rounded half away from zero, under care = Σ rounded statuses), computed here from truth.json
+    /// independently of the queries; approximate exactly when a partial link with patients contributes.</summary>
+    [Fact]
+    public void CommuneTrendAcrossTheReformGivesTheBridgedTruthAndMarksSplitsApproximate()
+    {
+        using var c = fixture.Db.Open();
+        var all = SnapshotCatalog.All(c);
+        var latest = all.Last();
+        Assert.Equal(ReferenceData.System2025, latest.CodeSystem);
+        var bridge = ReferenceData.Load().Bridge;
+        var truths = fixture.Truth.GetProperty("snapshots").EnumerateArray().ToDictionary(s => s.GetProperty("snapshot_id").GetString()!);
+        var q = new ProgrammeQueries(fixture.Db);
+        var communes = q.RawMonths(latest, all, "htn").Keys.Select(k => k.Unit).Where(u => u != latest.ProvinceCode).Distinct().ToList();
+        var errors = new List<string>();
+        int bridgedRows = 0, approximateRows = 0, exactRows = 0;
+        foreach (var disease in ProgrammeDiseases.All)
+        foreach (var code in communes)
+        {
+            var links = bridge.Where(b => b.NewCode == code).DistinctBy(b => b.OldCode).ToList();
+            var trend = q.Trend(latest, all, disease, code, audience: new Audience(code));
+            foreach (var row in trend.Rows.Where(r => r.Level == "commune"))
+            {
+                var source = all.Single(s => s.SnapshotId == row.SourceSnapshotId);
+                Assert.Equal(source.CodeSystem == ReferenceData.SystemLegacy, row.Bridged);
+                var month = truths[row.SourceSnapshotId].GetProperty("programme").GetProperty(disease).GetProperty("months")
+                    .GetProperty(row.Month.ToString("yyyy-MM")).GetProperty("communes");
+                long[] got = [row.UnderCare!.Value, row.Controlled!.Value, row.Uncontrolled!.Value, row.MissedVisit!.Value,
+                    row.VisitedWithoutMeasurement!.Value, row.LostToFollowUp!.Value];
+                long[] expected;
+                bool approximate;
+                if (!row.Bridged)
+                {
+                    expected = month.TryGetProperty(code, out var own) ? Of(own, MonthNames) : new long[6];
+                    approximate = false;
+                }
+                else
+                {
+                    bridgedRows++;
+                    var sums = new double[6];
+                    approximate = false;
+                    foreach (var l in links)
+                    {
+                        if (!month.TryGetProperty(l.OldCode, out var old)) continue;
+                        var v = Of(old, MonthNames);
+                        for (var i = 0; i < 6; i++) sums[i] += l.Weight * v[i];
+                        approximate |= l.Link == "partial" && (v[0] > 0 || v[5] > 0);
+                    }
+                    var parts = sums.Select(Half).ToArray();
+                    expected = [parts[1] + parts[2] + parts[3] + parts[4], parts[1], parts[2], parts[3], parts[4], parts[5]];
+                    if (approximate) approximateRows++; else exactRows++;
+                }
+                if (!expected.SequenceEqual(got))
+                    errors.Add($"{disease} {code} {row.Month:yyyy-MM} ({row.SourceSnapshotId}): expected [{string.Join(',', expected)}] got [{string.Join(',', got)}]");
+                if (approximate != row.Approximate) errors.Add($"{disease} {code} {row.Month:yyyy-MM}: approximate expected {approximate}, got {row.Approximate}");
+            }
+        }
+        output.WriteLine($"{communes.Count} communes: {bridgedRows} bridged commune-months ({approximateRows} approximate, {exactRows} exact)");
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Take(20)));
+        Assert.True(approximateRows > 0, "no split legacy commune contributes");
+        Assert.True(exactRows > 0, "no whole-link bridged commune-month");
     }
 }
