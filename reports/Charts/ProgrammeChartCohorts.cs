@@ -29,7 +29,12 @@ static class ProgrammeChartCohorts
         {
             double?[] s = [r.ControlledShare, r.UncontrolledShare, r.VisitedWithoutMeasurementShare, r.MissedVisitShare];
             var drawn = s.All(x => x is not null) && r.Registered is not null;
-            labels.Add($"Quý {(r.RegisteredFrom.Month - 1) / 3 + 1}/{r.RegisteredFrom.Year}\n" + (drawn ? $"{Vi.Number(r.Registered!.Value)} người" : r.Suppressed ? "ẩn" : "không có"));
+            labels.Add($"Quý {(r.RegisteredFrom.Month - 1) / 3 + 1}/{r.RegisteredFrom.Year}");
+            var n = plot.Add.Text(drawn ? $"{Vi.Number(r.Registered!.Value)} người" : r.Suppressed ? "ẩn" : "không có", i, 100);
+            n.LabelFontSize = 11;
+            n.LabelAlignment = Alignment.LowerCenter;
+            n.OffsetY = -3;
+            n.LabelFontColor = ChartStyle.Muted;
             if (!drawn) { hidden |= r.Suppressed; continue; }
             var at = 0.0;
             for (var k = 0; k < s.Length; k++)
@@ -46,19 +51,18 @@ static class ProgrammeChartCohorts
         }
         for (var k = 0; k < parts.Length; k++)
         {
-            var bp = plot.Add.Bars(bars[k]);
-            bp.LegendText = parts[k].Label;
-            bp.Color = parts[k].Colour;
+            plot.Add.Bars(bars[k]);
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = parts[k].Label, FillColor = parts[k].Colour });
         }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. labels.Select((_, i) => (double)i)], [.. labels]);
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.Bottom.TickLabelStyle.FontSize = 11;
         ChartStyle.PercentTicks(plot.Axes.Left);
         plot.Axes.Left.Label.Text = "Tỷ lệ trên số đăng ký mới";
-        plot.Axes.Bottom.Label.Text = $"Quý đăng ký (số người đăng ký mới, còn sống); kết quả ở quý tiếp theo; ảnh chụp {input.Cohorts.SnapshotId}, ngày {Vi.Date(input.Cohorts.AsOf)}"
+        plot.Axes.Bottom.Label.Text = $"Quý đăng ký (trên cột: số người đăng ký mới, còn sống); kết quả ở quý tiếp theo\nẢnh chụp {input.Cohorts.SnapshotId}, ngày {Vi.Date(input.Cohorts.AsOf)}"
             + (hidden ? "\n" + ProgrammeChart.HiddenNote : "");
         plot.Axes.Bottom.Label.FontSize = 11;
-        plot.Axes.SetLimits(-0.6, Math.Max(rows.Count, 1) - 0.4, 0, 100);
+        plot.Axes.SetLimits(-0.6, Math.Max(rows.Count, 1) - 0.4, 0, 108);
         plot.Grid.XAxisStyle.IsVisible = false;
         plot.Legend.FontSize = 11;
         plot.ShowLegend(Edge.Right);

@@ -50,10 +50,9 @@ static class ProgrammeChartOutcomes
         }
         for (var k = 0; k < parts.Length; k++)
         {
-            var bp = plot.Add.Bars(bars[k]);
-            bp.LegendText = parts[k].Label;
-            // An empty series still needs its legend swatch colour.
-            bp.Color = parts[k].Colour;
+            plot.Add.Bars(bars[k]);
+            // Legend items of their own: a category with no bar drawn (all hidden) keeps its swatch.
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = parts[k].Label, FillColor = parts[k].Colour });
         }
         ProgrammeChart.MonthTicks(plot, labels);
         ChartStyle.PercentTicks(plot.Axes.Left);

@@ -57,17 +57,17 @@ static class ProgrammeChartTrend
         }
         plot.Legend.ManualItems.Add(new LegendItem
         {
-            LabelText = "● tháng có ảnh chụp riêng", MarkerShape = MarkerShape.FilledCircle, MarkerColor = ChartStyle.Text, MarkerSize = 9, LineWidth = 0,
+            LabelText = "Tháng có ảnh chụp riêng", MarkerShape = MarkerShape.FilledCircle, MarkerColor = ChartStyle.Text, MarkerSize = 9, LineWidth = 0,
         });
         plot.Legend.ManualItems.Add(new LegendItem
         {
-            LabelText = "○ tháng tính từ lịch sử khám của ảnh chụp mới nhất", MarkerShape = MarkerShape.OpenCircle, MarkerColor = ChartStyle.Text,
+            LabelText = "Tháng tính từ lịch sử khám của ảnh chụp mới nhất", MarkerShape = MarkerShape.OpenCircle, MarkerColor = ChartStyle.Text,
             MarkerSize = 9, LineWidth = 0,
         });
         if (rows.Any(r => r.Bridged))
             plot.Legend.ManualItems.Add(new LegendItem
             {
-                LabelText = "◆ ảnh chụp mã cũ quy đổi sang xã 2025", MarkerShape = MarkerShape.FilledDiamond, MarkerColor = ChartStyle.Text,
+                LabelText = "Ảnh chụp mã cũ quy đổi sang xã 2025", MarkerShape = MarkerShape.FilledDiamond, MarkerColor = ChartStyle.Text,
                 MarkerSize = 9, LineWidth = 0,
             });
         ProgrammeChart.MonthTicks(plot, [.. rows.Select(r => ProgrammeChart.MonthText(r.Month) + (ProgrammeChart.Shares(r) is null && r.Suppressed ? " (ẩn)" : ""))]);
@@ -76,10 +76,10 @@ static class ProgrammeChartTrend
         plot.Axes.Bottom.Label.Text = $"Tháng (tính đến ảnh chụp {input.Trend.SnapshotId}, ngày {Vi.Date(input.Trend.AsOf)})"
             + $"\nMẫu số: {rows.LastOrDefault()?.DenominatorName ?? ""}" + (hidden ? "\n" + ProgrammeChart.HiddenNote : "");
         plot.Axes.Bottom.Label.FontSize = 11;
-        plot.Axes.SetLimits(-0.6, Math.Max(rows.Count, 1) - 0.4, 0, Math.Min(100, Math.Ceiling((max + 10) / 10) * 10));
+        plot.Axes.SetLimits(-0.6, Math.Max(rows.Count, 1) - 0.4, 0, Math.Min(100, Math.Ceiling((max + 25) / 10) * 10));
         plot.Legend.Alignment = Alignment.UpperRight;
         plot.Legend.FontSize = 11;
-        plot.ShowLegend(Edge.Right);
+        plot.ShowLegend();
         return plot;
     }
 }

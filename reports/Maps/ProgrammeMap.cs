@@ -38,7 +38,7 @@ public sealed partial class ChoroplethMap
         var colours = ControlPalette.Append(Hex(SuppressedColour)).ToList();
         var suppressed = labels.Count - 1;
         return Make(ControlMeasure, $"Tỷ lệ kiểm soát {t.DiseaseName} theo xã – {province?.UnitName ?? code}",
-            $"Tháng {t.ReferenceMonth:MM/yyyy}; mẫu số: {t.Rows.FirstOrDefault()?.DenominatorName}", shape, labels, colours, c =>
+            $"Tháng {t.ReferenceMonth:MM/yyyy}; trên số bệnh nhân đang quản lý{(t.IncludeLost ? " và mất dấu" : "")}", shape, labels, colours, c =>
             {
                 if (rows.GetValueOrDefault(c) is not { } r) return (null, null, NoDataLabel, null);
                 if (r.ControlledShare is { } s) return (r.UnitName, s * 100, Vi.Proportion(s), ControlBreaks.Count(x => x <= s * 100));
