@@ -21,7 +21,10 @@ public sealed record AppendixWorkbookFile(byte[] Content, WorkbookFileName FileN
 /// </summary>
 /// <exception cref="KpiNotFoundException">From <see cref="Build"/>: unknown snapshot, or a unit it does not contain.</exception>
 /// <exception cref="ArgumentException">From <see cref="Build"/>: a malformed unit code or an unknown target key.</exception>
-public sealed class AppendixWorkbook(CoverageQueries queries, NcdDataStore ncd, TimeProvider? clock = null)
+/// <remarks>The programme sheet needs <paramref name="programme"/> and <paramref name="catalog"/> (its months come from the
+/// province's snapshots, as the API reads them); without them it is left out.</remarks>
+public sealed class AppendixWorkbook(CoverageQueries queries, NcdDataStore ncd, TimeProvider? clock = null,
+    ProgrammeQueries? programme = null, SnapshotCatalog? catalog = null)
 {
     readonly TimeProvider clock = clock ?? TimeProvider.System;
 
@@ -52,12 +55,19 @@ public sealed class AppendixWorkbook(CoverageQueries queries, NcdDataStore ncd, 
         if (sheets.HasFlag(WorkbookSheets.Completeness)) SupportSheets.Completeness(wb, data, queries.Completeness(data.Code, sid));
         if (sheets.HasFlag(WorkbookSheets.DataQuality)) SupportSheets.DataQuality(wb, data, queries.DataQuality(data.Code, sid));
         if (sheets.HasFlag(WorkbookSheets.Ncd)) NcdSheet.Write(wb, data, ncd.Get(data.Snapshot), request.Audience);
+        if (sheets.HasFlag(WorkbookSheets.Programme) && programme is not null && catalog is not null)
+            ProgrammeSheet.Write(wb, data, programme, ProgrammeSources(data.Snapshot), request.Audience);
         if (sheets.HasFlag(WorkbookSheets.Notes) || wb.Worksheets.Count == 0)
             NotesSheet.Write(wb, data, request, request.GeneratedAt ?? clock.GetLocalNow());
         wb.Worksheet(1).SetTabActive();
         wb.SaveAs(output);
         return (data.Snapshot, data.Name);
     }
+
+    /// <summary>The snapshots the programme months may come from: those of the snapshot's (2025) province, as the API's
+    /// <c>catalog.VisibleTo(scope province)</c> gives a caller of that province.</summary>
+    IReadOnlyList<LoadedSnapshot> ProgrammeSources(LoadedSnapshot s) =>
+        catalog!.ProvincesOf(s).FirstOrDefault() is { } province ? catalog.VisibleTo(province) : [s];
 }
 
 /// <summary>Composition of the reports library.</summary>
@@ -68,7 +78,7 @@ public static class ReportsServices
     public static IServiceCollection AddReports(this IServiceCollection services)
     {
         services.AddSingleton(sp => new AppendixWorkbook(sp.GetRequiredService<CoverageQueries>(), sp.GetRequiredService<NcdDataStore>(),
-            sp.GetService<TimeProvider>()));
+            sp.GetService<TimeProvider>(), sp.GetService<ProgrammeQueries>(), sp.GetService<SnapshotCatalog>()));
         return services;
     }
 }

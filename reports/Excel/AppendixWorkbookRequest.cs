@@ -22,7 +22,10 @@ public enum WorkbookSheets
     Notes = 64,
     /// <summary>The coverage chart, the province's coverage map (2025 snapshots) and the trend chart, as pictures.</summary>
     Charts = 128,
-    All = Appendix | Charts | Trend | PriorityGroups | Completeness | DataQuality | Ncd | Notes,
+    /// <summary>The hypertension and diabetes control programmes for epidemiologists (latest month by commune, the province's
+    /// 18-month trend, registration cohorts), through the disclosure rule.</summary>
+    Programme = 256,
+    All = Appendix | Charts | Trend | PriorityGroups | Completeness | DataQuality | Ncd | Programme | Notes,
 }
 
 /// <summary>

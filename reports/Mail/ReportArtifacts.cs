@@ -9,8 +9,8 @@ namespace HoSoSucKhoe.Reports.Mail;
 /// public disclosure: a message may be forwarded, so no small health count is in it).</summary>
 public sealed class ReportArtifacts(AppendixWorkbook workbooks) : IReportArtifacts
 {
-    /// <summary>The sheets a monthly appendix carries: everything but the epidemiologists' NCD sheet.</summary>
-    public const WorkbookSheets Sheets = WorkbookSheets.All & ~WorkbookSheets.Ncd;
+    /// <summary>The sheets a monthly appendix carries: everything but the epidemiologists' NCD and programme sheets.</summary>
+    public const WorkbookSheets Sheets = WorkbookSheets.All & ~WorkbookSheets.Ncd & ~WorkbookSheets.Programme;
 
     public byte[] CoverageChartPng(UnitSeries series) =>
         ChartRenderer.Render(ChartRenderer.Trend, new TrendChartInput(series), ChartFormat.Png);

@@ -23,7 +23,7 @@ public sealed class MapNotAvailableException(string message) : Exception(message
 /// <see cref="Render"/> to PNG or SVG. Built only from query results already through disclosure control; breaks of the
 /// health measures come from published values only (docs/definitions.md, "Charts and maps").
 /// </summary>
-public sealed class ChoroplethMap
+public sealed partial class ChoroplethMap
 {
     /// <summary>Map measures: coverage, gap (people to the first target), prevalence (crude), smoothed (empirical Bayes), dq.</summary>
     public static readonly IReadOnlyList<string> Measures = ["coverage", "gap", "prevalence", "smoothed", "dq"];

@@ -24,6 +24,25 @@ public sealed class PageCharts(CoverageQueries queries, NcdDataStore ncd)
     /// the children table for coverage and map coverage|gap, the series up to the snapshot for trend), not read twice.</summary>
     public IHtmlContent Svg(string kind, string? measure, ChartInput input, LoadedSnapshot snapshot) => Draw(kind, measure, snapshot, () => input);
 
+    /// <summary>A programme chart (<see cref="ProgrammeChart"/>) or, for <see cref="ChoroplethMap.ControlMeasure"/>, the
+    /// programme map (<see cref="ChoroplethMap.Programme"/>, each commune a link given by <paramref name="href"/>), from the
+    /// page's own <see cref="ProgrammeQueries"/> result.</summary>
+    public static IHtmlContent Programme(string kind, ChartInput input, Func<MapCommune, string?>? href = null)
+    {
+        try
+        {
+            if (kind == ChoroplethMap.ControlMeasure && input is ProgrammeMonthChartInput m)
+                return new HtmlString(ChoroplethMap.Programme(m).LinkedSvg(href ?? (_ => null)));
+            var svg = Encoding.UTF8.GetString(ProgrammeChart.Render(kind, input, ChartFormat.Svg));
+            var start = svg.IndexOf("<svg", StringComparison.Ordinal);
+            return new HtmlString(start > 0 ? svg[start..] : svg);
+        }
+        catch (MapNotAvailableException e)
+        {
+            return new HtmlString($"<p class=\"note\">{HtmlEncoder.Default.Encode(e.Message)}</p>");
+        }
+    }
+
     /// <summary>Draws a page's charts side by side (independent drawings, one per core), results in the given order.</summary>
     public static Task<IHtmlContent[]> Side(params Func<IHtmlContent>[] drawings) => Task.WhenAll(drawings.Select(d => Task.Run(d)));
 
