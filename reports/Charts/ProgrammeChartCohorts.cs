@@ -22,7 +22,7 @@ static class ProgrammeChartCohorts
             ("Kiểm soát", ProgrammeChart.Controlled), ("Chưa kiểm soát", ProgrammeChart.Uncontrolled),
             ("Có khám, không đo/xét nghiệm", ProgrammeChart.NoMeasure), ("Bỏ tái khám (không khám trong quý)", ProgrammeChart.Missed),
         ];
-        var bars = parts.Select(_ => new List<Bar>()).ToList();
+        var bars = parts.Select(_ => new List<Bar>()).ToArray();
         var labels = new List<string>();
         var hidden = false;
         foreach (var (i, r) in rows.Index())
@@ -36,24 +36,9 @@ static class ProgrammeChartCohorts
             n.OffsetY = -3;
             n.LabelFontColor = ChartStyle.Muted;
             if (!drawn) { hidden |= r.Suppressed; continue; }
-            var at = 0.0;
-            for (var k = 0; k < s.Length; k++)
-            {
-                var v = s[k]!.Value * 100;
-                bars[k].Add(new Bar { Position = i, ValueBase = at, Value = at + v, FillColor = parts[k].Colour, LineWidth = 0, Size = 0.7 });
-                at += v;
-            }
-            var t = plot.Add.Text(Vi.Percent(s[0]!.Value * 100, 1), i, s[0]!.Value * 50);
-            t.LabelFontSize = 11;
-            t.LabelFontColor = Colors.White;
-            t.LabelBold = true;
-            t.LabelAlignment = Alignment.MiddleCenter;
+            ProgrammeChart.Stack(plot, bars, parts, i, [.. s.Select(x => x!.Value * 100)], 0.7, 11);
         }
-        for (var k = 0; k < parts.Length; k++)
-        {
-            plot.Add.Bars(bars[k]);
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = parts[k].Label, FillColor = parts[k].Colour });
-        }
+        ProgrammeChart.AddStacks(plot, bars, parts);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. labels.Select((_, i) => (double)i)], [.. labels]);
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.Bottom.TickLabelStyle.FontSize = 11;

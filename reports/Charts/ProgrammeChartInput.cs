@@ -61,6 +61,35 @@ public static class ProgrammeChart
 
     /// <summary>The served shares of a month in stacking order (controlled, uncontrolled, visited without measurement,
     /// missed visit, lost when included), or null when any of them is hidden or missing: such a month is not drawn.</summary>
+    /// <summary>One stacked bar at <paramref name="position"/>: a segment per share (percent points, bottom up, into
+    /// <paramref name="bars"/>), the first share written in white on its segment.</summary>
+    internal static void Stack(Plot plot, List<Bar>[] bars, (string Label, Color Colour)[] parts, int position, IReadOnlyList<double> shares,
+        double width, float fontSize)
+    {
+        var at = 0.0;
+        for (var k = 0; k < shares.Count; k++)
+        {
+            bars[k].Add(new Bar { Position = position, ValueBase = at, Value = at + shares[k], FillColor = parts[k].Colour, LineWidth = 0, Size = width });
+            at += shares[k];
+        }
+        var t = plot.Add.Text(Vi.Percent(shares[0], 1), position, shares[0] / 2);
+        t.LabelFontSize = fontSize;
+        t.LabelFontColor = Colors.White;
+        t.LabelBold = true;
+        t.LabelAlignment = Alignment.MiddleCenter;
+    }
+
+    /// <summary>Adds the stacks' bars, with a legend item of its own per part: a part with no bar drawn (all hidden)
+    /// keeps its swatch.</summary>
+    internal static void AddStacks(Plot plot, List<Bar>[] bars, (string Label, Color Colour)[] parts)
+    {
+        for (var k = 0; k < parts.Length; k++)
+        {
+            plot.Add.Bars(bars[k]);
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = parts[k].Label, FillColor = parts[k].Colour });
+        }
+    }
+
     internal static double[]? Shares(ProgrammeMonth r)
     {
         double?[] s = r.IncludeLost

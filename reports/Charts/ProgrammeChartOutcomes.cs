@@ -25,7 +25,7 @@ static class ProgrammeChartOutcomes
             ("Có khám, không đo/xét nghiệm", ProgrammeChart.NoMeasure), ("Bỏ tái khám (3 tháng)", ProgrammeChart.Missed),
             .. lost ? new[] { ("Mất dấu (12 tháng)", ProgrammeChart.Lost) } : [],
         ];
-        var bars = parts.Select(_ => new List<Bar>()).ToList();
+        var bars = parts.Select(_ => new List<Bar>()).ToArray();
         var labels = new List<string>();
         var hidden = false;
         foreach (var (i, r) in rows.Index())
@@ -33,27 +33,9 @@ static class ProgrammeChartOutcomes
             var shares = ProgrammeChart.Shares(r);
             labels.Add(ProgrammeChart.MonthText(r.Month) + (shares is null && r.Suppressed ? " (ẩn)" : ""));
             if (shares is null) { hidden |= r.Suppressed; continue; }
-            var at = 0.0;
-            for (var k = 0; k < shares.Length; k++)
-            {
-                bars[k].Add(new Bar
-                {
-                    Position = i, ValueBase = at, Value = at + shares[k], FillColor = parts[k].Colour, LineWidth = 0, Size = 0.8,
-                });
-                at += shares[k];
-            }
-            var t = plot.Add.Text(Vi.Percent(shares[0], 1), i, shares[0] / 2);
-            t.LabelFontSize = 10;
-            t.LabelFontColor = Colors.White;
-            t.LabelBold = true;
-            t.LabelAlignment = Alignment.MiddleCenter;
+            ProgrammeChart.Stack(plot, bars, parts, i, shares, 0.8, 10);
         }
-        for (var k = 0; k < parts.Length; k++)
-        {
-            plot.Add.Bars(bars[k]);
-            // Legend items of their own: a category with no bar drawn (all hidden) keeps its swatch.
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = parts[k].Label, FillColor = parts[k].Colour });
-        }
+        ProgrammeChart.AddStacks(plot, bars, parts);
         ProgrammeChart.MonthTicks(plot, labels);
         ChartStyle.PercentTicks(plot.Axes.Left);
         plot.Axes.Left.Label.Text = "Tỷ lệ trên mẫu số";

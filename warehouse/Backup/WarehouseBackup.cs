@@ -193,7 +193,8 @@ public static class WarehouseBackup
             ? "đĩa đầy (không đủ chỗ cho bản sao lưu)."
             : e.Message;
 
-    static string Sha256(string file)
+    /// <summary>The SHA-256 of a file, lower-case hex (backups and lakes).</summary>
+    internal static string Sha256(string file)
     {
         using var s = System.IO.File.OpenRead(file);
         return Convert.ToHexStringLower(SHA256.HashData(s));

@@ -1,9 +1,10 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dapper;
 using DuckDB.NET.Data;
+using HoSoSucKhoe.Warehouse.Backup;
+using HoSoSucKhoe.Warehouse.Loading;
 
 namespace HoSoSucKhoe.Warehouse.Lake;
 
@@ -133,9 +134,7 @@ public static class LakeExport
         }
         catch (Exception e) when (e is DuckDBException or IOException)
         {
-            try { Directory.Delete(partial, recursive: true); } catch (IOException) { }
-            var reason = e is IOException io && (io.HResult & 0xFFFF) is 28 or 27 || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase)
-                ? "đĩa đã đầy (không còn chỗ ghi)." : e.Message;
+            var reason = SnapshotLoader.DiskFull(e) ? "đĩa đã đầy (không còn chỗ ghi)." : e.Message;
             throw new LakeException($"Không xuất được kho {db.Path} thành Parquet vào {folder}: {reason} Không có gì được ghi vào thư mục đó; kho dữ liệu không bị thay đổi.", e);
         }
         finally
@@ -159,19 +158,23 @@ public static class LakeExport
         var target = System.IO.Path.Combine(root, table);
         var options = keys.Length == 0 ? "FORMAT parquet, COMPRESSION zstd"
             : $"FORMAT parquet, COMPRESSION zstd, PARTITION_BY ({string.Join(", ", keys)}), FILENAME_PATTERN 'part_{{i}}'";
-        // An empty table still gets its folder and one file, so readers find every table with its columns.
-        var empty = c.ExecuteScalar<long>($"SELECT count(*) FROM ({select})") == 0;
-        if (keys.Length == 0 || empty)
+        if (keys.Length == 0)
         {
             Directory.CreateDirectory(target);
-            var sql = keys.Length == 0 || !empty ? select : $"SELECT * EXCLUDE ({string.Join(", ", keys)}) FROM ({select})";
-            c.Execute($"COPY ({sql}) TO '{Quote(System.IO.Path.Combine(target, "part_0.parquet"))}' (FORMAT parquet, COMPRESSION zstd)");
+            c.Execute($"COPY ({select}) TO '{Quote(System.IO.Path.Combine(target, "part_0.parquet"))}' ({options})");
         }
         else
             c.Execute($"COPY ({select}) TO '{Quote(target)}' ({options})");
+        // An empty table still gets its folder and one file (without the partition keys), so readers find its columns.
+        var empty = !Directory.Exists(target) || !Directory.EnumerateFiles(target, "*.parquet", SearchOption.AllDirectories).Any();
+        if (empty)
+        {
+            Directory.CreateDirectory(target);
+            c.Execute($"COPY (SELECT * EXCLUDE ({string.Join(", ", keys)}) FROM ({select})) TO '{Quote(System.IO.Path.Combine(target, "part_0.parquet"))}' (FORMAT parquet, COMPRESSION zstd)");
+        }
         var files = Directory.EnumerateFiles(target, "*.parquet", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             .Select(f => new LakeFile(System.IO.Path.GetRelativePath(root, f).Replace('\\', '/'),
-                c.ExecuteScalar<long>($"SELECT count(*) FROM read_parquet('{Quote(f)}')"), new FileInfo(f).Length, Sha256(f)))
+                c.ExecuteScalar<long>($"SELECT count(*) FROM read_parquet('{Quote(f)}')"), new FileInfo(f).Length, WarehouseBackup.Sha256(f)))
             .ToList();
         return new LakeTable(table, kind, keys.Length == 0 || empty ? [] : keys, files.Sum(f => f.Rows), files);
     }
@@ -199,7 +202,7 @@ public static class LakeExport
                 var bytes = new FileInfo(file).Length;
                 if (bytes != f.Bytes)
                     throw new LakeException(string.Create(Vi, $"Tệp {f.Path} có {bytes:N0} byte, {ManifestName} ghi {f.Bytes:N0} byte: tệp bị cắt cụt hoặc bị sửa."));
-                if (Sha256(file) != f.Sha256)
+                if (WarehouseBackup.Sha256(file) != f.Sha256)
                     throw new LakeException($"Tệp {f.Path}: mã băm SHA-256 không khớp với {ManifestName} (tệp bị hỏng hoặc bị sửa sau khi xuất).");
             }
         return manifest;
@@ -207,9 +210,4 @@ public static class LakeExport
 
     static string Quote(string s) => s.Replace("'", "''");
 
-    static string Sha256(string file)
-    {
-        using var stream = System.IO.File.OpenRead(file);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 }
