@@ -10,6 +10,7 @@ namespace HoSoSucKhoe.Bench;
 // dotnet run -c Release --project bench -- charts [--province 79] [--scale 0.002] [--dir /tmp/hssk-bench-charts]
 // dotnet run -c Release --project bench -- pages [--dir /tmp/hssk-bench-pages] [--parts-only]   (the demo province's pages, cached and not; each part of them alone)
 // dotnet run -c Release --project bench -- xml130 [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench-xml130]
+// dotnet run -c Release --project bench -- programme [--scale 0.065]   |   programme-profile --db <warehouse>   (issue 16: programme step, its stages)
 // dotnet run -c Release --project bench -- boundaries [--source ../shared/data/adminunits/vietnam-3d-map] [--out reports/Maps/communes-2025.bin.gz]
 // Generates the ~1M-person snapshot once (in a child process, so the peak memory printed is the load's own),
 // then: load (loader vs appender), kpi (mart build, HTTP latency cached/uncached), ncd (estimates, risk model).
@@ -62,6 +63,7 @@ static class BenchProgram
             await MailBench.RunAsync(Opt("--province", "20"), double.Parse(Opt("--scale", "0.01"), CultureInfo.InvariantCulture), settings.Dir);
             return 0;
         }
+        if (verb == "programme-profile") { ProgrammeBench.Profile(Opt("--db", settings.Warehouse), Console.Out); return 0; }
         if (verb == "programme") { LoadBench.EnsureGenerated(settings); if (!File.Exists(settings.Warehouse)) LoadBench.Run(settings); Console.WriteLine("== programme indicators (issue 16) =="); ProgrammeBench.Run(settings.Warehouse, Opt("--out", settings.Dir + "-programme"), Console.Out); return 0; }
         LoadBench.EnsureGenerated(settings);
         if (verb is "all" or "load" || !File.Exists(settings.Warehouse)) LoadBench.Run(settings);

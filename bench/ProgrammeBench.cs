@@ -72,6 +72,17 @@ public static class ProgrammeBench
         }
     }
 
+    /// <summary>Seconds of each stage of the programme step for the latest snapshot of <paramref name="path"/> (rolled back).</summary>
+    public static void Profile(string path, TextWriter log)
+    {
+        using var db = new WarehouseDb(path);
+        LoadedSnapshot latest;
+        using (var c = db.Open()) latest = SnapshotCatalog.All(c)[^1];
+        var stages = ProgrammeMarts.Profile(db, latest.SnapshotId, latest.AsOf, (s, t) => log.WriteLine($"    {s}: {t:0.00} s"));
+        log.WriteLine($"  programme step of {latest.SnapshotId}: " + string.Join(", ", stages.Select(s => $"{s.Stage} {s.Seconds:0.00} s")) +
+                      $" = {stages.Sum(s => s.Seconds):0.00} s");
+    }
+
     static double Median(List<double> xs)
     {
         var s = xs.Order().ToList();

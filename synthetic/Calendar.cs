@@ -12,6 +12,8 @@ internal static class Calendar
     public static readonly int RecordsStart = new DateOnly(2019, 1, 1).DayNumber;
     /// <summary>Reference date of the simulated population (ages, the 2025 denominators).</summary>
     public static readonly DateOnly Census = new(2025, 7, 1);
+    /// <summary>Moves between communes happen on a day in [MovesStart, MovesEnd).</summary>
+    public static readonly int MovesStart = new DateOnly(2024, 1, 1).DayNumber, MovesEnd = new DateOnly(2027, 1, 1).DayNumber;
 
     public static DateOnly Date(int day) => DateOnly.FromDayNumber(day);
     public static int ToDate32(int day) => day - UnixEpochDay;

@@ -26,6 +26,9 @@ internal sealed record GeneratorRates
     public double DuplicateRecordOverCommune { get; init; } = 0.03;
     public double DuplicateInOtherCommune { get; init; } = 0.4;
     public double ProbableDuplicate { get; init; } = 0.003;
+    /// <summary>Share of primary records whose person moves to another commune of the province between
+    /// <see cref="Calendar.MovesStart"/> and <see cref="Calendar.MovesEnd"/> (the record's ward changes from then on).</summary>
+    public double MoveCommune { get; init; } = 0.02;
     public double ProbableDuplicateMissingCitizen { get; init; } = 0.7;
     public double MissingCitizenAdult { get; init; } = 0.02;
     public double MissingCitizenChild { get; init; } = 0.15;

@@ -73,6 +73,8 @@ internal struct RecordSlot
     public int Commune;          // 2025 commune index of the record's ward, -1 when the ward is unknown
     public int Legacy;           // legacy commune index, -1 when unknown
     public int Created, Exam, Verify;
+    public int MoveDay;          // day the record's ward changes to MoveCommune / MoveLegacy (Calendar.Never: never)
+    public int MoveCommune, MoveLegacy;
     public sbyte UnknownWard;    // index into ProvinceFrame.UnknownWardCodes, -1 when the ward is known
     public RecordKind Kind;
     public NameSpelling Spelling;

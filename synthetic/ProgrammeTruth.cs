@@ -14,11 +14,13 @@ internal static class ProgrammeTruth
     public static readonly string[] CohortNames = ["registered", "controlled", "uncontrolled", "missed_visit", "no_measure"];
     /// <summary>Returned after a loss: lost (no visit in 12 months) at some month of the 18 and under care at a later one.</summary>
     public const int Returned = 6;
+    /// <summary>Moved: registered by the snapshot's date, and the record's commune changed on or before it.</summary>
+    public const int Moved = 7;
 
-    public static int MonthIndex(int disease, int k, int count) => (disease * Months + k) * (MonthNames.Length + 1) + count;
+    public static int MonthIndex(int disease, int k, int count) => (disease * Months + k) * (MonthNames.Length + 2) + count;
     public static int CohortIndex(int disease, int q, int count) => (disease * Quarters + q) * CohortNames.Length + count;
 
-    public static void Tally(SnapshotContext ctx, in PersonRow row, HistoryBuffer history, WardTally t)
+    public static void Tally(SnapshotContext ctx, in PersonRow row, HistoryBuffer history, bool moved, WardTally t)
     {
         var day = ctx.Day;
         int? htnFirst = row.HxHypertension == true ? row.CreatedDate : null, dmFirst = row.HxDiabetes == true ? row.CreatedDate : null;
@@ -37,6 +39,8 @@ internal static class ProgrammeTruth
         }
         if (htnFirst is { } h) Disease(ctx, row, history, 0, h, t);
         if (dmFirst is { } g) Disease(ctx, row, history, 1, g, t);
+        if (moved && htnFirst is not null) t.Programme[MonthIndex(0, 0, Moved)]++;
+        if (moved && dmFirst is not null) t.Programme[MonthIndex(1, 0, Moved)]++;
     }
 
     static int? Min(int? a, int b) => a is { } x && x <= b ? x : b;

@@ -29,6 +29,7 @@ internal sealed class RecordFactory(ProvinceFrame frame, GeneratorRates rates)
             : Calendar.Never;
         primary.Verify = Verify(ref rng, p.Citizen, created, profile);
         primary.Flags |= Content(ref rng, p);
+        Move(ref primary, p);
         into.Add(primary);
 
         if (p.Citizen != CitizenKind.Missing && rng.Chance(profile.DuplicateRate))
@@ -68,6 +69,7 @@ internal sealed class RecordFactory(ProvinceFrame frame, GeneratorRates rates)
             Created = created,
             Exam = Calendar.Never,
             Verify = Calendar.Never,
+            MoveDay = Calendar.Never,
             UnknownWard = -1,
             Kind = kind,
             Spelling = rng.Chance(rates.MissingName) ? NameSpelling.Missing : NameSpelling.Normal,
@@ -81,6 +83,24 @@ internal sealed class RecordFactory(ProvinceFrame frame, GeneratorRates rates)
         if (rng.Chance(rates.MissingPhone)) slot.Flags |= RecordFlags.NoPhone;
         if (rng.Chance(rates.MissingUpdatedDate)) slot.Flags |= RecordFlags.NoUpdatedDate;
         return slot;
+    }
+
+    /// <summary>A move to another commune of the province, from its own stream (so that adding moves changed no other
+    /// draw). Records of an unknown ward, and provinces of one commune, never move.</summary>
+    void Move(ref RecordSlot slot, in Person p)
+    {
+        if (slot.UnknownWard >= 0 || frame.Communes.Length < 2) return;
+        var rng = Rng.Derive(slot.Seed, 0x4D0E);
+        if (!rng.Chance(rates.MoveCommune)) return;
+        var day = rng.Int(Math.Max(Calendar.MovesStart, slot.Created + 30), Math.Max(Calendar.MovesEnd, slot.Created + 31));
+        if (day >= p.DeathDay) return;
+        var other = rng.Int(0, frame.Communes.Length - 1);
+        var commune = other >= slot.Commune ? other + 1 : other;
+        var (legacy, cumulative) = frame.Candidates[commune];
+        if (legacy.Length == 0) return;
+        slot.MoveDay = day;
+        slot.MoveCommune = commune;
+        slot.MoveLegacy = legacy[rng.PickCumulative(cumulative)];
     }
 
     RecordFlags Content(ref Rng rng, in Person p)

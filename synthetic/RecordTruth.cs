@@ -40,7 +40,7 @@ internal static class RecordTruth
         foreach (var lab in history.Labs)
             if (lab.Reading.Status == LabStatus.Unparseable) t.Add(Count.UnparseableLabs);
         // Before the death check: a patient who died later was under care in the months before.
-        if (adult) ProgrammeTruth.Tally(ctx, row, history, t);
+        if (adult) ProgrammeTruth.Tally(ctx, row, history, ctx.Moved(ctx.Population.Records[r]), t);
         if (dead) return;
 
         t.Add(Count.RecordsLinked);

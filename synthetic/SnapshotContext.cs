@@ -24,7 +24,10 @@ internal sealed class SnapshotContext
     public string[] Wards => Legacy ? Frame.LegacyCommunes : Frame.Communes;
 
     /// <summary>Ward index in this snapshot's code system, or -1 when the record's ward is not one of the province's communes.</summary>
-    public int WardOf(in RecordSlot r) => Legacy ? r.Legacy : r.Commune;
+    public int WardOf(in RecordSlot r) => Moved(r) ? (Legacy ? r.MoveLegacy : r.MoveCommune) : Legacy ? r.Legacy : r.Commune;
+
+    /// <summary>Whether the record's person has moved commune by this snapshot's date.</summary>
+    public bool Moved(in RecordSlot r) => r.MoveDay <= Day;
 
     public string WardCode(in RecordSlot r)
     {

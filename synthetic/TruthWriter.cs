@@ -89,6 +89,7 @@ internal sealed class TruthWriter(ProvinceFrame frame, Denominators denominators
         {
             json.WriteStartObject(diseases[d]);
             json.WriteNumber("returned_after_loss", province.Programme[ProgrammeTruth.MonthIndex(d, 0, ProgrammeTruth.Returned)]);
+            json.WriteNumber("moved_commune", province.Programme[ProgrammeTruth.MonthIndex(d, 0, ProgrammeTruth.Moved)]);
             json.WriteStartObject("months");
             for (var k = last ? ProgrammeTruth.Months - 1 : 0; k >= 0; k--)
             {

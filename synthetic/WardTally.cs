@@ -35,7 +35,7 @@ internal sealed class WardTally
     /// <summary>[adult band][sex 1|2][BandCount].</summary>
     public readonly long[] Bands = new long[AdultBands * 2 * BandN];
     /// <summary>Programme statuses per disease × month offset (<see cref="ProgrammeTruth.MonthIndex"/>).</summary>
-    public readonly long[] Programme = new long[2 * ProgrammeTruth.Months * (ProgrammeTruth.MonthNames.Length + 1)];
+    public readonly long[] Programme = new long[2 * ProgrammeTruth.Months * (ProgrammeTruth.MonthNames.Length + 2)];
     /// <summary>Registration cohorts per disease × quarter offset (<see cref="ProgrammeTruth.CohortIndex"/>).</summary>
     public readonly long[] Cohort = new long[2 * ProgrammeTruth.Quarters * ProgrammeTruth.CohortNames.Length];
 

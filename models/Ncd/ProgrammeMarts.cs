@@ -12,16 +12,38 @@ namespace HoSoSucKhoe.Models.Ncd;
 /// </summary>
 public static class ProgrammeMarts
 {
-    internal static void Compute(IDbConnection c, string snapshotId, DateOnly asOf, IDbTransaction? tx)
+    internal static List<(string Stage, double Seconds)> Compute(IDbConnection c, string snapshotId, DateOnly asOf, IDbTransaction? tx,
+        Action<string, double>? onStage = null)
     {
         var sw = Stopwatch.StartNew();
+        var stages = new List<(string, double)>();
         var args = new { sid = snapshotId, asof = asOf.ToDateTime(TimeOnly.MinValue) };
-        c.Execute(ProgrammeSql.DeleteSnapshot, new { sid = snapshotId }, tx);
-        c.Execute(ProgrammeSql.Base, args, tx);
-        c.Execute(ProgrammeSql.MonthRows, args, tx);
-        c.Execute(ProgrammeSql.CohortRows, args, tx);
-        c.Execute(ProgrammeSql.Cleanup, transaction: tx);
+        void Run(string stage, string sql, object? parameters)
+        {
+            var t = sw.Elapsed.TotalSeconds;
+            c.Execute(sql, parameters, tx);
+            stages.Add((stage, sw.Elapsed.TotalSeconds - t));
+            onStage?.Invoke(stage, stages[^1].Item2);
+        }
+        Run("delete", ProgrammeSql.DeleteSnapshot, new { sid = snapshotId });
+        Run("base", ProgrammeSql.Base, args);
+        Run("months", ProgrammeSql.MonthRows, args);
+        Run("cohorts", ProgrammeSql.CohortRows, args);
+        Run("cleanup", ProgrammeSql.Cleanup, null);
         c.Execute(ProgrammeSql.Done, new { sid = snapshotId, version = ProgrammeSql.Version, seconds = sw.Elapsed.TotalSeconds }, tx);
+        return stages;
+    }
+
+    /// <summary>Computes a snapshot's programme rows in a transaction that is rolled back, and returns the seconds of
+    /// each stage (for the benchmark).</summary>
+    public static IReadOnlyList<(string Stage, double Seconds)> Profile(WarehouseDb db, string snapshotId, DateOnly asOf,
+        Action<string, double>? onStage = null)
+    {
+        using var c = db.Open();
+        using var tx = c.BeginTransaction();
+        var stages = Compute(c, snapshotId, asOf, tx, onStage);
+        tx.Rollback();
+        return stages;
     }
 
     /// <summary>Computes every loaded snapshot without current programme rows (each in its own transaction); returns how many.</summary>

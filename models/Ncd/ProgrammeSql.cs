@@ -70,7 +70,9 @@ static class ProgrammeSql
 
     /// <summary>Monthly statuses: at D' (month end, or D), a registered patient (first ≤ D' − 3 months, alive at D') is
     /// lost (no visit in (D' − 365 d, D']), else missed (no visit in (D' − 3 months, D']), else controlled/uncontrolled by
-    /// the last measurement in (D' − 3 months, D'], else visited without a measurement.</summary>
+    /// the last measurement in (D' − 3 months, D'], else visited without a measurement. Set-based: each patient's visits
+    /// and measurements are reduced to one row per calendar month (earlier ones folded into the first month), and running
+    /// aggregates over the 18 months give the last visit and last measurement at each D' (no per-month range joins).</summary>
     public const string MonthRows = """
         INSERT INTO wh.main.ncd_prog_month
         WITH months AS (
@@ -78,28 +80,32 @@ static class ProgrammeSql
                    CASE WHEN k = 0 THEN $asof::DATE
                         ELSE last_day((date_trunc('month', $asof::DATE) - to_months(k::INTEGER))::DATE) END AS d
             FROM range(0, 18) t(k)),
-        pm AS (
-            SELECT g.disease, g.record_id, g.ward_code, m.month, m.d, (m.d - INTERVAL 3 MONTH)::DATE AS m3,
-                   (m.d + INTERVAL 1 DAY)::TIMESTAMP AS d_next
-            FROM prog_g g JOIN months m ON g.first <= (m.d - INTERVAL 3 MONTH)::DATE
-            WHERE g.death_date IS NULL OR g.death_date > m.d),
-        v AS (
-            SELECT pm.*, e.visit_date AS last_visit
-            FROM pm ASOF LEFT JOIN (SELECT record_id, visit_date FROM prog_e) e
-              ON pm.record_id = e.record_id AND pm.d >= e.visit_date),
-        h AS (
-            SELECT v.*, b.t::DATE AS m_date, b.bad
-            FROM (SELECT * FROM v WHERE disease = 'htn') v ASOF LEFT JOIN prog_bp b ON v.record_id = b.record_id AND v.d_next > b.t),
-        dm AS (
-            SELECT v.*, l.t::DATE AS m_date, l.bad
-            FROM (SELECT * FROM v WHERE disease = 'dm') v ASOF LEFT JOIN prog_lab l ON v.record_id = l.record_id AND v.d_next > l.t),
+        first_month AS (SELECT min(month) AS m0 FROM months),
+        ev AS (
+            SELECT record_id, greatest(date_trunc('month', visit_date)::DATE, (SELECT m0 FROM first_month)) AS month, max(visit_date) AS v
+            FROM prog_e WHERE record_id IN (SELECT record_id FROM prog_g) GROUP BY ALL),
+        ms AS (
+            SELECT 'htn' AS disease, record_id, greatest(date_trunc('month', t)::DATE, (SELECT m0 FROM first_month)) AS month,
+                   max(t) AS mt, arg_max(bad, t) AS mbad
+            FROM prog_bp WHERE record_id IN (SELECT record_id FROM prog_g WHERE disease = 'htn') GROUP BY ALL
+            UNION ALL
+            SELECT 'dm', record_id, greatest(date_trunc('month', t)::DATE, (SELECT m0 FROM first_month)), max(t), arg_max(bad, t)
+            FROM prog_lab GROUP BY ALL),
+        grid AS (
+            SELECT g.disease, g.record_id, g.ward_code, g.first, g.death_date, m.month, m.d, (m.d - INTERVAL 3 MONTH)::DATE AS m3,
+                   max(ev.v) OVER w AS last_visit, max(ms.mt) OVER w AS mt, arg_max(ms.mbad, ms.mt) OVER w AS bad
+            FROM prog_g g CROSS JOIN months m
+            LEFT JOIN ev ON ev.record_id = g.record_id AND ev.month = m.month
+            LEFT JOIN ms ON ms.disease = g.disease AND ms.record_id = g.record_id AND ms.month = m.month
+            WINDOW w AS (PARTITION BY g.disease, g.record_id ORDER BY m.month ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)),
         s AS (
             SELECT disease, ward_code, month, d,
                    CASE WHEN last_visit IS NULL OR last_visit <= d - 365 THEN 'lost'
                         WHEN last_visit <= m3 THEN 'missed'
-                        WHEN m_date > m3 THEN CASE WHEN bad THEN 'uncontrolled' ELSE 'controlled' END
+                        WHEN mt::DATE > m3 THEN CASE WHEN bad THEN 'uncontrolled' ELSE 'controlled' END
                         ELSE 'no_measure' END AS status
-            FROM (SELECT * FROM h UNION ALL SELECT * FROM dm))
+            FROM grid
+            WHERE first <= m3 AND (death_date IS NULL OR death_date > d))
         SELECT $sid, disease, month, d, ward_code,
                count(*) FILTER (WHERE status <> 'lost')::INTEGER,
                count(*) FILTER (WHERE status = 'controlled')::INTEGER,

@@ -89,7 +89,7 @@ public sealed class ProgrammeTruthTests(ProgrammeFixture fixture, ITestOutputHel
     }
 
     [Fact]
-    public void TheGeneratorHasPatientsWhoDieAreLostAndReturn()
+    public void TheGeneratorHasPatientsWhoDieMoveAreLostAndReturn()
     {
         var last = fixture.Truth.GetProperty("snapshots").EnumerateArray().Last().GetProperty("programme");
         foreach (var disease in ProgrammeDiseases.All)
@@ -102,6 +102,11 @@ public sealed class ProgrammeTruthTests(ProgrammeFixture fixture, ITestOutputHel
             Assert.True(months.All(m => m.GetProperty("under_care").GetInt64() > 0));
         }
         Assert.True(last.GetProperty("htn").GetProperty("returned_after_loss").GetInt64() > 0, "no hypertension patient returns after a loss");
+        // Moves: registered patients whose record changed commune by the latest snapshot (counted where they live now,
+        // which the commune-month comparisons above check), and the same records in another commune in an earlier snapshot.
+        var moved = last.GetProperty("htn").GetProperty("moved_commune").GetInt64();
+        output.WriteLine($"htn patients who moved commune: {moved}, dm: {last.GetProperty("dm").GetProperty("moved_commune").GetInt64()}");
+        Assert.True(moved > 0, "no hypertension patient moves commune");
         // Deaths: registered patients under care in an earlier month and dead by the latest snapshot.
         using var c = fixture.Db.Open();
         var latest = SnapshotCatalog.All(c).Last();
@@ -111,6 +116,14 @@ public sealed class ProgrammeTruthTests(ProgrammeFixture fixture, ITestOutputHel
             """, new { sid = latest.SnapshotId, asof = latest.AsOf.ToDateTime(TimeOnly.MinValue) });
         output.WriteLine($"registered patients who died in the last 12 months: {died}");
         Assert.True(died > 0);
+        var first = SnapshotCatalog.All(c).First(s => s.CodeSystem == latest.CodeSystem);
+        var movedRecords = c.ExecuteScalar<long>("""
+            SELECT count(*) FROM fact_record a JOIN fact_record b USING (record_id)
+            WHERE a.snapshot_id = $first AND b.snapshot_id = $latest AND a.ward_code <> b.ward_code
+              AND a.dq_flags & 8 = 0 AND b.dq_flags & 8 = 0 AND (b.hx_hypertension OR b.hx_diabetes)
+            """, new { first = first.SnapshotId, latest = latest.SnapshotId });
+        output.WriteLine($"registered patients in another commune in {first.SnapshotId} than in {latest.SnapshotId}: {movedRecords}");
+        Assert.True(movedRecords > 0);
     }
 
     [Fact]
