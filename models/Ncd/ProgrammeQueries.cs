@@ -103,14 +103,28 @@ public sealed class ProgrammeQueries(WarehouseDb db)
 
     /// <summary>Per month before the latest's, the latest-as_of snapshot of that month among the sources of the same
     /// province (or, from a 2025 province, a legacy snapshot of a province that merged into it).</summary>
-    static List<LoadedSnapshot> Sources(LoadedSnapshot latest, IReadOnlyList<LoadedSnapshot> sources)
+    /// <summary>(legacy province, 2025 province) pairs linked by a commune of <c>bridge.csv</c>: the 2025 province a
+    /// legacy province merged (wholly or partly) into.</summary>
+    static readonly Lazy<HashSet<(string Legacy, string Current)>> MergedInto = new(() =>
+    {
+        var reference = ReferenceData.Load();
+        Dictionary<string, string> Provinces(string system) => reference.Units.Where(u => u.CodeSystem == system)
+            .GroupBy(u => u.Code).ToDictionary(g => g.Key, g => g.First().ProvinceCode);
+        var legacy = Provinces(ReferenceData.SystemLegacy);
+        var current = Provinces(ReferenceData.System2025);
+        return [.. reference.Bridge.Where(b => legacy.ContainsKey(b.OldCode) && current.ContainsKey(b.NewCode))
+            .Select(b => (legacy[b.OldCode], current[b.NewCode]))];
+    });
+
+    internal static List<LoadedSnapshot> Sources(LoadedSnapshot latest, IReadOnlyList<LoadedSnapshot> sources)
     {
         var first = new DateOnly(latest.AsOf.Year, latest.AsOf.Month, 1).AddMonths(-(TrendMonths - 1));
         var own = new DateOnly(latest.AsOf.Year, latest.AsOf.Month, 1);
         return sources
             .Where(s => s.SnapshotId != latest.SnapshotId && s.AsOf < own && s.AsOf >= first
                         && (s.CodeSystem == latest.CodeSystem ? s.ProvinceCode == latest.ProvinceCode
-                            : s.CodeSystem == ReferenceData.SystemLegacy && latest.CodeSystem == ReferenceData.System2025))
+                            : s.CodeSystem == ReferenceData.SystemLegacy && latest.CodeSystem == ReferenceData.System2025
+                              && MergedInto.Value.Contains((s.ProvinceCode, latest.ProvinceCode))))
             .GroupBy(s => new DateOnly(s.AsOf.Year, s.AsOf.Month, 1))
             .Select(g => g.OrderBy(s => s.AsOf).ThenBy(s => s.SnapshotId, StringComparer.Ordinal).Last())
             .OrderBy(s => s.AsOf).ToList();

@@ -43,7 +43,7 @@ public sealed class PageCacheTests(WarehouseFixture fixture) : IDisposable
     public async Task RepeatViewsComeFromTheCachePerUserAndALoadEvictsThem()
     {
         var leadership = await SignedIn("lanhdao");
-        foreach (var url in new[] { $"/tinh/{api.Province}", $"/tinh/{api.Province}/xa", $"/xa/{api.CommuneA}" })
+        foreach (var url in new[] { $"/tinh/{api.Province}", $"/tinh/{api.Province}/xa", $"/xa/{api.CommuneA}", $"/tinh/{api.Province}/chuong-trinh" })
         {
             var (first, firstCached) = await Get(leadership, url);
             var (second, secondCached) = await Get(leadership, url);

@@ -30,7 +30,7 @@ public static class WebPages
     });
 
     /// <summary>The pages kept by the output cache.</summary>
-    public static readonly IReadOnlyList<string> CachedPages = ["/Overview", "/Communes", "/Commune", "/Ncd", "/DataQuality"];
+    public static readonly IReadOnlyList<string> CachedPages = ["/Overview", "/Communes", "/Commune", "/Ncd", "/DataQuality", "/Programme"];
 
     public static IServiceCollection AddWebPages(this IServiceCollection services)
     {
