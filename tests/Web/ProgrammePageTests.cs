@@ -33,6 +33,49 @@ public sealed partial class ProgrammePageTests(WarehouseFixture fixture) : IDisp
             Figures.N(r.GetProperty("lostToFollowUp"), h));
     }
 
+    [Fact]
+    public async Task ChartDownloadsAreThePagesChartsInScope()
+    {
+        var client = WebClient.Browser(api);
+        using (var signIn = await WebClient.SignInAsync(client, "dichte")) Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        var key = api.As(ApiFactory.Epidemiologist);
+        var snapshot = (await key.JsonAsync("/api/ncd/programme/htn")).GetProperty("table").GetProperty("snapshotId").GetString()!;
+        var html = await client.GetStringAsync($"/tinh/{api.Province}/chuong-trinh?snapshot={snapshot}&disease=htn");
+        foreach (var kind in new[] { "outcomes", "control", "cohorts" })
+        {
+            // One piece of code per figure: the download is the page's inline chart, byte for byte.
+            var svg = await key.GetStringAsync($"/api/ncd/programme/htn/chart?kind={kind}&snapshot={snapshot}&unit={api.Province}");
+            var inline = Regex.Match(html, $"data-chart=\"{kind}\">(<svg.*?</svg>)\\s*</figure>", RegexOptions.Singleline);
+            Assert.True(inline.Success, kind);
+            // ScottPlot names its clip paths at random per drawing.
+            static string Ids(string x) => Regex.Replace(x, "cl_[0-9a-f]+", "cl_");
+            Assert.Equal(Ids(inline.Groups[1].Value), Ids(svg[svg.IndexOf("<svg", StringComparison.Ordinal)..].TrimEnd()));
+            using var png = await key.GetAsync($"/api/ncd/programme/htn/chart?kind={kind}&format=png&snapshot={snapshot}");
+            Assert.Equal(HttpStatusCode.OK, png.StatusCode);
+            Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], (await png.Content.ReadAsByteArrayAsync())[..4]);
+        }
+        using (var map = await key.GetAsync($"/api/ncd/programme/dm/chart?kind=map&snapshot={snapshot}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, map.StatusCode);
+            Assert.Contains("<svg", await map.Content.ReadAsStringAsync());
+        }
+        Assert.Contains($"/api/ncd/programme/htn/chart?snapshot={snapshot}&amp;kind=outcomes", html);
+
+        using (var bad = await key.GetAsync("/api/ncd/programme/htn/chart?kind=pie"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Contains("kind", await bad.Content.ReadAsStringAsync());
+        }
+        // A commune officer draws their own commune, never another's.
+        using (var own = await api.As(ApiFactory.OfficerA).GetAsync($"/api/ncd/programme/htn/chart?kind=control&unit={api.CommuneA}"))
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        using (var other = await api.As(ApiFactory.OfficerA).GetAsync($"/api/ncd/programme/htn/chart?kind=control&unit={api.CommuneB}"))
+            Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        using (var none = await api.As(null).GetAsync("/api/ncd/programme/htn/chart?kind=control"))
+            Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+    }
+
     [Theory]
     [InlineData("htn", false)]
     [InlineData("dm", true)]

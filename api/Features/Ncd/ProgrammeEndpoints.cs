@@ -5,6 +5,8 @@ using HoSoSucKhoe.Api.Errors;
 using HoSoSucKhoe.Api.Requests;
 using HoSoSucKhoe.Api.Tables;
 using HoSoSucKhoe.Models.Ncd;
+using HoSoSucKhoe.Reports.Charts;
+using HoSoSucKhoe.Reports.Maps;
 using HoSoSucKhoe.Warehouse.Reference;
 using HoSoSucKhoe.Warehouse.Snapshots;
 using Microsoft.AspNetCore.Mvc;
@@ -51,6 +53,9 @@ public static class ProgrammeEndpoints
     /// <summary>The cohorts with their note.</summary>
     public sealed record CohortsResponse(string Note, ProgrammeCohorts Cohorts);
 
+    /// <summary>The chart endpoint's kind for the control-rate map (the charts' kinds are <see cref="ProgrammeChart.Kinds"/>).</summary>
+    public const string MapKind = "map";
+
     public static void MapProgramme(this IEndpointRouteBuilder app)
     {
         var cached = app.MapGroup("/api/ncd/programme").WithTags("Ncd").WithWarehouseCache();
@@ -87,6 +92,40 @@ public static class ProgrammeEndpoints
             cohorts = cohorts with { Rows = Visible(cohorts.Rows, r => (r.Level, r.UnitCode), scope, caller, s, unit) };
             return new Report<CohortsResponse>(new(Note, cohorts), $"chuong-trinh-{d}-nhom-dang-ky", b => Csv.Of(b.Cohorts.Rows));
         }).WithSummary("Nhóm đăng ký theo quý: trong số bệnh nhân đăng ký mới trong một quý, kết quả ở quý tiếp theo (kiểm soát, chưa kiểm soát, có khám nhưng không đo/xét nghiệm, bỏ tái khám).");
+
+        cached.MapGet("/{disease}/chart", async (string disease, [AsParameters] ProgrammeParameters p, [FromQuery(Name = "kind")] string? kind,
+            [FromQuery(Name = "format")] string? format, ProgrammeQueries programme, SnapshotCatalog catalog, UnitScope scope,
+            QueryGate gate, Caller caller, CancellationToken ct) =>
+        {
+            var (d, s, unit) = Resolve(disease, p, catalog, caller);
+            var chosenKind = Parameters.OneOf("kind", kind, [.. ProgrammeChart.Kinds, MapKind]) ?? ProgrammeChart.Outcomes;
+            var chosenFormat = (Parameters.OneOf("format", format, ["png", "svg"]) ?? "svg") == "png" ? ChartFormat.Png : ChartFormat.Svg;
+            var includeLost = p.ValidIncludeLost();
+            var month = p.ValidMonth();
+            var sources = catalog.VisibleTo(caller.ScopeProvince);
+            // The same query results as the JSON endpoints (and the page), filtered to the caller's scope the same way.
+            var bytes = await gate.RunAsync(() => Run(() =>
+            {
+                if (chosenKind == MapKind)
+                {
+                    var table = programme.Month(s, sources, d, null, month, includeLost, caller.Audience);
+                    table = table with { Rows = Visible(table.Rows, r => (r.Level, r.UnitCode), scope, caller, s, null) };
+                    return ChoroplethMap.Programme(new ProgrammeMonthChartInput(table, s.CodeSystem)).Render(chosenFormat);
+                }
+                var shown = unit ?? s.ProvinceCode;
+                if (chosenKind == ProgrammeChart.Cohorts)
+                {
+                    var cohorts = programme.Cohorts(s, sources, d, unit, caller.Audience);
+                    cohorts = cohorts with { Rows = Visible(cohorts.Rows, r => (r.Level, r.UnitCode), scope, caller, s, unit) };
+                    return ProgrammeChart.Render(chosenKind, new ProgrammeCohortChartInput(cohorts, shown), chosenFormat);
+                }
+                var trend = programme.Trend(s, sources, d, unit, includeLost, caller.Audience);
+                trend = trend with { Rows = Visible(trend.Rows, r => (r.Level, r.UnitCode), scope, caller, s, unit) };
+                return ProgrammeChart.Render(chosenKind, new ProgrammeTrendChartInput(trend, shown), chosenFormat);
+            }), ct);
+            return Results.File(bytes, ChartFormats.ContentType(chosenFormat));
+        }).Produces(StatusCodes.Status200OK, contentType: "image/svg+xml")
+          .WithSummary("Biểu đồ chương trình (SVG mặc định, format=png): kind = outcomes (kết quả theo tháng, cột chồng), control (xu hướng tỷ lệ kiểm soát), cohorts (nhóm đăng ký theo quý), map (bản đồ xã theo tỷ lệ kiểm soát của tháng). Cùng số liệu và cùng quy tắc ẩn số nhỏ như các điểm cuối JSON.");
     }
 
     static (string Disease, LoadedSnapshot Snapshot, string? Unit) Resolve(string disease, ProgrammeParameters p, SnapshotCatalog catalog, Caller caller)
