@@ -81,7 +81,7 @@ static partial class Attack
             await Phase("secrets in log", () => { SecretsInLog(); return Task.CompletedTask; });
 
             o.WriteLine($"  own-scope answers by status: {string.Join(", ", OwnScopeStatuses.OrderBy(k => k.Key).Select(k => $"{k.Key} × {k.Value}"))}");
-            o.WriteLine($"  line-list views made: {Views.Count} ({Views.Count(v => v.Outcome == "granted")} granted, {Views.Count(v => v.Outcome == "denied")} denied)");
+            o.WriteLine($"  line-list views made: {Views.Count} ({Views.Count(v => v.Outcome == "granted")} granted, {Views.Count(v => v.Outcome == "denied")} denied, {Views.Count(v => v.Outcome == "refused")} refused)");
             o.WriteLine($"  server log captured: {world.Log.Text.Length / 1024.0:0} KiB");
             o.WriteLine($"  attack cases: {tried:N0} tried, {passed:N0} passed, {tried - passed:N0} failed; load {Load()}");
             foreach (var f in Failures.Take(2000)) o.WriteLine("    FAIL " + f);
@@ -134,9 +134,13 @@ static partial class Attack
 
     static void RecordView(Principal? p, string url, Outcome r)
     {
-        if (p is null || r.Status is not (200 or 403) || r.Location is not null) return;
+        if (p is null || r.Status is not (200 or 403 or 400) || r.Location is not null) return;
         var m = LineListUrl().Match(url);
         if (!m.Success) return;
+        // A bad limit from the commune's own officer is a 400 audited as "refused" (others get the audited 403);
+        // other 400s are parameter errors before the line list is looked at.
+        var refused = r.Status == 400 && m.Groups["api"].Success && url.Contains("limit=", StringComparison.Ordinal) && p.Role == Roles.CommuneOfficer;
+        if (r.Status == 400 && !refused) return;
         var (unit, kind) = m.Groups["api"].Success ? (m.Groups["unit"].Value, m.Groups["kind"].Value) : (m.Groups["code"].Value, m.Groups["pkind"].Value);
         if (kind is not ("priority" or "followup" or "risk")) return;
         // A 403 before the handler (an unknown snapshot is 404, so not here) is the handler's audited denial.
@@ -144,7 +148,7 @@ static partial class Attack
         if (r.Status == 200 && r.ContentType == "application/json")
             rows = JsonDocument.Parse(r.Body).RootElement.GetProperty("rows").GetArrayLength();
         var name = p.Cookie ? "Người dùng " + p.Label["user ".Length..] : "Khoá " + p.Label["key ".Length..];
-        lock (Views) Views.Add(new LineListView(name, unit, kind, r.Status == 200 ? "granted" : "denied", rows));
+        lock (Views) Views.Add(new LineListView(name, unit, kind, refused ? "refused" : r.Status == 200 ? "granted" : "denied", rows));
     }
 
     static string Short(string text) => text.Length > 160 ? text[..160] + "…" : text;
@@ -612,7 +616,7 @@ static partial class Attack
         var granted = Views.Where(v => v.Rows is not null).Select(v => Key(v.User, v.Unit, v.Kind, v.Outcome)).ToHashSet();
         Check(rows.Where(x => x.Outcome == "granted").Sum(x => x.Rows) >= grantedRows, "/api/ncd/audit", "audit", "rows",
             $"audited rows {rows.Where(x => x.Outcome == "granted").Sum(x => x.Rows)} < rows served as JSON {grantedRows}");
-        world.Log.Out.WriteLine($"  audit log: {rows.Count} rows ({rows.Count(x => x.Outcome == "granted")} granted, {rows.Count(x => x.Outcome == "denied")} denied) for {Views.Count} line-list views; {granted.Count} granted kinds");
+        world.Log.Out.WriteLine($"  audit log: {rows.Count} rows ({rows.Count(x => x.Outcome == "granted")} granted, {rows.Count(x => x.Outcome == "denied")} denied, {rows.Count(x => x.Outcome == "refused")} refused) for {Views.Count} line-list views; {granted.Count} granted kinds");
     }
 
     // ---------------------------------------------------------------- secrets
