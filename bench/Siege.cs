@@ -223,15 +223,19 @@ static partial class Siege
         memory.Sort((a, b) => a.Requests.CompareTo(b.Requests));
         o.WriteLine("  working set every 10,000 requests (MB): " + string.Join(", ", memory.Select(m => $"{m.Requests / 1000}k {m.Mb:0}")));
         var tail = memory.Skip(1).ToList(); // the first sample is the warm-up (JIT, first cache fills)
-        double slope = 0;
-        if (tail.Count >= 3)
+        static double Slope(List<(long Requests, double Mb)> xs)
         {
-            var mx = tail.Average(m => (double)m.Requests);
-            var my = tail.Average(m => m.Mb);
-            slope = tail.Sum(m => (m.Requests - mx) * (m.Mb - my)) / tail.Sum(m => (m.Requests - mx) * (m.Requests - mx)) * 10_000;
+            if (xs.Count < 3) return double.NaN;
+            var mx = xs.Average(m => (double)m.Requests);
+            var my = xs.Average(m => m.Mb);
+            return xs.Sum(m => (m.Requests - mx) * (m.Mb - my)) / xs.Sum(m => (m.Requests - mx) * (m.Requests - mx)) * 10_000;
         }
-        var flat = tail.Count >= 3 && Math.Abs(slope) < 2.0;
-        o.WriteLine($"  memory slope {slope:0.00} MB per 10,000 requests over {tail.Count} samples after warm-up: {(flat ? "flat" : "NOT flat")}");
+        var slope = Slope([.. tail.Select(m => (m.Requests, m.Mb))]);
+        var late = Slope([.. tail.Skip(tail.Count / 2).Select(m => (m.Requests, m.Mb))]);
+        // A leak grows; a working set that falls (the GC giving back what the loads' parsing took) is not one.
+        var flat = tail.Count >= 3 && slope < 2.0;
+        o.WriteLine($"  memory slope {slope:0.00} MB per 10,000 requests over {tail.Count} samples after warm-up, {late:0.00} over the last " +
+                    $"{tail.Count - tail.Count / 2}: {(flat ? "not growing" : "GROWING")}");
         foreach (var e in errorSamples) o.WriteLine("    error: " + e);
         foreach (var m in mixedSamples) o.WriteLine("    mixed: " + m);
         return errors == 0 && mixed == 0 && unverified == 0 && flat ? 0 : 1;
