@@ -108,6 +108,62 @@ public sealed class FuzzFoundTests(FuzzWarehouse w) : IClassFixture<FuzzWarehous
         Assert.True(before == w.Snapshots(), mutation);
     }
 
+    /// <summary>Arrow case 908 (9 bytes swapped in medications.arrow): refused, but DuckDB's second thread pulled the
+    /// stream again after the refusal and Apache.Arrow, re-reading the corrupt file, allocated up to 15 GB over a minute.
+    /// Now the first refusal is final: every later pull throws it again without reading a byte of the file.</summary>
+    [Fact]
+    public async Task After_a_corrupt_batch_the_stream_never_reads_the_file_again()
+    {
+        var folder = w.NewFolder("arrow-908");
+        FuzzWorker.ArrowCase(new Random(FuzzWorker.CaseSeed(20251202, 1, 908)), w.Seed, folder);
+        var file = SnapshotContract.Medications;
+        using var counted = new CountingStream(File.OpenRead(Path.Combine(folder, file.Name)));
+        using var stream = new NumberedStream(new Apache.Arrow.Ipc.ArrowFileReader(counted), file, null);
+        var first = await Assert.ThrowsAsync<SnapshotRejectedException>(async () => await stream.ReadNextRecordBatchAsync());
+        Assert.Equal(file.Name, first.File);
+        Clear(first.Message, file.Name);
+        var read = counted.BytesRead;
+        for (var i = 0; i < 5; i++)
+            Assert.Same(first, await Assert.ThrowsAsync<SnapshotRejectedException>(async () => await stream.ReadNextRecordBatchAsync()));
+        Assert.Equal(read, counted.BytesRead);
+
+        var before = w.Snapshots();
+        var e = Assert.Throws<SnapshotRejectedException>(() => w.Loader.Load(folder));
+        Clear(e.Message, file.Name);
+        Assert.Equal(before, w.Snapshots());
+    }
+
+    sealed class CountingStream(Stream inner) : Stream
+    {
+        public long BytesRead { get; private set; }
+        public override bool CanRead => true;
+        public override bool CanSeek => inner.CanSeek;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+        public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Count(await inner.ReadAsync(buffer, cancellationToken));
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+
+        int Count(int n)
+        {
+            BytesRead += n;
+            return n;
+        }
+    }
+
     /// <summary>String offsets beyond the data buffer (found as a segfault): refused naming the file, column and row.</summary>
     [Fact]
     public void String_offsets_outside_the_buffer_are_refused_with_file_column_and_row()

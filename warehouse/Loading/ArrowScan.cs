@@ -52,11 +52,16 @@ static unsafe class ArrowScan
 /// is given (persons), the keyed hashes of the identifiers. Every batch is checked before anything reads its buffers
 /// (<see cref="ArrowBatchCheck"/>): a corrupt file whose lengths or offsets point outside its buffers would otherwise
 /// make DuckDB (or the pseudonymiser) read outside memory and kill the process. A failed check is kept in
-/// <see cref="Failure"/> (the C stream only carries an error code to DuckDB) and thrown by the loader.
+/// <see cref="Failure"/> (the C stream only carries an error code to DuckDB) and thrown by the loader. After a failure
+/// the reader is never asked again: DuckDB's threads may each pull once more before the error cancels the scan, and
+/// Apache.Arrow re-reading a corrupt file after it has thrown once can allocate without bound (fuzz case 908: 15 GB).
+/// Pulls are serialised, as the reader is not thread-safe.
 /// </summary>
 sealed class NumberedStream(ArrowFileReader reader, ContractFile file, Pseudonymiser? pseudonymiser) : IArrowArrayStream
 {
+    readonly SemaphoreSlim gate = new(1, 1);
     long next = 1;
+    bool ended;
     Schema? schema;
     int[]? keep;
 
@@ -86,6 +91,23 @@ sealed class NumberedStream(ArrowFileReader reader, ContractFile file, Pseudonym
 
     public async ValueTask<RecordBatch> ReadNextRecordBatchAsync(CancellationToken cancellationToken = default)
     {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (Failure is not null) throw Failure;
+            if (ended) return null!;
+            var batch = await Next(cancellationToken);
+            ended = batch is null;
+            return batch!;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    async ValueTask<RecordBatch?> Next(CancellationToken cancellationToken)
+    {
         RecordBatch? batch;
         try
         {
@@ -97,7 +119,7 @@ sealed class NumberedStream(ArrowFileReader reader, ContractFile file, Pseudonym
             throw Fail(new SnapshotRejectedException(file.Name, null, next,
                 "không đọc được khối dữ liệu của tệp Arrow (tệp bị cắt cụt hoặc hỏng).", e.Message, e));
         }
-        if (batch is null) return null!;
+        if (batch is null) return null;
         var schema = Schema;
         var n = batch.Length;
         var arrays = new List<IArrowArray>(keep!.Length + 5);
@@ -153,7 +175,11 @@ sealed class NumberedStream(ArrowFileReader reader, ContractFile file, Pseudonym
         return b.Build();
     }
 
-    public void Dispose() => reader.Dispose();
+    public void Dispose()
+    {
+        reader.Dispose();
+        gate.Dispose();
+    }
 }
 
 /// <summary>
