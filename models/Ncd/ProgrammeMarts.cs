@@ -26,7 +26,8 @@ public static class ProgrammeMarts
             onStage?.Invoke(stage, stages[^1].Item2);
         }
         Run("delete", ProgrammeSql.DeleteSnapshot, new { sid = snapshotId });
-        Run("base", ProgrammeSql.Base, args);
+        Run("registered", ProgrammeSql.Registered, args);
+        Run("buckets", ProgrammeSql.Buckets, args);
         Run("months", ProgrammeSql.MonthRows, args);
         Run("cohorts", ProgrammeSql.CohortRows, args);
         Run("cleanup", ProgrammeSql.Cleanup, null);

@@ -4,13 +4,13 @@ namespace HoSoSucKhoe.Models.Ncd;
 
 /// <summary>
 /// The programme statuses of docs/models.md ("Programme indicators over time") as set-based SQL over one snapshot's
-/// history. Parameters: $sid, $asof (D). Months: offset 0 is D's month evaluated at D, offsets 1–17 the earlier months
+/// history. Parameters: $sid, $asof (D). Months: index 17 is D's month evaluated at D, 0–16 the earlier months
 /// evaluated at their last day. Qualified <c>wh.main</c> like <see cref="NcdSql"/>.
 /// </summary>
 static class ProgrammeSql
 {
     /// <summary>Bumped when a definition changes: rows of an older version are recomputed at open.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     public const int Months = 18;
 
@@ -20,18 +20,16 @@ static class ProgrammeSql
         DELETE FROM wh.main.ncd_prog_done WHERE snapshot_id = $sid;
         """;
 
-    /// <summary>Adults (at the snapshot) of a known commune, their first registration per disease, and the tables of
-    /// their visits, usable blood pressures and usable glucose tests up to D (one row per result time; at a time with
-    /// an HbA1c the HbA1c decides).</summary>
-    public static readonly string Base = $"""
-        CREATE OR REPLACE TEMP TABLE prog_e AS
-            SELECT record_id, visit_time, visit_date, has_htn_code, has_dm_code,
-                   dq_flags & {EncounterDq.ImplausibleSystolic | EncounterDq.ImplausibleDiastolic:D} = 0 AND systolic IS NOT NULL AND diastolic IS NOT NULL AS bp_ok,
-                   systolic >= 140 OR diastolic >= 90 AS raised
-            FROM wh.main.fact_encounter
-            WHERE snapshot_id = $sid AND visit_date <= $asof::DATE
-              AND record_id IN (SELECT record_id FROM wh.main.fact_record WHERE snapshot_id = $sid AND age_years >= 18
-                                AND dq_flags & {RecordDq.UnknownWard:D} = 0);
+    /// <summary>Month index k of a date: 0 = the first of the 18 months (earlier dates fold into it), 17 = D's month.</summary>
+    const string MonthIndex = "greatest(datediff('month', (date_trunc('month', $asof::DATE) - INTERVAL 17 MONTH)::DATE, {0}), 0)";
+
+    /// <summary>A measurement as one sortable key: microseconds of its time × 2 + 1 when not controlled, so the max of
+    /// keys is the last measurement (at equal times the uncontrolled one) and its status is the key's parity.</summary>
+    const string MeasureKey = "epoch_us({0}) * 2 + ({1})::INTEGER";
+
+    /// <summary>prog_g: the registered patients, one row each (integer <c>pid</c>): adults (at the snapshot) of a known
+    /// commune with a registration date for either disease, their commune and death date.</summary>
+    public static readonly string Registered = $"""
         CREATE OR REPLACE TEMP TABLE prog_g AS
             WITH r AS (
                 SELECT record_id, ward_code, death_date, created_date,
@@ -40,7 +38,9 @@ static class ProgrammeSql
                 WHERE snapshot_id = $sid AND age_years >= 18 AND dq_flags & {RecordDq.UnknownWard:D} = 0),
             ef AS (
                 SELECT record_id, min(visit_date) FILTER (WHERE has_htn_code) AS htn_code, min(visit_date) FILTER (WHERE has_dm_code) AS dm_code
-                FROM prog_e GROUP BY record_id),
+                FROM wh.main.fact_encounter
+                WHERE snapshot_id = $sid AND visit_date <= $asof::DATE AND (has_htn_code OR has_dm_code)
+                GROUP BY record_id),
             md AS (
                 SELECT record_id,
                        min(dispensed_time::DATE) FILTER (WHERE drug_group = 'antihypertensive') AS aht,
@@ -53,59 +53,71 @@ static class ProgrammeSql
                        least(ef.htn_code, md.aht, CASE WHEN r.hx_htn THEN r.created_date END) AS htn_first,
                        least(ef.dm_code, md.ad, CASE WHEN r.hx_dm THEN r.created_date END) AS dm_first
                 FROM r LEFT JOIN ef USING (record_id) LEFT JOIN md USING (record_id))
-            SELECT 'htn' AS disease, record_id, ward_code, death_date, htn_first AS first FROM p WHERE htn_first IS NOT NULL
-            UNION ALL
-            SELECT 'dm', record_id, ward_code, death_date, dm_first FROM p WHERE dm_first IS NOT NULL;
-        CREATE OR REPLACE TEMP TABLE prog_bp AS
-            SELECT record_id, visit_time AS t, raised AS bad FROM prog_e WHERE bp_ok;
-        CREATE OR REPLACE TEMP TABLE prog_lab AS
-            SELECT record_id, result_time AS t,
-                   CASE WHEN bool_or(test = 'HBA1C') THEN max(value_num) FILTER (WHERE test = 'HBA1C') >= 7
-                        ELSE max(value_num) >= 7.0 END AS bad
-            FROM wh.main.fact_lab
-            WHERE snapshot_id = $sid AND test IN ('GLU_FASTING', 'HBA1C') AND value_num IS NOT NULL AND dq_flags = {LabDq.None:D}
-              AND result_time::DATE <= $asof::DATE AND record_id IN (SELECT record_id FROM prog_g WHERE disease = 'dm')
-            GROUP BY record_id, result_time;
+            SELECT row_number() OVER ()::INTEGER AS pid, * FROM p WHERE htn_first IS NOT NULL OR dm_first IS NOT NULL;
+        """;
+
+    /// <summary>prog_b: each registered patient's history up to D reduced to one row per month index k (see
+    /// <see cref="MonthIndex"/>): the last visit date <c>v</c>, the last usable blood pressure <c>bpk</c> and, for
+    /// diabetes patients, the last usable glucose test <c>lbk</c> (as <see cref="MeasureKey"/>; at a result time with an
+    /// HbA1c the HbA1c decides). The month and cohort statuses read only this table.</summary>
+    public static readonly string Buckets = $"""
+        CREATE OR REPLACE TEMP TABLE prog_b AS
+            WITH eb AS (
+                SELECT g.pid::BIGINT * 32 + {string.Format(MonthIndex, "e.visit_date")} AS pk, max(e.visit_date) AS v,
+                       max(CASE WHEN e.dq_flags & {EncounterDq.ImplausibleSystolic | EncounterDq.ImplausibleDiastolic:D} = 0 AND e.systolic IS NOT NULL AND e.diastolic IS NOT NULL
+                                THEN {string.Format(MeasureKey, "e.visit_time", "e.systolic >= 140 OR e.diastolic >= 90")} END) AS bpk
+                FROM wh.main.fact_encounter e JOIN prog_g g USING (record_id)
+                WHERE e.snapshot_id = $sid AND e.visit_date <= $asof::DATE
+                GROUP BY pk),
+            lt AS (
+                SELECT g.pid, l.result_time AS t,
+                       CASE WHEN bool_or(l.test = 'HBA1C') THEN max(l.value_num) FILTER (WHERE l.test = 'HBA1C') >= 7
+                            ELSE max(l.value_num) >= 7.0 END AS bad
+                FROM wh.main.fact_lab l JOIN prog_g g USING (record_id)
+                WHERE l.snapshot_id = $sid AND l.test IN ('GLU_FASTING', 'HBA1C') AND l.value_num IS NOT NULL AND l.dq_flags = {LabDq.None:D}
+                  AND l.result_time::DATE <= $asof::DATE AND g.dm_first IS NOT NULL
+                GROUP BY g.pid, l.result_time),
+            lb AS (
+                SELECT pid::BIGINT * 32 + {string.Format(MonthIndex, "t::DATE")} AS pk, max({string.Format(MeasureKey, "t", "bad")}) AS lbk
+                FROM lt GROUP BY pk)
+            SELECT (pk // 32)::INTEGER AS pid, (pk % 32)::INTEGER AS k, eb.v, eb.bpk, lb.lbk
+            FROM eb FULL JOIN lb USING (pk);
         """;
 
     /// <summary>Monthly statuses: at D' (month end, or D), a registered patient (first ≤ D' − 3 months, alive at D') is
     /// lost (no visit in (D' − 365 d, D']), else missed (no visit in (D' − 3 months, D']), else controlled/uncontrolled by
-    /// the last measurement in (D' − 3 months, D'], else visited without a measurement. Set-based: each patient's visits
-    /// and measurements are reduced to one row per calendar month (earlier ones folded into the first month), and running
-    /// aggregates over the 18 months give the last visit and last measurement at each D' (no per-month range joins).</summary>
+    /// the last measurement in (D' − 3 months, D'], else visited without a measurement. Running maxima over each
+    /// patient's monthly rows (one window, partitioned by the integer pid) give the last visit and measurement at every
+    /// month; each row then stands for the months up to the patient's next row (a patient's months before the first
+    /// row have nothing yet).</summary>
     public const string MonthRows = """
         INSERT INTO wh.main.ncd_prog_month
         WITH months AS (
-            SELECT (date_trunc('month', $asof::DATE) - to_months(k::INTEGER))::DATE AS month,
-                   CASE WHEN k = 0 THEN $asof::DATE
-                        ELSE last_day((date_trunc('month', $asof::DATE) - to_months(k::INTEGER))::DATE) END AS d
-            FROM range(0, 18) t(k)),
-        first_month AS (SELECT min(month) AS m0 FROM months),
-        ev AS (
-            SELECT record_id, greatest(date_trunc('month', visit_date)::DATE, (SELECT m0 FROM first_month)) AS month, max(visit_date) AS v
-            FROM prog_e WHERE record_id IN (SELECT record_id FROM prog_g) GROUP BY ALL),
-        ms AS (
-            SELECT 'htn' AS disease, record_id, greatest(date_trunc('month', t)::DATE, (SELECT m0 FROM first_month)) AS month,
-                   max(t) AS mt, arg_max(bad, t) AS mbad
-            FROM prog_bp WHERE record_id IN (SELECT record_id FROM prog_g WHERE disease = 'htn') GROUP BY ALL
+            SELECT k::INTEGER AS k, month, d, (d - INTERVAL 3 MONTH)::DATE AS m3
+            FROM (SELECT k, (date_trunc('month', $asof::DATE) - to_months(17 - k::INTEGER))::DATE AS month,
+                         CASE WHEN k = 17 THEN $asof::DATE
+                              ELSE last_day((date_trunc('month', $asof::DATE) - to_months(17 - k::INTEGER))::DATE) END AS d
+                  FROM range(0, 18) t(k))),
+        w AS (
+            SELECT pid, k, lead(k, 1, 18) OVER p AS k_next, max(v) OVER p AS v, max(bpk) OVER p AS bpk, max(lbk) OVER p AS lbk
+            FROM (SELECT pid, k, v, bpk, lbk FROM prog_b UNION ALL SELECT pid, 0, NULL, NULL, NULL FROM prog_g)
+            WINDOW p AS (PARTITION BY pid ORDER BY k, v NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)),
+        run AS (
+            SELECT pid, unnest(range(k, k_next))::INTEGER AS k, v, bpk, lbk FROM w WHERE k_next > k),
+        pd AS (
+            SELECT 'htn' AS disease, g.ward_code, g.htn_first AS first, g.death_date, r.k, r.v AS last_visit, r.bpk AS mk
+            FROM prog_g g JOIN run r USING (pid) WHERE g.htn_first IS NOT NULL
             UNION ALL
-            SELECT 'dm', record_id, greatest(date_trunc('month', t)::DATE, (SELECT m0 FROM first_month)), max(t), arg_max(bad, t)
-            FROM prog_lab GROUP BY ALL),
-        grid AS (
-            SELECT g.disease, g.record_id, g.ward_code, g.first, g.death_date, m.month, m.d, (m.d - INTERVAL 3 MONTH)::DATE AS m3,
-                   max(ev.v) OVER w AS last_visit, max(ms.mt) OVER w AS mt, arg_max(ms.mbad, ms.mt) OVER w AS bad
-            FROM prog_g g CROSS JOIN months m
-            LEFT JOIN ev ON ev.record_id = g.record_id AND ev.month = m.month
-            LEFT JOIN ms ON ms.disease = g.disease AND ms.record_id = g.record_id AND ms.month = m.month
-            WINDOW w AS (PARTITION BY g.disease, g.record_id ORDER BY m.month ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)),
+            SELECT 'dm', g.ward_code, g.dm_first, g.death_date, r.k, r.v, r.lbk
+            FROM prog_g g JOIN run r USING (pid) WHERE g.dm_first IS NOT NULL),
         s AS (
-            SELECT disease, ward_code, month, d,
-                   CASE WHEN last_visit IS NULL OR last_visit <= d - 365 THEN 'lost'
-                        WHEN last_visit <= m3 THEN 'missed'
-                        WHEN mt::DATE > m3 THEN CASE WHEN bad THEN 'uncontrolled' ELSE 'controlled' END
+            SELECT disease, ward_code, m.month, m.d,
+                   CASE WHEN last_visit IS NULL OR last_visit <= m.d - 365 THEN 'lost'
+                        WHEN last_visit <= m.m3 THEN 'missed'
+                        WHEN make_timestamp(mk // 2)::DATE > m.m3 THEN CASE WHEN mk % 2 = 1 THEN 'uncontrolled' ELSE 'controlled' END
                         ELSE 'no_measure' END AS status
-            FROM grid
-            WHERE first <= m3 AND (death_date IS NULL OR death_date > d))
+            FROM pd JOIN months m USING (k)
+            WHERE first <= m.m3 AND (death_date IS NULL OR death_date > m.d))
         SELECT $sid, disease, month, d, ward_code,
                count(*) FILTER (WHERE status <> 'lost')::INTEGER,
                count(*) FILTER (WHERE status = 'controlled')::INTEGER,
@@ -118,26 +130,29 @@ static class ProgrammeSql
 
     /// <summary>Registration cohorts: quarters Q with Q + 1 ended by D and Q starting no earlier than D's month − 17;
     /// patients first registered in Q, alive at the end of Q + 1; outcome over Q + 1 (last measurement of the quarter
-    /// decides control; visits without one: no measurement; no visit: missed).</summary>
+    /// decides control; visits without one: no measurement; no visit: missed). Q + 1 is three whole months (indices
+    /// k1 … k1 + 2, never folded), so its visits and last measurement are those of prog_b's rows there (joined on equality).</summary>
     public const string CohortRows = """
         INSERT INTO wh.main.ncd_prog_cohort
         WITH q AS (
-            SELECT q, (q + INTERVAL 3 MONTH)::DATE AS o1, (q + INTERVAL 6 MONTH - INTERVAL 1 DAY)::DATE AS o2
+            SELECT q, (q + INTERVAL 3 MONTH)::DATE AS o1, (q + INTERVAL 6 MONTH - INTERVAL 1 DAY)::DATE AS o2,
+                   datediff('month', (date_trunc('month', $asof::DATE) - INTERVAL 17 MONTH)::DATE, q)::INTEGER + 3 AS k1
             FROM (SELECT (date_trunc('quarter', $asof::DATE) - to_months(3 * k::INTEGER))::DATE AS q FROM range(1, 8) t(k))
             WHERE (q + INTERVAL 6 MONTH - INTERVAL 1 DAY)::DATE <= $asof::DATE
               AND q >= (date_trunc('month', $asof::DATE) - INTERVAL 17 MONTH)::DATE),
+        pd AS (
+            SELECT 'htn' AS disease, pid, ward_code, htn_first AS first, death_date FROM prog_g WHERE htn_first IS NOT NULL
+            UNION ALL
+            SELECT 'dm', pid, ward_code, dm_first, death_date FROM prog_g WHERE dm_first IS NOT NULL),
         c AS (
-            SELECT g.disease, g.record_id, g.ward_code, q.q, q.o1, q.o2
-            FROM prog_g g JOIN q ON g.first >= q.q AND g.first < q.o1
-            WHERE g.death_date IS NULL OR g.death_date > q.o2),
+            SELECT pd.disease, pd.pid, pd.ward_code, q.q, q.k1 + unnest(range(3))::INTEGER AS k
+            FROM pd JOIN q ON pd.first >= q.q AND pd.first < q.o1
+            WHERE pd.death_date IS NULL OR pd.death_date > q.o2),
         cv AS (
-            SELECT c.disease, c.record_id, c.ward_code, c.q,
-                   EXISTS (SELECT 1 FROM prog_e e WHERE e.record_id = c.record_id AND e.visit_date BETWEEN c.o1 AND c.o2) AS visited,
-                   CASE WHEN c.disease = 'htn'
-                        THEN (SELECT arg_max(b.bad, b.t) FROM prog_bp b WHERE b.record_id = c.record_id AND b.t::DATE BETWEEN c.o1 AND c.o2)
-                        ELSE (SELECT arg_max(l.bad, l.t) FROM prog_lab l WHERE l.record_id = c.record_id AND l.t::DATE BETWEEN c.o1 AND c.o2)
-                   END AS bad
-            FROM c)
+            SELECT c.disease, c.ward_code, c.q, count(b.v) > 0 AS visited,
+                   CASE WHEN c.disease = 'htn' THEN max(b.bpk) ELSE max(b.lbk) END % 2 = 1 AS bad
+            FROM c LEFT JOIN prog_b b ON b.pid = c.pid AND b.k = c.k
+            GROUP BY c.disease, c.ward_code, c.q, c.pid)
         SELECT $sid, disease, q, ward_code,
                count(*)::INTEGER,
                count(*) FILTER (WHERE visited AND bad IS NOT NULL AND NOT bad)::INTEGER,
@@ -147,7 +162,7 @@ static class ProgrammeSql
         FROM cv GROUP BY ALL
         """;
 
-    public const string Cleanup = "DROP TABLE IF EXISTS prog_e; DROP TABLE IF EXISTS prog_g; DROP TABLE IF EXISTS prog_bp; DROP TABLE IF EXISTS prog_lab;";
+    public const string Cleanup = "DROP TABLE IF EXISTS prog_g; DROP TABLE IF EXISTS prog_b;";
 
     public const string Done = "INSERT INTO wh.main.ncd_prog_done VALUES ($sid, $version, now()::TIMESTAMP, $seconds)";
 }
