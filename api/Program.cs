@@ -73,6 +73,7 @@ public partial class Program
         builder.Services.AddApiProblems();     // errors as Vietnamese ProblemDetails (Errors/)
         builder.Services.AddWarehouseCache();  // output cache + ETag, evicted when a load commits (Caching/)
         builder.Services.AddCoverageApi();
+        builder.Services.AddProgrammeApi();    // the programme figures as a caller may see them (Features/Ncd)
         builder.Services.AddAdmin();
         builder.Services.AddReports();         // the Excel appendix workbook (reports/Excel)
         builder.Services.AddReportsApi();

@@ -7,7 +7,6 @@ using HoSoSucKhoe.Api.Tables;
 using HoSoSucKhoe.Models.Ncd;
 using HoSoSucKhoe.Reports.Charts;
 using HoSoSucKhoe.Reports.Maps;
-using HoSoSucKhoe.Warehouse.Reference;
 using HoSoSucKhoe.Warehouse.Snapshots;
 using Microsoft.AspNetCore.Mvc;
 
@@ -60,41 +59,35 @@ public static class ProgrammeEndpoints
     {
         var cached = app.MapGroup("/api/ncd/programme").WithTags("Ncd").WithWarehouseCache();
 
-        cached.MapGet("/{disease}", async (string disease, [AsParameters] ProgrammeParameters p, ProgrammeQueries programme,
-            SnapshotCatalog catalog, UnitScope scope, QueryGate gate, Caller caller, CancellationToken ct) =>
+        cached.MapGet("/{disease}", async (string disease, [AsParameters] ProgrammeParameters p, ProgrammeView view,
+            SnapshotCatalog catalog, QueryGate gate, Caller caller, CancellationToken ct) =>
         {
             var (d, s, unit) = Resolve(disease, p, catalog, caller);
             var month = p.ValidMonth();
             var includeLost = p.ValidIncludeLost();
-            var sources = catalog.VisibleTo(caller.ScopeProvince);
-            var table = await gate.RunAsync(() => Run(() => programme.Month(s, sources, d, unit, month, includeLost, caller.Audience)), ct);
-            table = table with { Rows = Visible(table.Rows, r => (r.Level, r.UnitCode), scope, caller, s, unit) };
+            var table = await gate.RunAsync(() => view.Month(caller, s, d, unit, month, includeLost), ct);
             return new Report<MonthResponse>(new(Note, table), $"chuong-trinh-{d}-{table.ReferenceMonth:yyyy-MM}", b => Csv.Of(b.Table.Rows));
         }).WithSummary("Chỉ số chương trình tăng huyết áp (htn) hoặc đái tháo đường (dm) của một tháng (mặc định: tháng của ảnh chụp): đang quản lý, kiểm soát, chưa kiểm soát, bỏ tái khám, có khám nhưng không đo/xét nghiệm, mất dấu, theo tỉnh và xã, mẫu số ghi rõ.");
 
-        cached.MapGet("/{disease}/trend", async (string disease, [AsParameters] ProgrammeParameters p, ProgrammeQueries programme,
-            SnapshotCatalog catalog, UnitScope scope, QueryGate gate, Caller caller, CancellationToken ct) =>
+        cached.MapGet("/{disease}/trend", async (string disease, [AsParameters] ProgrammeParameters p, ProgrammeView view,
+            SnapshotCatalog catalog, QueryGate gate, Caller caller, CancellationToken ct) =>
         {
             var (d, s, unit) = Resolve(disease, p, catalog, caller);
             var includeLost = p.ValidIncludeLost();
-            var sources = catalog.VisibleTo(caller.ScopeProvince);
-            var trend = await gate.RunAsync(() => Run(() => programme.Trend(s, sources, d, unit, includeLost, caller.Audience)), ct);
-            trend = trend with { Rows = Visible(trend.Rows, r => (r.Level, r.UnitCode), scope, caller, s, unit) };
+            var trend = await gate.RunAsync(() => view.Trend(caller, s, d, unit, includeLost), ct);
             return new Report<TrendResponse>(new(Note, trend), $"chuong-trinh-{d}-xu-huong", b => Csv.Of(b.Trend.Rows));
         }).WithSummary("Xu hướng 18 tháng của các chỉ số chương trình; mỗi tháng ghi rõ nguồn (ảnh chụp của tháng hay lịch sử khám trong ảnh chụp mới nhất) và tháng nào của xã được quy đổi qua sắp xếp đơn vị hành chính 2025 (bridged, approximate).");
 
-        cached.MapGet("/{disease}/cohorts", async (string disease, [AsParameters] ProgrammeParameters p, ProgrammeQueries programme,
-            SnapshotCatalog catalog, UnitScope scope, QueryGate gate, Caller caller, CancellationToken ct) =>
+        cached.MapGet("/{disease}/cohorts", async (string disease, [AsParameters] ProgrammeParameters p, ProgrammeView view,
+            SnapshotCatalog catalog, QueryGate gate, Caller caller, CancellationToken ct) =>
         {
             var (d, s, unit) = Resolve(disease, p, catalog, caller);
-            var sources = catalog.VisibleTo(caller.ScopeProvince);
-            var cohorts = await gate.RunAsync(() => Run(() => programme.Cohorts(s, sources, d, unit, caller.Audience)), ct);
-            cohorts = cohorts with { Rows = Visible(cohorts.Rows, r => (r.Level, r.UnitCode), scope, caller, s, unit) };
+            var cohorts = await gate.RunAsync(() => view.Cohorts(caller, s, d, unit), ct);
             return new Report<CohortsResponse>(new(Note, cohorts), $"chuong-trinh-{d}-nhom-dang-ky", b => Csv.Of(b.Cohorts.Rows));
         }).WithSummary("Nhóm đăng ký theo quý: trong số bệnh nhân đăng ký mới trong một quý, kết quả ở quý tiếp theo (kiểm soát, chưa kiểm soát, có khám nhưng không đo/xét nghiệm, bỏ tái khám).");
 
         cached.MapGet("/{disease}/chart", async (string disease, [AsParameters] ProgrammeParameters p, [FromQuery(Name = "kind")] string? kind,
-            [FromQuery(Name = "format")] string? format, ProgrammeQueries programme, SnapshotCatalog catalog, UnitScope scope,
+            [FromQuery(Name = "format")] string? format, ProgrammeView view, SnapshotCatalog catalog,
             QueryGate gate, Caller caller, CancellationToken ct) =>
         {
             var (d, s, unit) = Resolve(disease, p, catalog, caller);
@@ -102,57 +95,27 @@ public static class ProgrammeEndpoints
             var chosenFormat = (Parameters.OneOf("format", format, ["png", "svg"]) ?? "svg") == "png" ? ChartFormat.Png : ChartFormat.Svg;
             var includeLost = p.ValidIncludeLost();
             var month = p.ValidMonth();
-            var sources = catalog.VisibleTo(caller.ScopeProvince);
-            // The same query results as the JSON endpoints (and the page), filtered to the caller's scope the same way.
-            var bytes = await gate.RunAsync(() => Run(() =>
+            var shown = unit ?? s.ProvinceCode;
+            // The same figures as the JSON endpoints and the page (ProgrammeView).
+            var bytes = await gate.RunAsync(() => chosenKind switch
             {
-                if (chosenKind == MapKind)
-                {
-                    var table = programme.Month(s, sources, d, null, month, includeLost, caller.Audience);
-                    table = table with { Rows = Visible(table.Rows, r => (r.Level, r.UnitCode), scope, caller, s, null) };
-                    return ChoroplethMap.Programme(new ProgrammeMonthChartInput(table, s.CodeSystem)).Render(chosenFormat);
-                }
-                var shown = unit ?? s.ProvinceCode;
-                if (chosenKind == ProgrammeChart.Cohorts)
-                {
-                    var cohorts = programme.Cohorts(s, sources, d, unit, caller.Audience);
-                    cohorts = cohorts with { Rows = Visible(cohorts.Rows, r => (r.Level, r.UnitCode), scope, caller, s, unit) };
-                    return ProgrammeChart.Render(chosenKind, new ProgrammeCohortChartInput(cohorts, shown), chosenFormat);
-                }
-                var trend = programme.Trend(s, sources, d, unit, includeLost, caller.Audience);
-                trend = trend with { Rows = Visible(trend.Rows, r => (r.Level, r.UnitCode), scope, caller, s, unit) };
-                return ProgrammeChart.Render(chosenKind, new ProgrammeTrendChartInput(trend, shown), chosenFormat);
-            }), ct);
+                MapKind => ChoroplethMap.Programme(new ProgrammeMonthChartInput(view.Month(caller, s, d, null, month, includeLost), s.CodeSystem))
+                    .Render(chosenFormat),
+                ProgrammeChart.Cohorts => ProgrammeChart.Render(chosenKind, new ProgrammeCohortChartInput(view.Cohorts(caller, s, d, unit), shown), chosenFormat),
+                _ => ProgrammeChart.Render(chosenKind, new ProgrammeTrendChartInput(view.Trend(caller, s, d, unit, includeLost), shown), chosenFormat),
+            }, ct);
             return Results.File(bytes, ChartFormats.ContentType(chosenFormat));
         }).Produces(StatusCodes.Status200OK, contentType: "image/svg+xml")
           .WithSummary("Biểu đồ chương trình (SVG mặc định, format=png): kind = outcomes (kết quả theo tháng, cột chồng), control (xu hướng tỷ lệ kiểm soát), cohorts (nhóm đăng ký theo quý), map (bản đồ xã theo tỷ lệ kiểm soát của tháng). Cùng số liệu và cùng quy tắc ẩn số nhỏ như các điểm cuối JSON.");
     }
+
+    /// <summary>The programme endpoints' and page's shared reader (<see cref="ProgrammeView"/>).</summary>
+    public static IServiceCollection AddProgrammeApi(this IServiceCollection services) => services.AddSingleton<ProgrammeView>();
 
     static (string Disease, LoadedSnapshot Snapshot, string? Unit) Resolve(string disease, ProgrammeParameters p, SnapshotCatalog catalog, Caller caller)
     {
         if (!ProgrammeDiseases.IsKnown(disease)) throw Problems.OneOf("disease", disease, ProgrammeDiseases.All);
         var unit = p.ValidUnit() ?? caller.ScopeCommune;
         return (disease, catalog.Resolve(caller.ScopeProvince, p.Snapshot), unit);
-    }
-
-    /// <summary>The query's own parameter errors as 400 problems naming the parameter.</summary>
-    static T Run<T>(Func<T> query)
-    {
-        try { return query(); }
-        catch (ProgrammeParameterException e) { throw new ProblemException(StatusCodes.Status400BadRequest, "Tham số không hợp lệ", e.Message); }
-    }
-
-    /// <summary>The rows the caller may see: the province row for callers scoped to the province or above, commune rows
-    /// within the scope. A named unit with no visible row is refused (403), as in /api/ncd/cascade.</summary>
-    static List<T> Visible<T>(IReadOnlyList<T> rows, Func<T, (string Level, string Code)> unitOf, UnitScope scope, Caller caller,
-        LoadedSnapshot s, string? unit)
-    {
-        var visible = rows.Where(r =>
-        {
-            var (level, code) = unitOf(r);
-            return level == Levels.Province ? caller.ScopeCommune is null && scope.Allows(caller, s.CodeSystem, code) : scope.Allows(caller, s.CodeSystem, code);
-        }).ToList();
-        if (unit is not null && visible.Count == 0) throw Problems.Forbidden();
-        return visible;
     }
 }

@@ -15,10 +15,10 @@ namespace HoSoSucKhoe.Api.Features.Web;
 /// <summary>The hypertension and diabetes control programmes of a province (<c>/tinh/{code}/chuong-trinh</c>), as programme
 /// staff read them (Simple / HEARTS360): KPI tiles of the chosen unit and month, the stacked monthly outcome bars, the
 /// control-rate trend, the cohort bars, the communes coloured by control rate and the commune table. Every figure is
-/// <see cref="ProgrammeQueries"/>' for the viewer's audience, with the sources and row visibility of
-/// <c>/api/ncd/programme/{htn|dm}</c> (so the page, the API and its CSV agree and hide the same cells). Who may see it:
+/// <see cref="ProgrammeView"/>'s, the reader of <c>/api/ncd/programme/{htn|dm}</c> (so the page, the API, its CSV and
+/// its charts agree and hide the same cells). Who may see it:
 /// as the NCD page (the province's epidemiologists, leadership and national callers; not commune officers).</summary>
-public sealed class ProgrammeModel(SnapshotCatalog catalog, UnitScope scope, QueryGate gate, ProgrammeQueries programme)
+public sealed class ProgrammeModel(SnapshotCatalog catalog, UnitScope scope, QueryGate gate, ProgrammeView view)
     : WebPageModel(catalog, scope, gate)
 {
     public required LoadedSnapshot Snapshot { get; set; }
@@ -56,23 +56,11 @@ public sealed class ProgrammeModel(SnapshotCatalog catalog, UnitScope scope, Que
         var month = p.ValidMonth();
         IncludeLost = p.ValidIncludeLost();
         var s = Snapshot;
-        var audience = caller.Audience;
-        var sources = Catalog.VisibleTo(caller.ScopeProvince);
-        (Table, Trend, Cohorts) = await Read(() =>
-        {
-            try
-            {
-                var table = programme.Month(s, sources, Disease, null, month, IncludeLost, audience);
-                return (table with { Rows = Visible(table.Rows, r => (r.Level, r.UnitCode), s) },
-                    programme.Trend(s, sources, Disease, unit, IncludeLost, audience),
-                    programme.Cohorts(s, sources, Disease, unit, audience));
-            }
-            catch (ProgrammeParameterException e) { throw new ProblemException(StatusCodes.Status400BadRequest, "Tham số không hợp lệ", e.Message); }
-        });
-        Trend = Trend with { Rows = Visible(Trend.Rows, r => (r.Level, r.UnitCode), s) };
-        Cohorts = Cohorts with { Rows = Visible(Cohorts.Rows, r => (r.Level, r.UnitCode), s) };
+        var viewer = caller;
+        (Table, Trend, Cohorts) = await Read(() => (view.Month(viewer, s, Disease, null, month, IncludeLost),
+            view.Trend(viewer, s, Disease, unit, IncludeLost), view.Cohorts(viewer, s, Disease, unit)));
         // A unit that is not the province nor one of its communes in scope (the API answers 403 alike).
-        if (Trend.Rows.Count == 0 || Table.Rows.All(r => r.UnitCode != unit)) throw Problems.Forbidden();
+        if (Table.Rows.All(r => r.UnitCode != unit)) throw Problems.Forbidden();
         Unit = unit;
         var drawn = await PageCharts.Side(
             () => PageCharts.Programme(ProgrammeChart.Outcomes, new ProgrammeTrendChartInput(Trend, unit)),
@@ -85,14 +73,6 @@ public sealed class ProgrammeModel(SnapshotCatalog catalog, UnitScope scope, Que
         ViewData["Title"] = "Chương trình THA/ĐTĐ";
         return Page();
     }
-
-    /// <summary>The rows the caller may see, as the API's programme endpoints choose them.</summary>
-    List<T> Visible<T>(IReadOnlyList<T> rows, Func<T, (string Level, string Code)> unitOf, LoadedSnapshot s) =>
-        [.. rows.Where(r =>
-        {
-            var (level, code) = unitOf(r);
-            return level == Levels.Province ? Caller.ScopeCommune is null && Scope.Allows(Caller, s.CodeSystem, code) : Scope.Allows(Caller, s.CodeSystem, code);
-        })];
 
     /// <summary>This page with the current choices, some replaced.</summary>
     public string Link(string? disease = null, string? unit = null, bool? includeLost = null, string? month = null) =>
