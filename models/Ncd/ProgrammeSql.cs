@@ -20,8 +20,11 @@ static class ProgrammeSql
         DELETE FROM wh.main.ncd_prog_done WHERE snapshot_id = $sid;
         """;
 
+    /// <summary>The first day of the first of the 18 months (month index 0).</summary>
+    const string FirstMonth = "(date_trunc('month', $asof::DATE) - INTERVAL 17 MONTH)::DATE";
+
     /// <summary>Month index k of a date: 0 = the first of the 18 months (earlier dates fold into it), 17 = D's month.</summary>
-    const string MonthIndex = "greatest(datediff('month', (date_trunc('month', $asof::DATE) - INTERVAL 17 MONTH)::DATE, {0}), 0)";
+    const string MonthIndex = $"greatest(datediff('month', {FirstMonth}, {{0}}), 0)";
 
     /// <summary>A measurement as one sortable key: microseconds of its time × 2 + 1 when not controlled, so the max of
     /// keys is the last measurement (at equal times the uncontrolled one) and its status is the key's parity.</summary>
@@ -132,14 +135,14 @@ static class ProgrammeSql
     /// patients first registered in Q, alive at the end of Q + 1; outcome over Q + 1 (last measurement of the quarter
     /// decides control; visits without one: no measurement; no visit: missed). Q + 1 is three whole months (indices
     /// k1 … k1 + 2, never folded), so its visits and last measurement are those of prog_b's rows there (joined on equality).</summary>
-    public const string CohortRows = """
+    public const string CohortRows = $"""
         INSERT INTO wh.main.ncd_prog_cohort
         WITH q AS (
             SELECT q, (q + INTERVAL 3 MONTH)::DATE AS o1, (q + INTERVAL 6 MONTH - INTERVAL 1 DAY)::DATE AS o2,
-                   datediff('month', (date_trunc('month', $asof::DATE) - INTERVAL 17 MONTH)::DATE, q)::INTEGER + 3 AS k1
+                   datediff('month', {FirstMonth}, q)::INTEGER + 3 AS k1
             FROM (SELECT (date_trunc('quarter', $asof::DATE) - to_months(3 * k::INTEGER))::DATE AS q FROM range(1, 8) t(k))
             WHERE (q + INTERVAL 6 MONTH - INTERVAL 1 DAY)::DATE <= $asof::DATE
-              AND q >= (date_trunc('month', $asof::DATE) - INTERVAL 17 MONTH)::DATE),
+              AND q >= {FirstMonth}),
         pd AS (
             SELECT 'htn' AS disease, pid, ward_code, htn_first AS first, death_date FROM prog_g WHERE htn_first IS NOT NULL
             UNION ALL

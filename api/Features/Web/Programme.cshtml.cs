@@ -56,9 +56,8 @@ public sealed class ProgrammeModel(SnapshotCatalog catalog, UnitScope scope, Que
         var month = p.ValidMonth();
         IncludeLost = p.ValidIncludeLost();
         var s = Snapshot;
-        var viewer = caller;
-        (Table, Trend, Cohorts) = await Read(() => (view.Month(viewer, s, Disease, null, month, IncludeLost),
-            view.Trend(viewer, s, Disease, unit, IncludeLost), view.Cohorts(viewer, s, Disease, unit)));
+        (Table, Trend, Cohorts) = await Read(() => (view.Month(caller, s, Disease, null, month, IncludeLost),
+            view.Trend(caller, s, Disease, unit, IncludeLost), view.Cohorts(caller, s, Disease, unit)));
         // A unit that is not the province nor one of its communes in scope (the API answers 403 alike).
         if (Table.Rows.All(r => r.UnitCode != unit)) throw Problems.Forbidden();
         Unit = unit;
