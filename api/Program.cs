@@ -101,6 +101,7 @@ public partial class Program
         app.MapCharts();
         app.MapUnrecordedVisitors();
         app.MapNcd();
+        app.MapNationalNcd();
         app.MapProgramme();   // programme indicators over time (Features/Ncd/ProgrammeEndpoints.cs)
         app.MapAdmin();
         app.MapWebPages();

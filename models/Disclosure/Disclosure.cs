@@ -40,13 +40,16 @@ public static class Disclosure
 
     /// <summary>Hides the small health cells and then, relation by relation until none changes, enough siblings that
     /// no hidden cell can be rebuilt from a total and its visible siblings. <paramref name="health"/>: cells of health
-    /// information (primary candidates); <paramref name="mustShow"/>: operational cells that are never hidden.</summary>
+    /// information (primary candidates); <paramref name="mustShow"/>: operational cells, or cells already published
+    /// elsewhere, that are never hidden; <paramref name="hiddenElsewhere"/>: cells another pattern already hides (a
+    /// province's own counts, seen from the national table), hidden here too.</summary>
     public static Suppression<TKey> Protect<TKey>(IReadOnlyDictionary<TKey, long> cells, Func<TKey, bool> health,
-        IReadOnlyList<Relation<TKey>> relations, Func<TKey, bool>? mustShow = null) where TKey : notnull
+        IReadOnlyList<Relation<TKey>> relations, Func<TKey, bool>? mustShow = null, Func<TKey, bool>? hiddenElsewhere = null) where TKey : notnull
     {
         mustShow ??= _ => false;
         var primary = cells.Where(kv => health(kv.Key) && !mustShow(kv.Key) && IsSmall(kv.Value)).Select(kv => kv.Key).ToHashSet();
         var hidden = new HashSet<TKey>(primary);
+        if (hiddenElsewhere is not null) hidden.UnionWith(cells.Keys.Where(hiddenElsewhere));
         bool Unknown(TKey k) => hidden.Contains(k) || !cells.ContainsKey(k);
         // Worklist: a relation is checked again only when one of its cells is newly hidden.
         var byCell = new Dictionary<TKey, List<int>>();

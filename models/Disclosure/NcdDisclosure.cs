@@ -35,7 +35,11 @@ public sealed class NcdSuppression
     readonly HashSet<NcdKey> fewBands = [];
     readonly string province;
 
-    public NcdSuppression(NcdData data)
+    /// <param name="data">The snapshot's cells (for the national table: one unit per province, <see cref="NcdData.Provinces"/>).</param>
+    /// <param name="elsewhere">Counts whose state another pattern already fixed: true hidden there, false published
+    /// there (so never a complement here), null free. The national table fixes each province's counts by the province's
+    /// own pattern, so that only national counts can become complements: a province count is public in its own views.</param>
+    public NcdSuppression(NcdData data, Func<NcdKey, bool?>? elsewhere = null)
     {
         province = data.Snapshot.ProvinceCode;
         var units = data.CommuneNames.Keys.Union(data.Cells.Select(c => c.WardCode)).Order(StringComparer.Ordinal).ToList();
@@ -107,7 +111,8 @@ public sealed class NcdSuppression
         foreach (var (name, f) in CascadeCounts) Add(name, f, [Adults]);
         foreach (var u in units.Append(province))
             relations.Add(new(new("prog_patients", u, All, Adults.Label), ProgrammeParts.Select(p => new NcdKey(p, u, All, Adults.Label)).ToList()));
-        pattern = Disclosure.Protect(cells, _ => true, relations);
+        pattern = elsewhere is null ? Disclosure.Protect(cells, _ => true, relations)
+            : Disclosure.Protect(cells, _ => true, relations, k => elsewhere(k) == false, k => elsewhere(k) == true);
         Cells = cells;
     }
 

@@ -34,8 +34,19 @@ public sealed record NcdData(LoadedSnapshot Snapshot, IReadOnlyList<Cell> Cells,
 
     NcdSuppression? suppression;
 
-    /// <summary>The snapshot's suppression pattern (computed once per instance): every output goes through it.</summary>
-    public NcdSuppression Suppression => suppression ??= new NcdSuppression(this);
+    /// <summary>For the national table (<see cref="NationalNcd"/>): the provinces pooled, one unit each; empty for a
+    /// province's own snapshot.</summary>
+    public IReadOnlyList<NcdData> Provinces { get; init; } = [];
+
+    /// <summary>The snapshot's suppression pattern (computed once per instance): every output goes through it. The
+    /// national one keeps each province's counts as the province's own pattern shows or hides them.</summary>
+    public NcdSuppression Suppression => suppression ??= Provinces.Count == 0 ? new NcdSuppression(this) : new NcdSuppression(this, Elsewhere());
+
+    Func<NcdKey, bool?> Elsewhere()
+    {
+        var own = Provinces.ToDictionary(p => p.Snapshot.ProvinceCode, p => p.Suppression);
+        return key => own.TryGetValue(key.Unit, out var p) && p.Cells.ContainsKey(key) ? p.Pattern.Hides(key) : null;
+    }
 
     readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, string), Lazy<IReadOnlyList<PrevalenceEstimate>>> prevalence = new();
 

@@ -20,6 +20,19 @@ public sealed class NcdDataStore(WarehouseDb db)
         return fresh;
     }
 
+    /// <summary>The provinces' snapshots pooled into the national table (<see cref="NationalNcd.Pool"/>), kept like a
+    /// snapshot's data until the data changes.</summary>
+    public NcdData National(IReadOnlyList<LoadedSnapshot> provinces)
+    {
+        var key = NationalNcd.Key(provinces);
+        var data = loaded.GetOrAdd(key, _ => new Lazy<NcdData>(() => NationalNcd.Pool([.. provinces.Select(Get)]))).Value;
+        // A province replaced under the same id: pool it anew.
+        if (data.Provinces.Count == provinces.Count && data.Provinces.Zip(provinces).All(x => ReferenceEquals(x.First, Get(x.Second)))) return data;
+        var fresh = NationalNcd.Pool([.. provinces.Select(Get)]);
+        loaded[key] = new Lazy<NcdData>(fresh);
+        return fresh;
+    }
+
     /// <summary>Reads the snapshot's data and computes its suppression pattern now (a warm-up).</summary>
     public void Prepare(LoadedSnapshot s) => GC.KeepAlive(Get(s).Suppression);
 

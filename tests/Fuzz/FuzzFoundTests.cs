@@ -98,6 +98,7 @@ public sealed class FuzzFoundTests(FuzzWarehouse w) : IClassFixture<FuzzWarehous
     [InlineData(140)]
     [InlineData(148)]
     [InlineData(265)]   // a timestamp[s] beyond DuckDB's microseconds: "Could not convert Timestamp(S) to Timestamp(US)" escaped the load
+    [InlineData(1508)]  // a field type's bit width zeroed: Apache.Arrow's bare Exception ("Unexpected bit width of 0") escaped the load
     public void Corrupt_arrow_buffers_are_refused_not_a_crash(int index)
     {
         var folder = w.NewFolder("arrow-" + index);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using HoSoSucKhoe.Api.Cli;
+using HoSoSucKhoe.Models.Disclosure;
+using HoSoSucKhoe.Models.Ncd;
 using HoSoSucKhoe.Synthetic;
 using HoSoSucKhoe.Tests.Api;
 using HoSoSucKhoe.Tests.Support;
@@ -9,6 +11,7 @@ using HoSoSucKhoe.Warehouse.Lake;
 using HoSoSucKhoe.Warehouse.Loading;
 using HoSoSucKhoe.Warehouse.Marts;
 using HoSoSucKhoe.Warehouse.Reference;
+using HoSoSucKhoe.Warehouse.Snapshots;
 
 namespace HoSoSucKhoe.Tests.Scale;
 
@@ -90,6 +93,53 @@ public sealed class NationalLakeTests(WarehouseFixture fixture)
             Assert.Equal(Math.Round(100m * table.Total.Managed / table.Total.Population!.Value, 2, MidpointRounding.AwayFromZero), table.Total.CoveragePct);
         }
 
+        // NCD: the national table pools the provinces' cells; each province row is the province's own.
+        using (var db = new WarehouseDb(national))
+        {
+            var latest = new SnapshotCatalog(db, new UnitMap(db)).LatestPerProvince(null);
+            Assert.Equal(table.Provinces.Select(p => p.Snapshot), latest);
+            var nation = NationalNcd.Pool([.. latest.Select(s => NcdData.Load(db, s))]);
+            var cascades = NationalNcd.Cascades(nation, Audience.Public);
+            Assert.Equal([Levels.Nation, .. latest.Select(_ => Levels.Province)], cascades.Select(r => r.Level));
+            var raw = nation.Cascades();
+            foreach (var (code, path) in warehouses)
+            {
+                using var own = new WarehouseDb(path);
+                var s = latest.Single(x => x.ProvinceCode == code);
+                var ownData = NcdData.Load(own, s);
+                // The same disclosed province row as the province's own /api/ncd/cascade (level, ids and all).
+                Assert.Equal(Json(ownData.Suppression.Disclose(ownData.Cascades()[0], Audience.Public)), Json(cascades.Single(r => r.UnitCode == code)));
+                foreach (var (m, g) in new[] { ("htn_screened", "18+"), ("dm_raised", "30-49"), ("htn_adults", "50-69") })
+                foreach (var sex in Burden.Sexes)
+                {
+                    var measure = Measure.Find(m)!;
+                    var ages = AgeStandard.Group(g);
+                    var mine = ownData.Suppression.Disclose(ownData.Prevalence(measure, sex, ages)[0], measure, ages, Audience.Public);
+                    var there = NationalNcd.Prevalence(nation, measure, sex, ages, Audience.Public).Single(r => r.UnitCode == code);
+                    // Smoothing differs (toward the nation there, none for a province's own row); every other figure is the same.
+                    Assert.Equal(Json(mine with { Smoothed = null, SmoothedLo = null, SmoothedHi = null, Shrinkage = null, BetweenVariance = null }),
+                        Json(there with { Smoothed = null, SmoothedLo = null, SmoothedHi = null, Shrinkage = null, BetweenVariance = null }));
+                }
+            }
+            // The national row: the sums of the provinces' counts, and rates computed independently from the pooled bands.
+            var cells = latest.SelectMany(s => NcdData.Load(db, s).Cells).ToList();
+            Assert.Equal(cells.Sum(c => c.HtnHypertensive), raw[0].Hypertension.Affected);
+            Assert.Equal(cells.Sum(c => c.DmTreated), raw[0].Diabetes.Treated);
+            Assert.Equal(cells.Sum(c => c.ProgControlled), raw[0].Programme.Controlled);
+            Assert.Equal(raw.Skip(1).Sum(r => r.Hypertension.Controlled), raw[0].Hypertension.Controlled);
+            var htn = Measure.Find("htn_screened")!;
+            var adults = AgeStandard.Group("18+");
+            var top = nation.Prevalence(htn, "all", adults)[0];
+            var bands = AgeStandard.Bands.Select(b => (B: b, X: cells.Where(c => c.BandLo == b).Sum(c => c.HtnScreenedHypertensive),
+                N: cells.Where(c => c.BandLo == b).Sum(c => c.HtnScreened))).Where(x => x.N > 0).ToList();
+            var weights = bands.Sum(x => AgeStandard.Weight(x.B));
+            Assert.Equal(bands.Sum(x => x.X), top.Cases);
+            Assert.Equal(bands.Sum(x => x.N), top.Denominator);
+            Assert.Equal(bands.Sum(x => AgeStandard.Weight(x.B) / weights * x.X / x.N), top.Standardised!.Value, 12);
+            Assert.True(top.StandardisedLo < top.Standardised && top.Standardised < top.StandardisedHi);
+            Assert.Equal(NationalNcd.Code, top.UnitCode);
+        }
+
         // Importing the same lakes again replaces their snapshots: the same figures, not twice them.
         Assert.Equal(0, Run(["import-lake", .. lakes, "--db", national]).Code);
         using (var db = new WarehouseDb(national))
@@ -118,5 +168,21 @@ public sealed class NationalLakeTests(WarehouseFixture fixture)
             await scoped.ProblemAsync(403);
         using (var bad = await api.As(ApiFactory.EpidemiologistNational).GetAsync("/api/coverage/national?asOf=31-12-2025"))
             Assert.Contains("Tham số 'asOf'", (await bad.ProblemAsync(400)).Detail);
+
+        // The national NCD views: the same rows as the model gives, national keys only.
+        var prevalence = await api.As(ApiFactory.EpidemiologistNational).JsonAsync("/api/ncd/national/prevalence?measure=dm_raised&ages=30-49");
+        var rows = prevalence.GetProperty("rows");
+        Assert.Equal(1 + 3, rows.GetArrayLength());
+        Assert.Equal(NationalNcd.Code, rows[0].GetProperty("unitCode").GetString());
+        Assert.Equal(Levels.Nation, rows[0].GetProperty("level").GetString());
+        var cascade = await api.As(ApiFactory.Admin).JsonAsync("/api/ncd/national/cascade");
+        Assert.Equal(Levels.Nation, cascade.GetProperty("rows")[0].GetProperty("level").GetString());
+        foreach (var url in new[] { "/api/ncd/national/cascade", "/api/ncd/national/prevalence" })
+            using (var scoped = await api.As(ApiFactory.Leadership).GetAsync(url))
+                await scoped.ProblemAsync(403);
+        using (var csv = await api.As(ApiFactory.EpidemiologistNational).GetAsync("/api/ncd/national/prevalence?format=csv"))
+            Assert.Equal(1 + 4, (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        using (var bad = await api.As(ApiFactory.EpidemiologistNational).GetAsync("/api/ncd/national/prevalence?ages=17-20"))
+            Assert.Contains("'ages'", (await bad.ProblemAsync(400)).Detail);
     }
 }

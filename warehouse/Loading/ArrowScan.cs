@@ -113,8 +113,7 @@ sealed class NumberedStream(ArrowFileReader reader, ContractFile file, Pseudonym
         {
             batch = await reader.ReadNextRecordBatchAsync(cancellationToken);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or ArgumentException
-                                      or OverflowException or IndexOutOfRangeException or NullReferenceException)
+        catch (Exception e) when (ArrowBatchCheck.IsCorruptFile(e))
         {
             throw Fail(new SnapshotRejectedException(file.Name, null, next,
                 "không đọc được khối dữ liệu của tệp Arrow (tệp bị cắt cụt hoặc hỏng).", e.Message, e));
@@ -189,6 +188,14 @@ sealed class NumberedStream(ArrowFileReader reader, ContractFile file, Pseudonym
 /// </summary>
 static class ArrowBatchCheck
 {
+    /// <summary>What Apache.Arrow throws reading a damaged file (its schema or a batch): the usual exceptions of a bad
+    /// length or offset, and a bare <see cref="Exception"/> for a field type it does not know (fuzz case 1508: "Unexpected
+    /// bit width of 0 for unsigned integer"). A refusal naming the file, never an escaped exception.</summary>
+    public static bool IsCorruptFile(Exception e) =>
+        e is IOException or InvalidDataException or InvalidOperationException or ArgumentException or OverflowException
+            or IndexOutOfRangeException or NullReferenceException or NotSupportedException or FormatException or InvalidCastException
+        || e.GetType() == typeof(Exception);
+
     /// <summary>0-based row (within the batch) of the last problem found.</summary>
     [ThreadStatic] public static long Row;
 

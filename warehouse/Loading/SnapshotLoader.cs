@@ -206,7 +206,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
             SnapshotContract.CheckSchema(file, reader.Schema);
         }
         catch (SnapshotRejectedException) { throw; }
-        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or ArgumentException or OverflowException or IndexOutOfRangeException or NullReferenceException)
+        catch (Exception e) when (ArrowBatchCheck.IsCorruptFile(e))
         {
             throw new SnapshotRejectedException(file.Name, null, null,
                 "không đọc được tệp Arrow (tệp bị cắt cụt hoặc không đúng định dạng Arrow IPC file).", e.Message, e);

@@ -25,12 +25,7 @@ public sealed partial class CoverageQueries
     public NationalCoverageTable National(DateOnly? asOf = null)
     {
         using var c = db.Open();
-        var latest = c.Query<LoadedSnapshot>(MartSnapshot.Select + """
-
-            WHERE s.code_system = $cs AND ($asOf IS NULL OR s.as_of <= $asOf)
-            QUALIFY row_number() OVER (PARTITION BY s.province_code ORDER BY s.as_of DESC, s.loaded_at DESC) = 1
-            ORDER BY s.province_code
-            """, new { cs = ReferenceData.System2025, asOf = asOf?.ToDateTime(TimeOnly.MinValue) }).ToList();
+        var latest = SnapshotCatalog.LatestPerProvince(c, asOf);
         if (latest.Count == 0)
             throw new KpiNotFoundException(KpiNotFoundException.What.Snapshot, asOf is { } d
                 ? $"Chưa có ảnh chụp mã 2025 nào của tỉnh nào đến ngày {d:dd/MM/yyyy}."

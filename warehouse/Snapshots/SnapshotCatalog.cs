@@ -62,6 +62,19 @@ public sealed class SnapshotCatalog(WarehouseDb db, UnitMap map)
         return found ?? throw new SnapshotNotFoundException(snapshotId);
     }
 
+    /// <summary>The national tables' choice (issue 15 §4): each province's latest 2025-code snapshot on or before
+    /// <paramref name="asOf"/> (default: its latest), by province code.</summary>
+    public IReadOnlyList<LoadedSnapshot> LatestPerProvince(DateOnly? asOf)
+    {
+        using var c = db.Open();
+        return LatestPerProvince(c, asOf);
+    }
+
+    /// <inheritdoc cref="LatestPerProvince(DateOnly?)"/>
+    public static IReadOnlyList<LoadedSnapshot> LatestPerProvince(IDbConnection c, DateOnly? asOf) =>
+        [.. Read(c).Select(f => f.Snapshot).Where(s => s.CodeSystem == ReferenceData.System2025 && (asOf is null || s.AsOf <= asOf))
+            .GroupBy(s => s.ProvinceCode).Select(g => g.Last()).OrderBy(s => s.ProvinceCode, StringComparer.Ordinal)];
+
     /// <summary>The 2025 provinces a snapshot's province is (or was merged into).</summary>
     public IReadOnlyList<string> ProvincesOf(LoadedSnapshot s) => map.Footprint(s.CodeSystem, s.ProvinceCode).Provinces;
 

@@ -228,10 +228,10 @@ public static class NcdEndpoints
         level == Levels.Province ? caller.ScopeCommune is null && scope.Allows(caller, s.CodeSystem, code) : scope.Allows(caller, s.CodeSystem, code);
 
     /// <summary>JSON as is; CSV (<c>?format=csv</c>) one estimate per row, for epidemiologists' own analysis.</summary>
-    static Report<PrevalenceResponse> Exportable(PrevalenceResponse r) => new(r, $"ty-le-hien-mac-{r.Measure}", b => Csv.Of(b.Rows));
+    internal static Report<PrevalenceResponse> Exportable(PrevalenceResponse r) => new(r, $"ty-le-hien-mac-{r.Measure}", b => Csv.Of(b.Rows));
 
     /// <summary>CSV: one row per unit × cascade (hypertension, diabetes, programme) × step, with its denominator.</summary>
-    static Report<CascadeResponse> Exportable(CascadeResponse r) => new(r, "chuoi-cham-soc", b => new FlatTable(
+    internal static Report<CascadeResponse> Exportable(CascadeResponse r) => new(r, "chuoi-cham-soc", b => new FlatTable(
         ["snapshotId", "asOf", "level", "unitCode", "unitName", "cascade", "step", "name", "count", "denominator", "denominatorName", "share", "suppressed"],
         b.Rows.SelectMany(v => new[] { ("hypertension", v.Hypertension), ("diabetes", v.Diabetes), ("programme", v.Programme) }
             .SelectMany(c => c.Item2.Select(step => (IReadOnlyList<object?>)
