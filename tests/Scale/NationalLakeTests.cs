@@ -184,5 +184,20 @@ public sealed class NationalLakeTests(WarehouseFixture fixture)
             Assert.Equal(1 + 4, (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         using (var bad = await api.As(ApiFactory.EpidemiologistNational).GetAsync("/api/ncd/national/prevalence?ages=17-20"))
             Assert.Contains("'ages'", (await bad.ProblemAsync(400)).Detail);
+
+        // The national page shows the same figures (vi-VN formats) as the endpoints, and only to national callers.
+        var html = await api.As(ApiFactory.EpidemiologistNational).GetStringAsync("/toan-quoc?measure=htn_screened");
+        var vi = System.Globalization.CultureInfo.GetCultureInfo("vi-VN");
+        Assert.Contains($"data-testid=\"national-coverage\">{table.Total.CoveragePct!.Value.ToString("N2", vi)}%<", html);
+        var adultsRow = (await api.As(ApiFactory.EpidemiologistNational).JsonAsync("/api/ncd/national/prevalence?measure=htn_screened")).GetProperty("rows")[0];
+        // (At 0,4 % a small province can have a 5-year band of 1–4 people: a band hidden there hides the national band, and with
+        // it the national standardised rate that weighs it, so the page says "ẩn" exactly where the API has null.)
+        var standardised = adultsRow.GetProperty("standardised");
+        Assert.Contains($"data-field=\"standardised\">{(standardised.ValueKind == JsonValueKind.Null ? "ẩn" : (standardised.GetDouble() * 100).ToString("N2", vi) + "%")}<", html);
+        Assert.Contains($"data-field=\"cases\">{adultsRow.GetProperty("cases").GetInt32().ToString("N0", vi)}<", html);
+        Assert.Contains("<svg", html);
+        foreach (var code in warehouses.Keys) Assert.Contains($"data-code=\"{code}\"", html);
+        using (var scoped = await api.As(ApiFactory.Leadership).GetAsync("/toan-quoc"))
+            Assert.Equal(HttpStatusCode.Forbidden, scoped.StatusCode);
     }
 }

@@ -30,7 +30,7 @@ public static class WebPages
     });
 
     /// <summary>The pages kept by the output cache.</summary>
-    public static readonly IReadOnlyList<string> CachedPages = ["/Overview", "/Communes", "/Commune", "/Ncd", "/DataQuality", "/Programme"];
+    public static readonly IReadOnlyList<string> CachedPages = ["/Overview", "/Communes", "/Commune", "/Ncd", "/DataQuality", "/Programme", "/National"];
 
     public static IServiceCollection AddWebPages(this IServiceCollection services)
     {
@@ -86,6 +86,8 @@ public static class WebPages
     {
         if (caller.ScopeCommune is { } commune) return $"/xa/{commune}";
         if (caller.ScopeProvince is { } province) return $"/tinh/{province}";
+        // A national warehouse (several provinces): the national page; one province's own warehouse: that province.
+        if (catalog.LatestPerProvince(null).Count > 1) return "/toan-quoc";
         if (catalog.VisibleTo(null).LastOrDefault() is { } latest) return $"/tinh/{latest.ProvinceCode}";
         return caller.Role == Roles.Admin ? "/quan-tri" : "/tinh/01";
     }
