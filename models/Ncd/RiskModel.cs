@@ -98,12 +98,14 @@ public static class RiskModel
         return best;
     }
 
-    /// <summary>Trains, evaluates and registers a model from the loaded history; null when fewer than two snapshots.
-    /// Callers serialise writes (<see cref="RiskModels"/>).</summary>
+    /// <summary>Trains, evaluates and registers a model from the loaded history; null when fewer than two snapshots, or
+    /// when the warehouse holds no records at all (a national warehouse: its facts stay in the provinces, each of which
+    /// trains its own model). Callers serialise writes (<see cref="RiskModels"/>).</summary>
     internal static (ModelCard Card, TrainedRisk Model)? TrainNew(WarehouseDb db)
     {
         var sw = Stopwatch.StartNew();
         using var c = db.Open();
+        if (c.ExecuteScalar<long>("SELECT count(*) FROM (SELECT 1 FROM fact_record LIMIT 1)") == 0) return null;
         var split = ChooseSplit(SnapshotCatalog.All(c));
         if (split is null) return null;
         var stages = new Dictionary<string, double>();

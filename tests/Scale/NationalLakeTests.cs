@@ -199,5 +199,8 @@ public sealed class NationalLakeTests(WarehouseFixture fixture)
         foreach (var code in warehouses.Keys) Assert.Contains($"data-code=\"{code}\"", html);
         using (var scoped = await api.As(ApiFactory.Leadership).GetAsync("/toan-quoc"))
             Assert.Equal(HttpStatusCode.Forbidden, scoped.StatusCode);
+        // No facts, so no risk model of its own (each province trains one): a clear 404, not a failed training at start-up.
+        using (var model = await api.As(ApiFactory.EpidemiologistNational).GetAsync("/api/ncd/model"))
+            Assert.Contains("mô hình", (await model.ProblemAsync(404)).Title);
     }
 }
