@@ -27,6 +27,9 @@ static class BenchProgram
         if (verb == "kill-trials") return await KillTrials.RunAsync(Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-kill-trials")), args.Contains("--quick"),
             args.Contains("--trials") ? int.Parse(Opt("--trials", "100"), CultureInfo.InvariantCulture) : null);
         if (verb == "fuzz") return await Fuzz.RunAsync(args);
+        if (verb == "pgpeer")
+            return PgPeer.Run(Path.GetFullPath(Opt("--db", settings.Warehouse)), args.Contains("--snapshot") ? Opt("--snapshot", "") : null,
+                Path.GetFullPath(Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-pgpeer"))), int.Parse(Opt("--runs", "3"), CultureInfo.InvariantCulture), Console.Out);
         if (verb == "attack") return await Attack.RunAsync(Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-attack")), args.Contains("--quick"), Console.Out);
         if (verb == "siege") return await Siege.RunAsync(Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-siege")), args.Contains("--quick"), Console.Out);
         if (verb == "generate") { LoadBench.Generate(settings); return 0; }
