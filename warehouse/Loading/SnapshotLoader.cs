@@ -252,6 +252,20 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
         if (conn.ExecuteScalar<long>("SELECT count(*) FROM stage_persons") == 0)
             throw new SnapshotRejectedException(persons, null, null, "ảnh chụp trống: không có hồ sơ nào.", "empty snapshot: persons.arrow has no rows");
 
+        // An age must fit the warehouse's SMALLINT: a birth date or year tens of thousands of years from the snapshot's
+        // date is a damaged file, not an implausible birth to flag (fuzz case 8762: the cast failed inside the commit).
+        var far = conn.QueryFirstOrDefault<(long Row, string Column, string Value)?>("""
+            SELECT _row, CASE WHEN birth_date IS NOT NULL THEN 'birth_date' ELSE 'birth_year' END,
+                   CASE WHEN birth_date IS NOT NULL THEN strftime(birth_date, '%Y-%m-%d') ELSE CAST(birth_year AS VARCHAR) END
+            FROM stage_persons
+            WHERE abs(year($asof::DATE) - coalesce(year(birth_date), birth_year)) > 30000
+            ORDER BY _row LIMIT 1
+            """, new { asof = m.AsOf.ToDateTime(TimeOnly.MinValue) });
+        if (far is { } f)
+            throw new SnapshotRejectedException(persons, f.Column, f.Row,
+                $"ngày/năm sinh '{f.Value}' cách ngày ảnh chụp hơn 30.000 năm: không phải một ngày sinh (tệp hỏng?).",
+                $"{f.Column} {f.Value} is more than 30000 years from as_of");
+
         foreach (var file in new[] { SnapshotContract.Persons, SnapshotContract.Encounters })
         {
             var dup = conn.QueryFirstOrDefault<(string Key, long First, long Row)?>($"""
