@@ -1,4 +1,3 @@
-using System.Text;
 using HoSoSucKhoe.Api.Access;
 using HoSoSucKhoe.Api.Caching;
 using HoSoSucKhoe.Api.Errors;
@@ -40,9 +39,7 @@ public sealed class NationalModel(SnapshotCatalog catalog, UnitScope scope, Quer
             var nation = NationalNcdEndpoints.NationalData(Catalog, ncd, AsOf);
             return (queries.National(AsOf), NationalNcd.Cascades(nation, caller.Audience), NationalNcd.Prevalence(nation, m, "all", adults, caller.Audience));
         });
-        var svg = Encoding.UTF8.GetString(NationalChart.Render(Prevalence, m.Name, ChartFormat.Svg));
-        var start = svg.IndexOf("<svg", StringComparison.Ordinal);
-        PrevalenceSvg = new HtmlString(start > 0 ? svg[start..] : svg);
+        PrevalenceSvg = PageCharts.Inline(NationalChart.Render(Prevalence, m.Name, ChartFormat.Svg));
         SetShell("national", null, null, []);
         ViewData["Title"] = "Toàn quốc";
         return Page();

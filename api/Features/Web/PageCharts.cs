@@ -33,14 +33,20 @@ public sealed class PageCharts(CoverageQueries queries, NcdDataStore ncd)
         {
             if (kind == ChoroplethMap.ControlMeasure && input is ProgrammeMonthChartInput m)
                 return new HtmlString(ChoroplethMap.Programme(m).LinkedSvg(href ?? (_ => null)));
-            var svg = Encoding.UTF8.GetString(ProgrammeChart.Render(kind, input, ChartFormat.Svg));
-            var start = svg.IndexOf("<svg", StringComparison.Ordinal);
-            return new HtmlString(start > 0 ? svg[start..] : svg);
+            return Inline(ProgrammeChart.Render(kind, input, ChartFormat.Svg));
         }
         catch (MapNotAvailableException e)
         {
             return new HtmlString($"<p class=\"note\">{HtmlEncoder.Default.Encode(e.Message)}</p>");
         }
+    }
+
+    /// <summary>An SVG document as inline markup (its XML declaration dropped).</summary>
+    public static IHtmlContent Inline(byte[] svgDocument)
+    {
+        var svg = Encoding.UTF8.GetString(svgDocument);
+        var start = svg.IndexOf("<svg", StringComparison.Ordinal);
+        return new HtmlString(start > 0 ? svg[start..] : svg);
     }
 
     /// <summary>Draws a page's charts side by side (independent drawings, one per core), results in the given order.</summary>
@@ -54,9 +60,7 @@ public sealed class PageCharts(CoverageQueries queries, NcdDataStore ncd)
             // Maps: each commune a link to its page with its name and value as tooltip (the same drawing as the API's SVG).
             if (kind == ChartRenderer.Map)
                 return new HtmlString(ChoroplethMap.Build(measure!, input).LinkedSvg(c => $"/xa/{c.Code}?snapshot={snapshot.SnapshotId}"));
-            var svg = Encoding.UTF8.GetString(ChartRenderer.Render(kind, input, ChartFormat.Svg, measure));
-            var start = svg.IndexOf("<svg", StringComparison.Ordinal);
-            return new HtmlString(start > 0 ? svg[start..] : svg);
+            return Inline(ChartRenderer.Render(kind, input, ChartFormat.Svg, measure));
         }
         catch (Exception e) when (e is MapNotAvailableException or KpiNotFoundException)
         {
