@@ -45,8 +45,9 @@ public sealed class NationalLakeTests(WarehouseFixture fixture)
 
     static string Json(object o) => JsonSerializer.Serialize(o);
 
-    [Fact]
-    public async Task NationalFiguresAreEachProvincesOwnAndTheirSums()
+    /// <summary>Three provinces in their own warehouses (the fixture's Hà Nội with five snapshots, Cao Bằng and Lai Châu
+    /// at 0,4 %), each exported to its lake, all imported into one national warehouse.</summary>
+    (Dictionary<string, string> Warehouses, List<string> Lakes, string National) BuildNational()
     {
         var warehouses = new Dictionary<string, string>
         {
@@ -66,6 +67,46 @@ public sealed class NationalLakeTests(WarehouseFixture fixture)
         var imported = Run(["import-lake", .. lakes, "--db", national]);
         Assert.True(imported.Code == 0, imported.Error);
         Assert.Equal(3, imported.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        return (warehouses, lakes, national);
+    }
+
+    /// <summary>The national page in Debian's Chromium against the app on Kestrel at 127.0.0.1: a national admin signing
+    /// in lands on it, sees the three provinces and the national row in every table, the chart drawn as SVG, and the
+    /// national coverage the API gives; a province's leadership is refused. Screenshot national.png.</summary>
+    [Fact]
+    public async Task TheNationalPageInTheBrowser()
+    {
+        var (warehouses, _, national) = BuildNational();
+        using var api = new ApiFactory(fixture, ("Warehouse:Path", national));
+        await using var session = await HoSoSucKhoe.Tests.Web.BrowserSession.StartAsync(api);
+        var page = await session.SignedIn("admin");
+        Assert.EndsWith("/toan-quoc", page.Url);
+        Assert.Contains("Toàn quốc", await page.InnerTextAsync("h1"));
+        foreach (var table in new[] { "national-coverage-table", "national-cascade", "national-prevalence" })
+        {
+            var codes = await page.Locator($"[data-testid={table}] tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.code)");
+            Assert.Equal(warehouses.Keys.Append(NationalNcd.Code).Order(StringComparer.Ordinal), codes.Order(StringComparer.Ordinal));
+        }
+        Assert.Equal(1, await page.Locator("figure[data-chart=national-prevalence] svg").CountAsync());
+        var served = await api.As(ApiFactory.Admin).JsonAsync("/api/coverage/national");
+        var pct = served.GetProperty("total").GetProperty("coveragePct").GetDecimal();
+        Assert.Equal(pct.ToString("N2", System.Globalization.CultureInfo.GetCultureInfo("vi-VN")) + "%",
+            (await page.InnerTextAsync("[data-testid=national-coverage]")).Trim());
+        await page.SelectOptionAsync("select[name=measure]", "dm_screened");
+        await HoSoSucKhoe.Tests.Web.BrowserSession.ClickAndLoad(page, "[data-testid=national-picker] button[type=submit]");
+        Assert.Contains("measure=dm_screened", page.Url);
+        Assert.Contains("Đái tháo đường", await page.InnerTextAsync("#ty-le-hien-mac"));
+        await HoSoSucKhoe.Tests.Web.BrowserSession.Shot(page, "national");
+
+        var leader = await session.SignedIn("lanhdao");
+        var refused = await leader.GotoAsync("/toan-quoc");
+        Assert.Equal(403, refused!.Status);
+    }
+
+    [Fact]
+    public async Task NationalFiguresAreEachProvincesOwnAndTheirSums()
+    {
+        var (warehouses, lakes, national) = BuildNational();
 
         NationalCoverageTable table;
         using (var db = new WarehouseDb(national))
