@@ -37,11 +37,12 @@ public static class NationalNcdEndpoints
             return NcdEndpoints.Exportable(new CascadeResponse(Burden.VisitBiasNote, [], rows));
         }).WithSummary("Chuỗi chăm sóc tăng huyết áp và đái tháo đường toàn quốc: dòng toàn quốc (tổng các tỉnh) và mỗi tỉnh một dòng (ảnh chụp mới nhất của tỉnh đến ngày asOf); chỉ cho khoá phạm vi toàn quốc.");
 
-        national.MapGet("/prevalence", async ([FromQuery] string? asOf, [AsParameters] NcdParameters p, SnapshotCatalog catalog, NcdDataStore ncd,
-            QueryGate gate, Caller caller, CancellationToken ct) =>
+        // Only the parameters that apply (no unit, snapshot, k or limit: every province's latest snapshot, all of them).
+        national.MapGet("/prevalence", async ([FromQuery] string? asOf, [FromQuery] string? measure, [FromQuery] string? sex,
+            [FromQuery] string? ages, SnapshotCatalog catalog, NcdDataStore ncd, QueryGate gate, Caller caller, CancellationToken ct) =>
         {
             if (!caller.IsNational) throw Problems.Forbidden();
-            var (m, sx, g) = p.ValidEstimate();
+            var (m, sx, g) = new NcdParameters { Measure = measure, Sex = sex, Ages = ages }.ValidEstimate();
             var date = Parameters.Date("asOf", asOf);
             var (rows, anchors) = await gate.RunAsync(() =>
             {
