@@ -1,4 +1,5 @@
 using HoSoSucKhoe.Models.Disclosure;
+using HoSoSucKhoe.Warehouse.Marts;
 using HoSoSucKhoe.Warehouse.Reference;
 using HoSoSucKhoe.Warehouse.Snapshots;
 
@@ -15,9 +16,9 @@ namespace HoSoSucKhoe.Models.Ncd;
 /// </summary>
 public static class NationalNcd
 {
-    /// <summary>The code and name of the national total row.</summary>
-    public const string Code = "VN";
-    public const string Name = "Toàn quốc";
+    /// <summary>The code and name of the national total row (those of the national coverage table).</summary>
+    public const string Code = CoverageQueries.NationCode;
+    public const string Name = CoverageQueries.NationName;
 
     /// <summary>The provinces' data (one snapshot each, distinct provinces) as one table; the national snapshot is dated
     /// by the latest of them and named by the snapshots it pools.</summary>

@@ -17,6 +17,9 @@ public sealed partial class CoverageQueries
     /// <summary>The code of the national total row.</summary>
     public const string NationCode = "VN";
 
+    /// <summary>The name of the national total row.</summary>
+    public const string NationName = "Toàn quốc";
+
     /// <summary>The national table: each province's own province row (the same row and figures as its appendix's total),
     /// and their sum. A national warehouse holds the marts of many provinces (<c>import-lake</c>); a province's warehouse
     /// gives its one row.</summary>
@@ -26,10 +29,7 @@ public sealed partial class CoverageQueries
     {
         using var c = db.Open();
         var latest = SnapshotCatalog.LatestPerProvince(c, asOf);
-        if (latest.Count == 0)
-            throw new KpiNotFoundException(KpiNotFoundException.What.Snapshot, asOf is { } d
-                ? $"Chưa có ảnh chụp mã 2025 nào của tỉnh nào đến ngày {d:dd/MM/yyyy}."
-                : "Kho chưa có ảnh chụp mã 2025 nào.");
+        if (latest.Count == 0) throw KpiNotFoundException.NoNationalSnapshot(asOf);
         var goals = targets.For(Levels.Province);
         var provinces = new List<(LoadedSnapshot Snapshot, MartRow Raw)>();
         foreach (var s in latest)
@@ -39,7 +39,7 @@ public sealed partial class CoverageQueries
             if (raw is not null) provinces.Add((s, raw));
         }
         var populations = provinces.Where(p => p.Raw.Population is not null).Select(p => p.Raw.Population!.Value).ToList();
-        var total = new MartRow(Levels.Nation, NationCode, "Toàn quốc", populations.Count == 0 ? null : populations.Sum(),
+        var total = new MartRow(Levels.Nation, NationCode, NationName, populations.Count == 0 ? null : populations.Sum(),
             provinces.Sum(p => p.Raw.RecordsLinked), provinces.Sum(p => p.Raw.Examined), provinces.Sum(p => p.Raw.Managed));
         return new NationalCoverageTable(asOf, goals, provinces.Select(p => new NationalProvince(p.Snapshot, ToRow(p.Raw, goals))).ToList(),
             ToRow(total, goals));

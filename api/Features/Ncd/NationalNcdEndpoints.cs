@@ -3,6 +3,7 @@ using HoSoSucKhoe.Api.Caching;
 using HoSoSucKhoe.Api.Errors;
 using HoSoSucKhoe.Api.Requests;
 using HoSoSucKhoe.Models.Ncd;
+using HoSoSucKhoe.Warehouse.Marts;
 using HoSoSucKhoe.Warehouse.Snapshots;
 using Microsoft.AspNetCore.Mvc;
 
@@ -18,10 +19,7 @@ public static class NationalNcdEndpoints
     public static NcdData NationalData(SnapshotCatalog catalog, NcdDataStore ncd, DateOnly? asOf)
     {
         var provinces = catalog.LatestPerProvince(asOf);
-        if (provinces.Count == 0)
-            throw new ProblemException(StatusCodes.Status404NotFound, "Chưa có ảnh chụp",
-                asOf is { } d ? $"Chưa có ảnh chụp mã 2025 nào của tỉnh nào đến ngày {d:dd/MM/yyyy}." : "Kho chưa có ảnh chụp mã 2025 nào.");
-        return ncd.National(provinces);
+        return provinces.Count == 0 ? throw KpiNotFoundException.NoNationalSnapshot(asOf) : ncd.National(provinces);
     }
 
     public static void MapNationalNcd(this IEndpointRouteBuilder app)
