@@ -95,16 +95,17 @@ sealed partial class AttackWorld : IAsyncDisposable
             communeOther = byWard.First(w => w.Province == P2).Ward;
             // Formula and HTML payloads in the names of commune A's people (every snapshot), so that its officer's line
             // lists, CSV and pages carry them.
-            var ids = c.Query<(string Sid, string Rid, string Name)>("""
-                SELECT i.snapshot_id, i.record_id, i.full_name FROM person_identity i
+            // The names are stored once for all the snapshots that share them (FactHistory): changed where stored.
+            var ids = c.Query<string>("""
+                SELECT DISTINCT i.record_id FROM person_identity i
                 JOIN fact_record r ON r.snapshot_id = i.snapshot_id AND r.record_id = i.record_id
-                WHERE r.ward_code = $ward AND i.full_name IS NOT NULL ORDER BY i.snapshot_id, i.record_id
+                WHERE r.ward_code = $ward AND i.full_name IS NOT NULL ORDER BY i.record_id
                 """, new { ward = communeA }).ToList();
             using (var tx = c.BeginTransaction())
             {
                 for (var n = 0; n < ids.Count; n++)
-                    c.Execute("UPDATE person_identity SET full_name = $name WHERE snapshot_id = $sid AND record_id = $rid",
-                        new { name = Payloads[n % Payloads.Length] + ids[n].Name, sid = ids[n].Sid, rid = ids[n].Rid }, tx);
+                    c.Execute("UPDATE person_identity_rows SET full_name = $payload || full_name WHERE record_id = $rid AND full_name IS NOT NULL",
+                        new { payload = Payloads[n % Payloads.Length], rid = ids[n] }, tx);
                 tx.Commit();
             }
             people = [.. c.Query<(string, string?, string)>("""

@@ -39,11 +39,13 @@ public sealed class WarehouseDb : IDisposable
             throw new WarehouseBusyException(Path, e.Message);
         }
         root.Execute("USE wh");
+        var legacy = Loading.FactHistory.DetachLegacy(root);
         // Every embedded Schema/*.sql, in file-name order; each is idempotent.
         foreach (var script in typeof(WarehouseDb).Assembly.GetManifestResourceNames()
                      .Where(n => n.StartsWith("Schema.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
                      .Order(StringComparer.Ordinal))
             root.Execute(ReadResource(script));
+        if (legacy) Loading.FactHistory.MigrateLegacy(root);
         SeedReference();
     }
 

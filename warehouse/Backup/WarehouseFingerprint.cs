@@ -15,7 +15,8 @@ public sealed record TableFingerprint(string Table, long Rows, string Hash);
 /// </summary>
 public static class WarehouseFingerprint
 {
-    /// <summary>Every table of <paramref name="catalog"/>'s main schema, in name order.</summary>
+    /// <summary>Every table of <paramref name="catalog"/>'s main schema, in name order: the stored ones and the fact
+    /// views (each snapshot's full copy, as every query reads them).</summary>
     /// <param name="connection">An open connection on which <paramref name="catalog"/> is attached.</param>
     /// <param name="catalog">The attached database's name (the warehouse is <c>wh</c>).</param>
     /// <param name="ignoreColumns">Columns left out of the hash (e.g. load times, which differ between two equal loads).</param>
@@ -25,7 +26,7 @@ public static class WarehouseFingerprint
             SELECT table_name, column_name FROM information_schema.columns
             WHERE table_catalog = $catalog AND table_schema = 'main'
               AND table_name IN (SELECT table_name FROM information_schema.tables
-                                 WHERE table_catalog = $catalog AND table_schema = 'main' AND table_type = 'BASE TABLE')
+                                 WHERE table_catalog = $catalog AND table_schema = 'main' AND table_type IN ('BASE TABLE', 'VIEW'))
             ORDER BY table_name, ordinal_position
             """, new { catalog }).ToList();
         var result = new List<TableFingerprint>();

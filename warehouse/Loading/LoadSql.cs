@@ -1,8 +1,9 @@
 namespace HoSoSucKhoe.Warehouse.Loading;
 
 /// <summary>
-/// Staging → facts. Staging tables (stage_persons, …) live in the in-memory catalog; facts are written to
-/// <c>wh.main</c> inside the load transaction. $sid = snapshot id, $asof = as_of, $cs = code system.
+/// Staging → facts. Staging tables (stage_persons, …) live in the in-memory catalog; each fact statement gives the
+/// snapshot's rows of one fact table, columns in the order of its stored table (<c>T_rows</c> after the bookkeeping
+/// columns), and <see cref="FactHistory.Append"/> stores them inside the load transaction. $asof = as_of, $cs = code system.
 /// Rules are those of docs/definitions.md; flag bits those of DqFlags.cs.
 /// </summary>
 static class LoadSql
@@ -15,7 +16,6 @@ static class LoadSql
         """;
 
     public static readonly string Records = $"""
-        INSERT INTO wh.main.fact_record
         WITH p AS (
             SELECT *,
                 CASE WHEN birth_date IS NOT NULL
@@ -32,7 +32,7 @@ static class LoadSql
         after_death AS (
             SELECT DISTINCT e.record_id FROM stage_encounters e JOIN p USING (record_id)
             WHERE p.death_date IS NOT NULL AND e.visit_time::DATE > p.death_date)
-        SELECT $sid, p.record_id, p.citizen_key, p.insurance_key, p.citizen_id_kind, p.birth_year, p.birth_date, p.age,
+        SELECT p.record_id, p.citizen_key, p.insurance_key, p.citizen_id_kind, p.birth_year, p.birth_date,
                p.sex, p.ward_code, p.residence, p.created_date, p.updated_date, p.first_exam_date, p.verified, p.death_date,
                p.abo_group, p.rh, p.height_cm, p.weight_kg, p.hx_hypertension, p.hx_diabetes, p.hx_cardiovascular,
                p.smoking, p.alcohol, p.inactive, p.history_recorded, p.vaccination_recorded, p.pregnant,
@@ -55,12 +55,10 @@ static class LoadSql
         """;
 
     public const string Identities = """
-        INSERT INTO wh.main.person_identity
-        SELECT $sid, record_id, full_name, phone FROM stage_persons
+        SELECT record_id, full_name, phone FROM stage_persons
         """;
 
     public static readonly string Encounters = $"""
-        INSERT INTO wh.main.fact_encounter
         WITH icd_codes AS (
             -- the three-character category of every ';'-separated code, matched against dim_icd_group
             SELECT icd_main, icd_other,
@@ -72,7 +70,7 @@ static class LoadSql
                    list_has_any(codes, (SELECT list(icd3) FROM wh.main.dim_icd_group WHERE group_code = 'hypertension')) AS htn,
                    list_has_any(codes, (SELECT list(icd3) FROM wh.main.dim_icd_group WHERE group_code = 'diabetes')) AS dm
             FROM icd_codes)
-        SELECT $sid, e.encounter_id, e.record_id, e.facility_code, e.visit_time::TIMESTAMP, e.visit_time::DATE, e.kind,
+        SELECT e.encounter_id, e.record_id, e.facility_code, e.visit_time::TIMESTAMP, e.visit_time::DATE, e.kind,
                e.icd_main, e.icd_other, icd.htn, icd.dm,
                e.systolic, e.diastolic, e.height_cm, e.weight_kg, e.waist_cm,
                (CASE WHEN e.systolic IS NOT NULL AND (e.systolic < 60 OR e.systolic > 300 OR e.systolic <= coalesce(e.diastolic, -1)) THEN {EncounterDq.ImplausibleSystolic:D} ELSE 0 END)
@@ -85,7 +83,6 @@ static class LoadSql
         """;
 
     public static readonly string Labs = $"""
-        INSERT INTO wh.main.fact_lab
         WITH l AS (
             -- Parse each distinct (test, text, unit) once: 3M results carry a few thousand distinct texts.
             SELECT test, value_text, unit, trim(replace(value_text, ',', '.')) AS t, lower(trim(coalesce(unit, ''))) AS u,
@@ -135,14 +132,13 @@ static class LoadSql
                  | (CASE WHEN status = 'unknown_unit' THEN {LabDq.UnknownUnit:D} ELSE 0 END)
                  | (CASE WHEN (klass = 'glucose' AND (v < 1 OR v > 60)) OR (klass = 'hba1c' AND (v < 3 OR v > 20)) THEN {LabDq.Implausible:D} ELSE 0 END) AS flags
             FROM s)
-        SELECT $sid, l.encounter_id, l.record_id, l.result_time::TIMESTAMP, l.test, l.value_text, l.unit,
+        SELECT l.encounter_id, l.record_id, l.result_time::TIMESTAMP, l.test, l.value_text, l.unit,
                m.v, m.canonical, m.bound, m.status, m.flags
         FROM stage_labs l
         JOIN m ON m.test = l.test AND m.value_text = l.value_text AND m.unit IS NOT DISTINCT FROM l.unit
         """;
 
     public const string Medications = """
-        INSERT INTO wh.main.fact_medication
         WITH d AS (
             -- Classify each distinct (name, ingredient, ATC) once: millions of rows, a few hundred spellings.
             SELECT DISTINCT drug_name, active_ingredient, atc_code FROM stage_medications),
@@ -164,7 +160,7 @@ static class LoadSql
                         WHEN left(atc, 3) = 'C10' THEN 'lipid'
                         ELSE 'other' END AS drug_group
             FROM r)
-        SELECT $sid, s.encounter_id, s.record_id, s.dispensed_time::TIMESTAMP, s.drug_name, s.active_ingredient, s.atc_code,
+        SELECT s.encounter_id, s.record_id, s.dispensed_time::TIMESTAMP, s.drug_name, s.active_ingredient, s.atc_code,
                c.atc, c.drug_group, s.days_supply
         FROM stage_medications s
         JOIN c ON c.drug_name = s.drug_name AND c.active_ingredient IS NOT DISTINCT FROM s.active_ingredient
@@ -177,12 +173,4 @@ static class LoadSql
         WHERE facility_code NOT IN (SELECT facility_code FROM wh.main.dim_facility)
         """;
 
-    public const string DeleteSnapshot = """
-        DELETE FROM wh.main.fact_record WHERE snapshot_id = $sid;
-        DELETE FROM wh.main.person_identity WHERE snapshot_id = $sid;
-        DELETE FROM wh.main.fact_encounter WHERE snapshot_id = $sid;
-        DELETE FROM wh.main.fact_lab WHERE snapshot_id = $sid;
-        DELETE FROM wh.main.fact_medication WHERE snapshot_id = $sid;
-        DELETE FROM wh.main.fact_snapshot WHERE snapshot_id = $sid;
-        """;
 }

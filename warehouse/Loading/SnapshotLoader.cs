@@ -30,6 +30,11 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
     /// they are loaded and flagged as data quality.</summary>
     public double UnknownWardTolerance { get; init; } = 0.02;
 
+    /// <summary>Rows a snapshot repeats from the province's previous one are stored once (<see cref="FactHistory"/>).
+    /// False stores every snapshot's full copy, as before: the baseline of the history benchmark and the test that
+    /// both ways give the same figures.</summary>
+    public bool ShareHistory { get; init; } = true;
+
     /// <summary>Loads several folders in order of as_of; progress fractions count each snapshot as an equal share.</summary>
     public IReadOnlyList<LoadResult> LoadAll(IEnumerable<string> folders, bool replace, IProgress<ProgressUpdate>? progress = null)
     {
@@ -335,19 +340,24 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
             stages[stage] = sw.Elapsed.TotalSeconds;
         }
         using var tx = conn.BeginTransaction();
-        if (replacing) Timed("commit delete old", () => conn.Execute(LoadSql.DeleteSnapshot, args, tx));
-        Timed("commit records", () => conn.Execute(LoadSql.Records, args, tx));
-        Timed("commit identities", () => conn.Execute(LoadSql.Identities, args, tx));
-        Timed("commit encounters", () => conn.Execute(LoadSql.Encounters, args, tx));
-        Timed("commit labs", () => conn.Execute(LoadSql.Labs, args, tx));
-        Timed("commit medications", () => conn.Execute(LoadSql.Medications, args, tx));
+        if (replacing) Timed("commit delete old", () => FactHistory.Delete(conn, tx, m.SnapshotId));
+        // A new seq after every snapshot loaded; the rows are compared with the province's latest snapshot.
+        var seq = FactHistory.NextSeq(conn, tx);
+        var previous = FactHistory.LatestSeq(conn, m.ProvinceCode, tx);
+        void Store(string stage, string table, string select) =>
+            Timed(stage, () => FactHistory.Append(conn, tx, table, select, args, m.ProvinceCode, seq, previous, ShareHistory));
+        Store("commit records", "fact_record", LoadSql.Records);
+        Store("commit identities", "person_identity", LoadSql.Identities);
+        Store("commit encounters", "fact_encounter", LoadSql.Encounters);
+        Store("commit labs", "fact_lab", LoadSql.Labs);
+        Store("commit medications", "fact_medication", LoadSql.Medications);
         conn.Execute(LoadSql.Facilities, args, tx);
         conn.Execute("INSERT OR IGNORE INTO wh.main.wh_meta VALUES ('pseudonym_key_fingerprint', $fp)", new { fp = pseudonymiser.Fingerprint }, tx);
         conn.Execute("""
-            INSERT INTO wh.main.fact_snapshot VALUES ($sid, $province, $asof, $cs, $source, $checksums, $persons, $encounters, $labs, $medications, now()::TIMESTAMP, $seconds)
+            INSERT INTO wh.main.fact_snapshot VALUES ($sid, $province, $asof, $cs, $source, $checksums, $persons, $encounters, $labs, $medications, now()::TIMESTAMP, $seconds, $seq)
             """, new
         {
-            args.sid, province = m.ProvinceCode, args.asof, args.cs, source = m.Source, checksums = m.Checksums,
+            args.sid, seq, province = m.ProvinceCode, args.asof, args.cs, source = m.Source, checksums = m.Checksums,
             persons = counts[SnapshotContract.Persons.Name], encounters = counts[SnapshotContract.Encounters.Name],
             labs = counts[SnapshotContract.Labs.Name], medications = counts[SnapshotContract.Medications.Name],
             seconds = total.Elapsed.TotalSeconds,

@@ -7,8 +7,8 @@ public sealed record PruneResult(IReadOnlyList<string> Removed, IReadOnlyList<st
 
 /// <summary>
 /// Drops old snapshots with everything computed from them, keeping the latest <c>keep</c> of each province (by as-of
-/// date, then id): every fact, mart and NCD table that has a <c>snapshot_id</c> column and the names and phones of
-/// those snapshots (<c>person_identity</c>), in one transaction — a failure
+/// date, then id): every mart and NCD table that has a <c>snapshot_id</c> column and the snapshots' facts with their
+/// names and phones (<see cref="FactHistory.Delete"/>), in one transaction — a failure
 /// leaves the warehouse as it was. Logs are never pruned: the line-list audit log (<c>ncd_audit</c>) and the mail send
 /// log keep their rows, and trained models (<c>ncd_model</c>) stay. Population denominators are not per snapshot and stay.
 /// </summary>
@@ -32,17 +32,22 @@ public static class SnapshotPruner
         var tables = c.Query<string>("""
             SELECT table_name FROM information_schema.columns
             WHERE table_catalog = 'wh' AND table_schema = 'main' AND column_name = 'snapshot_id'
-              AND (table_name LIKE 'fact\_%' ESCAPE '\' OR table_name LIKE 'mart\_%' ESCAPE '\' OR table_name LIKE 'ncd\_%' ESCAPE '\'
-                   OR table_name = 'person_identity')
+              AND (table_name LIKE 'fact\_%' ESCAPE '\' OR table_name LIKE 'mart\_%' ESCAPE '\' OR table_name LIKE 'ncd\_%' ESCAPE '\')
+              AND table_name IN (SELECT table_name FROM information_schema.tables
+                                 WHERE table_catalog = 'wh' AND table_schema = 'main' AND table_type = 'BASE TABLE')
             ORDER BY table_name
-            """).Where(t => !Kept.Contains(t)).ToList();
+            """).Where(t => !Kept.Contains(t) && t != "fact_snapshot").ToList();
         var rows = new Dictionary<string, long>(StringComparer.Ordinal);
         if (removed.Count == 0) return new PruneResult(removed, kept, rows);
         using (var tx = c.BeginTransaction())
         {
-            // fact_snapshot last: every other table names a snapshot it holds.
-            foreach (var table in tables.OrderBy(t => t == "fact_snapshot" ? 1 : 0))
+            foreach (var table in tables)
                 rows[table] = c.Execute($"DELETE FROM \"{table}\" WHERE snapshot_id IN $ids", new { ids = removed.ToArray() }, tx);
+            // The facts (stored once, FactHistory) and fact_snapshot last: every other table names a snapshot it holds.
+            foreach (var id in removed)
+                foreach (var (table, n) in FactHistory.Delete(c, tx, id))
+                    rows[table] = rows.GetValueOrDefault(table) + n;
+            rows["fact_snapshot"] = removed.Count;
             tx.Commit();
         }
         c.Execute("CHECKPOINT");

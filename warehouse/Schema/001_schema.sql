@@ -1,5 +1,7 @@
 -- HoSoSucKhoe star schema. Idempotent: run at every open.
--- Conventions: snapshot_id on every fact (snapshots are full copies, so a fact row is "as of" its snapshot);
+-- Conventions: snapshot_id on every fact as read (snapshots are full copies, so a fact row is "as of" its snapshot);
+-- the facts are stored once per distinct row with the range of snapshots that hold it (fact_*_rows, below, and
+-- warehouse/Loading/FactHistory.cs), and read through views that give every snapshot its full copy back.
 -- dq_flags is a bitmask of data-quality defects (see warehouse/Loading/DqFlags.cs), never a reason to drop a row.
 
 -- ───────────── dimensions ─────────────
@@ -74,21 +76,26 @@ CREATE TABLE IF NOT EXISTS fact_snapshot (
   labs           BIGINT NOT NULL,
   medications    BIGINT NOT NULL,
   loaded_at      TIMESTAMP NOT NULL,
-  load_seconds   DOUBLE NOT NULL
+  load_seconds   DOUBLE NOT NULL,
+  seq            INTEGER            -- load order (1, 2, …): the stored rows' ranges are ranges of seq
 );
+ALTER TABLE fact_snapshot ADD COLUMN IF NOT EXISTS seq INTEGER;
 
 -- ───────────── facts ─────────────
 
--- One row per health record per snapshot. Identifiers are pseudonymised (keyed HMAC-SHA256, hex).
-CREATE TABLE IF NOT EXISTS fact_record (
-  snapshot_id        VARCHAR NOT NULL,
+-- One row per health record per snapshot (as read through the view fact_record, which adds age_years). Identifiers are pseudonymised (keyed HMAC-SHA256, hex).
+CREATE TABLE IF NOT EXISTS fact_record_rows (
+  province_code VARCHAR NOT NULL,
+  seq_from      INTEGER NOT NULL,   -- first snapshot (fact_snapshot.seq) of the province that holds the row
+  seq_to        INTEGER,            -- last one; NULL = every later snapshot too (still current)
+  row_hash      UBIGINT NOT NULL,   -- hash of the row's columns: how a later snapshot finds it unchanged
+  dup_no        INTEGER NOT NULL,   -- 1, 2, … among identical rows of one snapshot
   record_id          VARCHAR NOT NULL,
   citizen_key        VARCHAR,         -- HMAC(citizen_id); NULL when missing
   insurance_key      VARCHAR,         -- HMAC(insurance_id)
   citizen_id_kind    TINYINT,         -- 12 = CCCD, 9 = CMND, 0 = malformed, NULL = missing
   birth_year         SMALLINT NOT NULL,
   birth_date         DATE,
-  age_years          SMALLINT NOT NULL, -- completed years at the snapshot's as_of (docs/definitions.md)
   sex                TINYINT NOT NULL,
   ward_code          VARCHAR NOT NULL,  -- as delivered, in the snapshot's code system
   residence          TINYINT NOT NULL,
@@ -116,15 +123,23 @@ CREATE TABLE IF NOT EXISTS fact_record (
 );
 
 -- Names and phones: restricted (line lists for the commune's own officers only).
-CREATE TABLE IF NOT EXISTS person_identity (
-  snapshot_id VARCHAR NOT NULL,
+CREATE TABLE IF NOT EXISTS person_identity_rows (
+  province_code VARCHAR NOT NULL,
+  seq_from      INTEGER NOT NULL,   -- first snapshot (fact_snapshot.seq) of the province that holds the row
+  seq_to        INTEGER,            -- last one; NULL = every later snapshot too (still current)
+  row_hash      UBIGINT NOT NULL,   -- hash of the row's columns: how a later snapshot finds it unchanged
+  dup_no        INTEGER NOT NULL,   -- 1, 2, … among identical rows of one snapshot
   record_id   VARCHAR NOT NULL,
   full_name   VARCHAR,
   phone       VARCHAR
 );
 
-CREATE TABLE IF NOT EXISTS fact_encounter (
-  snapshot_id   VARCHAR NOT NULL,
+CREATE TABLE IF NOT EXISTS fact_encounter_rows (
+  province_code VARCHAR NOT NULL,
+  seq_from      INTEGER NOT NULL,   -- first snapshot (fact_snapshot.seq) of the province that holds the row
+  seq_to        INTEGER,            -- last one; NULL = every later snapshot too (still current)
+  row_hash      UBIGINT NOT NULL,   -- hash of the row's columns: how a later snapshot finds it unchanged
+  dup_no        INTEGER NOT NULL,   -- 1, 2, … among identical rows of one snapshot
   encounter_id  VARCHAR NOT NULL,
   record_id     VARCHAR NOT NULL,
   facility_code VARCHAR NOT NULL,
@@ -145,8 +160,12 @@ CREATE TABLE IF NOT EXISTS fact_encounter (
 
 -- value_num is in the canonical unit of the test: glucose mmol/L, HbA1c % (NGSP), lipids mmol/L,
 -- creatinine umol/L. value_text/unit are kept as delivered.
-CREATE TABLE IF NOT EXISTS fact_lab (
-  snapshot_id   VARCHAR NOT NULL,
+CREATE TABLE IF NOT EXISTS fact_lab_rows (
+  province_code VARCHAR NOT NULL,
+  seq_from      INTEGER NOT NULL,   -- first snapshot (fact_snapshot.seq) of the province that holds the row
+  seq_to        INTEGER,            -- last one; NULL = every later snapshot too (still current)
+  row_hash      UBIGINT NOT NULL,   -- hash of the row's columns: how a later snapshot finds it unchanged
+  dup_no        INTEGER NOT NULL,   -- 1, 2, … among identical rows of one snapshot
   encounter_id  VARCHAR NOT NULL,
   record_id     VARCHAR NOT NULL,
   result_time   TIMESTAMP NOT NULL,
@@ -160,8 +179,12 @@ CREATE TABLE IF NOT EXISTS fact_lab (
   dq_flags      INTEGER NOT NULL
 );
 
-CREATE TABLE IF NOT EXISTS fact_medication (
-  snapshot_id       VARCHAR NOT NULL,
+CREATE TABLE IF NOT EXISTS fact_medication_rows (
+  province_code VARCHAR NOT NULL,
+  seq_from      INTEGER NOT NULL,   -- first snapshot (fact_snapshot.seq) of the province that holds the row
+  seq_to        INTEGER,            -- last one; NULL = every later snapshot too (still current)
+  row_hash      UBIGINT NOT NULL,   -- hash of the row's columns: how a later snapshot finds it unchanged
+  dup_no        INTEGER NOT NULL,   -- 1, 2, … among identical rows of one snapshot
   encounter_id      VARCHAR NOT NULL,
   record_id         VARCHAR NOT NULL,
   dispensed_time    TIMESTAMP NOT NULL,
@@ -184,3 +207,43 @@ CREATE TABLE IF NOT EXISTS fact_population (
   permanent_population BIGINT,
   source      VARCHAR NOT NULL       -- 'default-2025' (shipped) or the loaded file name
 );
+
+-- ───────────── facts as read: every snapshot's full copy ─────────────
+-- A stored row belongs to the snapshots of its province whose seq lies in [seq_from, seq_to] (seq_to NULL = no end).
+-- Every query reads these views, never the *_rows tables; only FactHistory (warehouse/Loading) writes those.
+
+CREATE OR REPLACE VIEW fact_record AS
+SELECT s.snapshot_id, r.record_id, r.citizen_key, r.insurance_key, r.citizen_id_kind, r.birth_year, r.birth_date,
+       -- completed years at the snapshot's as_of (docs/definitions.md): computed here, so a birthday is no new row
+       (CASE WHEN r.birth_date IS NOT NULL
+             THEN year(s.as_of) - year(r.birth_date)
+                  - CASE WHEN month(s.as_of) * 100 + day(s.as_of) < month(r.birth_date) * 100 + day(r.birth_date) THEN 1 ELSE 0 END
+             ELSE year(s.as_of) - r.birth_year END)::SMALLINT AS age_years,
+       r.sex, r.ward_code, r.residence, r.created_date, r.updated_date, r.first_exam_date, r.verified, r.death_date,
+       r.abo_group, r.rh, r.height_cm, r.weight_kg, r.hx_hypertension, r.hx_diabetes, r.hx_cardiovascular, r.smoking,
+       r.alcohol, r.inactive, r.history_recorded, r.vaccination_recorded, r.pregnant, r.has_phone, r.name_key, r.dq_flags
+FROM fact_record_rows r
+JOIN fact_snapshot s ON s.province_code = r.province_code AND s.seq >= r.seq_from AND s.seq <= coalesce(r.seq_to, 2147483647);
+
+CREATE OR REPLACE VIEW person_identity AS
+SELECT s.snapshot_id, r.record_id, r.full_name, r.phone
+FROM person_identity_rows r
+JOIN fact_snapshot s ON s.province_code = r.province_code AND s.seq >= r.seq_from AND s.seq <= coalesce(r.seq_to, 2147483647);
+
+CREATE OR REPLACE VIEW fact_encounter AS
+SELECT s.snapshot_id, r.encounter_id, r.record_id, r.facility_code, r.visit_time, r.visit_date, r.kind, r.icd_main,
+       r.icd_other, r.has_htn_code, r.has_dm_code, r.systolic, r.diastolic, r.height_cm, r.weight_kg, r.waist_cm, r.dq_flags
+FROM fact_encounter_rows r
+JOIN fact_snapshot s ON s.province_code = r.province_code AND s.seq >= r.seq_from AND s.seq <= coalesce(r.seq_to, 2147483647);
+
+CREATE OR REPLACE VIEW fact_lab AS
+SELECT s.snapshot_id, r.encounter_id, r.record_id, r.result_time, r.test, r.value_text, r.unit, r.value_num,
+       r.canonical_unit, r.censored, r.parse_status, r.dq_flags
+FROM fact_lab_rows r
+JOIN fact_snapshot s ON s.province_code = r.province_code AND s.seq >= r.seq_from AND s.seq <= coalesce(r.seq_to, 2147483647);
+
+CREATE OR REPLACE VIEW fact_medication AS
+SELECT s.snapshot_id, r.encounter_id, r.record_id, r.dispensed_time, r.drug_name, r.active_ingredient, r.atc_code,
+       r.atc_resolved, r.drug_group, r.days_supply
+FROM fact_medication_rows r
+JOIN fact_snapshot s ON s.province_code = r.province_code AND s.seq >= r.seq_from AND s.seq <= coalesce(r.seq_to, 2147483647);

@@ -1,0 +1,137 @@
+using Dapper;
+using HoSoSucKhoe.Models.Pipeline;
+using HoSoSucKhoe.Synthetic;
+using HoSoSucKhoe.Tests.Support;
+using HoSoSucKhoe.Warehouse;
+using HoSoSucKhoe.Warehouse.Backup;
+using HoSoSucKhoe.Warehouse.Loading;
+
+namespace HoSoSucKhoe.Tests.Loading;
+
+/// <summary>
+/// History stored once (issue 15 §1): twelve monthly snapshots of one generated province (legacy codes before the
+/// July 2025 reform, 2025 codes after) loaded into two warehouses, one storing each snapshot's full copy (the way it was)
+/// and one sharing the rows a snapshot repeats (<see cref="FactHistory"/>): every fact as read, every mart and NCD
+/// table, row for row, are the same; the shared store is smaller. Then a <c>--replace</c> of an old snapshot, a prune
+/// and a failed load, done to both, keep them the same.
+/// </summary>
+public sealed class HistoryTests : IDisposable
+{
+    static readonly HashSet<string> Times = ["loaded_at", "load_seconds", "computed_at", "seconds", "trained_at", "train_seconds"];
+
+    readonly string root = Path.Combine(Path.GetTempPath(), "hssk-history-" + Guid.NewGuid().ToString("N")[..8]);
+    readonly IReadOnlyList<string> folders;
+    readonly string population;
+
+    public HistoryTests()
+    {
+        var options = WarehouseFixture.Template with
+        {
+            Scale = 0.004, From = new DateOnly(2024, 10, 1), To = new DateOnly(2025, 9, 1), OutDir = Path.Combine(root, "snapshots"),
+        };
+        folders = SyntheticProvince.Generate(options);
+        population = Path.Combine(options.OutDir, "population.csv");
+    }
+
+    WarehouseDb Build(string name, bool share)
+    {
+        var db = new WarehouseDb(Path.Combine(root, name + ".duckdb"));
+        PopulationLoader.Load(db, population);
+        Loader(db, share).LoadAll(folders, replace: false);
+        return db;
+    }
+
+    static SnapshotLoader Loader(WarehouseDb db, bool share) =>
+        new(db, new Pseudonymiser(WarehouseFixture.Key), Pipeline.AfterLoadSteps) { ShareHistory = share };
+
+    /// <summary>Every table and fact view as read (not the stored *_rows), load and compute times left out.</summary>
+    static IReadOnlyList<TableFingerprint> AsRead(WarehouseDb db)
+    {
+        using var c = db.Open();
+        return [.. WarehouseFingerprint.Of(c, ignoreColumns: Times).Where(t => !t.Table.EndsWith("_rows", StringComparison.Ordinal))];
+    }
+
+    static long StoredRows(WarehouseDb db)
+    {
+        using var c = db.Open();
+        return FactHistory.Tables.Sum(t => c.ExecuteScalar<long>($"SELECT count(*) FROM {t}_rows"));
+    }
+
+    static long RowsAsRead(WarehouseDb db)
+    {
+        using var c = db.Open();
+        return FactHistory.Tables.Sum(t => c.ExecuteScalar<long>($"SELECT count(*) FROM {t}"));
+    }
+
+    static void AssertSame(WarehouseDb copies, WarehouseDb shared)
+    {
+        var expected = AsRead(copies);
+        Assert.Contains(expected, t => t.Table == "fact_encounter" && t.Rows > 0);
+        Assert.Contains(expected, t => t.Table == "ncd_cell" && t.Rows > 0);
+        Assert.Contains(expected, t => t.Table == "mart_unit_kpi" && t.Rows > 0);
+        Assert.Empty(WarehouseFingerprint.Differences(expected, AsRead(shared)));
+    }
+
+    [Fact]
+    public void TwelveSnapshotsGiveTheSameFactsAndMartsBothWaysAndSharedStoresLess()
+    {
+        Assert.Equal(12, folders.Count);
+        using var copies = Build("copies", share: false);
+        using var shared = Build("shared", share: true);
+        AssertSame(copies, shared);
+
+        // Full copies store every row as read; the shared store holds each unchanged row once.
+        Assert.Equal(RowsAsRead(copies), StoredRows(copies));
+        Assert.Equal(RowsAsRead(copies), RowsAsRead(shared));
+        Assert.True(StoredRows(shared) * 3 < StoredRows(copies), $"{StoredRows(shared)} stored vs {StoredRows(copies)} as full copies");
+
+        // Every snapshot's facts equal those of the snapshot loaded alone into an empty warehouse.
+        using var alone = new WarehouseDb(Path.Combine(root, "alone.duckdb"));
+        PopulationLoader.Load(alone, population);
+        Loader(alone, share: true).Load(folders[6]);
+        var sid = Path.GetFileName(folders[6]);
+        using (var a = alone.Open())
+        using (var s = shared.Open())
+            foreach (var t in FactHistory.Tables)
+            {
+                var query = $"SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(x.*) ::HUGEINT), 0)::VARCHAR FROM (SELECT * EXCLUDE (snapshot_id) FROM {t} WHERE snapshot_id = $sid) x";
+                Assert.Equal(a.ExecuteScalar<string>(query, new { sid }), s.ExecuteScalar<string>(query, new { sid }));
+            }
+    }
+
+    [Fact]
+    public void ReplacePruneAndAFailedLoadKeepBothWaysTheSame()
+    {
+        using var copies = Build("copies", share: false);
+        using var shared = Build("shared", share: true);
+
+        // --replace of an old snapshot (the same files: removed and appended again after the latest)
+        foreach (var db in new[] { copies, shared })
+        {
+            using (var c = db.Open()) c.Execute("UPDATE fact_snapshot SET checksums = 'changed' WHERE snapshot_id = $sid", new { sid = Path.GetFileName(folders[3]) });
+            Assert.Equal(LoadOutcome.Replaced, Loader(db, db == shared).Load(folders[3], replace: true).Outcome);
+        }
+        AssertSame(copies, shared);
+
+        // a load that fails in its commit (an after-load step throws) leaves the warehouse as it was
+        foreach (var db in new[] { copies, shared })
+            using (var c = db.Open()) c.Execute("UPDATE fact_snapshot SET checksums = 'changed' WHERE snapshot_id = $sid", new { sid = Path.GetFileName(folders[11]) });
+        var before = AsRead(shared);
+        var failing = new SnapshotLoader(shared, new Pseudonymiser(WarehouseFixture.Key),
+            [.. Pipeline.AfterLoadSteps, (_, _) => throw new InvalidOperationException("after-load failure")]);
+        Assert.Throws<InvalidOperationException>(() => failing.Load(folders[11], replace: true));
+        Assert.Empty(WarehouseFingerprint.Differences(before, AsRead(shared)));
+        AssertSame(copies, shared);
+
+        // prune to the latest 5, then load an older snapshot again: still the same both ways
+        foreach (var db in new[] { copies, shared }) SnapshotPruner.Prune(db, keep: 5);
+        AssertSame(copies, shared);
+        foreach (var db in new[] { copies, shared }) Loader(db, db == shared).Load(folders[0]);
+        AssertSame(copies, shared);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Data;
+using Dapper;
+using DuckDB.NET.Data;
+
+namespace HoSoSucKhoe.Warehouse.Loading;
+
+/// <summary>
+/// History stored once. Each snapshot is a full copy of the province's feed, so most of its rows repeat the previous
+/// snapshot's unchanged. A fact table <c>T</c> is stored as <c>T_rows</c>: one row per distinct row with the range of
+/// the province's snapshots that hold it, <c>[seq_from, seq_to]</c> in load order (<c>fact_snapshot.seq</c>;
+/// <c>seq_to</c> NULL = still current), and read through the view <c>T</c> (Schema/001_schema.sql), which gives every
+/// snapshot its full copy back.
+/// <para>Invariants: <c>seq_from</c> and a non-NULL <c>seq_to</c> are seqs of loaded snapshots of the row's province;
+/// within the rows that hold one snapshot, <c>(row_hash, dup_no)</c> is unique (identical rows of a snapshot are told
+/// apart by <c>dup_no</c>, 1, 2, …). A snapshot is always appended after the province's latest (a new seq), so a load
+/// only closes the rows the new snapshot no longer holds and inserts the rows it adds; a row is taken as unchanged only
+/// when its hash and every column are equal.</para>
+/// </summary>
+public static class FactHistory
+{
+    /// <summary>The fact tables stored this way, as read (the views).</summary>
+    public static readonly IReadOnlyList<string> Tables = ["fact_record", "person_identity", "fact_encounter", "fact_lab", "fact_medication"];
+
+    // A key unique within a snapshot (validated by the loader): no two identical rows, dup_no is always 1.
+    static readonly HashSet<string> Keyed = ["fact_record", "person_identity", "fact_encounter"];
+
+    const int Bookkeeping = 5; // province_code, seq_from, seq_to, row_hash, dup_no
+    static readonly ConcurrentDictionary<string, IReadOnlyList<(string Name, string Type)>> columns = new();
+
+    /// <summary>The data columns of <c>T_rows</c> (after the five bookkeeping ones), in stored order.</summary>
+    static IReadOnlyList<(string Name, string Type)> Columns(IDbConnection c, string table) => columns.GetOrAdd(table, t =>
+        c.Query<(string, string)>("""
+            SELECT column_name, data_type FROM information_schema.columns
+            WHERE table_catalog = 'wh' AND table_schema = 'main' AND table_name = $t ORDER BY ordinal_position
+            """, new { t = t + "_rows" }).Skip(Bookkeeping).ToList());
+
+    /// <summary>The seq of the next snapshot loaded: one past every seq in use.</summary>
+    public static int NextSeq(IDbConnection c, IDbTransaction? tx = null) =>
+        c.ExecuteScalar<int>("SELECT coalesce(max(seq), 0) + 1 FROM wh.main.fact_snapshot", transaction: tx);
+
+    /// <summary>The seq of the province's latest snapshot (the one a new snapshot is compared with), or null.</summary>
+    public static int? LatestSeq(IDbConnection c, string province, IDbTransaction? tx = null) =>
+        c.ExecuteScalar<int?>("SELECT max(seq) FROM wh.main.fact_snapshot WHERE province_code = $province", new { province }, tx);
+
+    /// <summary>
+    /// Stores the rows of a new snapshot (seq <paramref name="seq"/>, after <paramref name="previous"/>, the province's
+    /// latest so far) of one table: <paramref name="select"/> gives them, columns in the order of <c>T_rows</c> after
+    /// the bookkeeping ones. Rows of the previous snapshot it repeats stay as they are; those it lacks are closed at
+    /// the previous snapshot; the others are inserted. Returns the rows inserted. With <paramref name="share"/> false
+    /// every row is inserted as held by this snapshot alone: a full copy (and the previous snapshot's current rows end
+    /// there, so the two ways can follow each other in one warehouse).
+    /// </summary>
+    public static long Append(DuckDBConnection c, IDbTransaction tx, string table, string select, object args,
+        string province, int seq, int? previous, bool share = true)
+    {
+        var cols = Columns(c, table);
+        var names = string.Join(", ", cols.Select(x => x.Name));
+        var casts = string.Join(", ", cols.Select(x => $"CAST({x.Name} AS {x.Type}) AS {x.Name}"));
+        var hashed = $"SELECT *, hash({names}) AS row_hash FROM (SELECT {casts} FROM ({select}) AS t({names}))";
+        c.Execute(Keyed.Contains(table)
+            ? $"CREATE OR REPLACE TEMP TABLE fh_new AS SELECT *, 1 AS dup_no FROM ({hashed})"
+            : $"""
+               CREATE OR REPLACE TEMP TABLE fh_hashed AS {hashed};
+               CREATE OR REPLACE TEMP TABLE fh_new AS
+               WITH twins AS (SELECT row_hash FROM fh_hashed GROUP BY 1 HAVING count(*) > 1)
+               SELECT *, 1 AS dup_no FROM fh_hashed WHERE row_hash NOT IN (SELECT row_hash FROM twins)
+               UNION ALL
+               SELECT *, row_number() OVER (PARTITION BY row_hash)::INTEGER FROM fh_hashed WHERE row_hash IN (SELECT row_hash FROM twins);
+               DROP TABLE fh_hashed;
+               """, args, tx);
+        var p = new { province, seq, previous };
+        var same = string.Join(" AND ", cols.Select(x => $"r.{x.Name} IS NOT DISTINCT FROM n.{x.Name}"));
+        c.Execute(previous is null || !share
+            ? "CREATE OR REPLACE TEMP TABLE fh_kept (rid BIGINT, row_hash UBIGINT, dup_no INTEGER, seq_to INTEGER)"
+            : $"""
+               CREATE OR REPLACE TEMP TABLE fh_kept AS
+               SELECT r.rowid AS rid, n.row_hash, n.dup_no, r.seq_to
+               FROM wh.main.{table}_rows r JOIN fh_new n ON r.row_hash = n.row_hash AND r.dup_no = n.dup_no AND {same}
+               WHERE r.province_code = $province AND r.seq_from <= $previous AND coalesce(r.seq_to, 2147483647) >= $previous;
+               -- rows that ended at the previous snapshot (its successor was removed) and come back go on
+               UPDATE wh.main.{table}_rows SET seq_to = NULL WHERE rowid IN (SELECT rid FROM fh_kept WHERE seq_to IS NOT NULL);
+               """, p, tx);
+        // rows of the previous snapshot the new one lacks end there
+        if (previous is not null)
+            c.Execute($"""
+                UPDATE wh.main.{table}_rows SET seq_to = $previous
+                WHERE province_code = $province AND seq_to IS NULL AND rowid NOT IN (SELECT rid FROM fh_kept)
+                """, p, tx);
+        var inserted = c.Execute($"""
+            INSERT INTO wh.main.{table}_rows
+            SELECT $province, $seq, {(share ? "NULL" : "$seq")}, n.row_hash, n.dup_no, {string.Join(", ", cols.Select(x => "n." + x.Name))}
+            FROM fh_new n ANTI JOIN fh_kept k ON k.row_hash = n.row_hash AND k.dup_no = n.dup_no
+            """, p, tx);
+        c.Execute("DROP TABLE fh_new; DROP TABLE fh_kept;", transaction: tx);
+        return inserted;
+    }
+
+    /// <summary>
+    /// Removes a snapshot: its row in <c>fact_snapshot</c> and its share of every stored fact table. Rows held by it
+    /// alone go; ranges that start or end at it move to the neighbouring snapshots of the province. Inside the
+    /// caller's transaction. Returns the rows each table gave the snapshot as read (the views).
+    /// </summary>
+    public static IReadOnlyDictionary<string, long> Delete(DuckDBConnection c, IDbTransaction tx, string snapshotId)
+    {
+        var rows = Tables.ToDictionary(t => t, t => c.ExecuteScalar<long>(
+            $"SELECT count(*) FROM wh.main.{t} WHERE snapshot_id = $snapshotId", new { snapshotId }, tx), StringComparer.Ordinal);
+        var s = c.QuerySingleOrDefault<(string Province, int? Seq)?>(
+            "SELECT province_code, seq FROM wh.main.fact_snapshot WHERE snapshot_id = $snapshotId", new { snapshotId }, tx);
+        if (s is not { Seq: { } seq } snap) return rows;
+        var p = new
+        {
+            province = snap.Province, seq,
+            previous = c.ExecuteScalar<int?>("SELECT max(seq) FROM wh.main.fact_snapshot WHERE province_code = $province AND seq < $seq",
+                new { province = snap.Province, seq }, tx) ?? -1,
+            next = c.ExecuteScalar<int?>("SELECT min(seq) FROM wh.main.fact_snapshot WHERE province_code = $province AND seq > $seq",
+                new { province = snap.Province, seq }, tx) ?? -1,
+        };
+        foreach (var t in Tables)
+            c.Execute($"""
+                DELETE FROM wh.main.{t}_rows
+                WHERE province_code = $province AND seq_from = $seq AND (seq_to = $seq OR $next < 0);
+                UPDATE wh.main.{t}_rows SET seq_from = $next WHERE province_code = $province AND seq_from = $seq;
+                UPDATE wh.main.{t}_rows SET seq_to = $previous WHERE province_code = $province AND seq_to = $seq;
+                """, p, tx);
+        c.Execute("DELETE FROM wh.main.fact_snapshot WHERE snapshot_id = $snapshotId", new { snapshotId }, tx);
+        return rows;
+    }
+
+    /// <summary>A warehouse written before history was stored once holds the facts as tables of full copies: they are
+    /// renamed out of the way before the schema scripts create the views (<see cref="MigrateLegacy"/> moves them).</summary>
+    internal static bool DetachLegacy(IDbConnection c)
+    {
+        var legacy = c.Query<string>("""
+            SELECT table_name FROM information_schema.tables
+            WHERE table_catalog = 'wh' AND table_schema = 'main' AND table_type = 'BASE TABLE' AND table_name IN $tables
+            """, new { tables = Tables.ToArray() }).ToList();
+        foreach (var t in legacy) c.Execute($"ALTER TABLE wh.main.{t} RENAME TO {t}_legacy");
+        return legacy.Count > 0;
+    }
+
+    /// <summary>Numbers the snapshots in load order and moves the renamed full copies into the stored tables, each row
+    /// held by its own snapshot alone (exact; the snapshots loaded from then on share their rows), in one transaction.</summary>
+    internal static void MigrateLegacy(DuckDBConnection c)
+    {
+        using var tx = c.BeginTransaction();
+        c.Execute("""
+            UPDATE wh.main.fact_snapshot SET seq = x.n
+            FROM (SELECT snapshot_id, row_number() OVER (ORDER BY loaded_at, snapshot_id)::INTEGER AS n FROM wh.main.fact_snapshot) x
+            WHERE fact_snapshot.snapshot_id = x.snapshot_id
+            """, transaction: tx);
+        foreach (var t in Tables)
+        {
+            var names = string.Join(", ", Columns(c, t).Select(x => "l." + x.Name));
+            c.Execute($"""
+                INSERT INTO wh.main.{t}_rows
+                SELECT s.province_code, s.seq, s.seq, l.h, row_number() OVER (PARTITION BY l.snapshot_id, l.h)::INTEGER, {names}
+                FROM (SELECT l.snapshot_id, {names}, hash({names}) AS h FROM wh.main.{t}_legacy l) l
+                JOIN wh.main.fact_snapshot s USING (snapshot_id);
+                DROP TABLE wh.main.{t}_legacy;
+                """, transaction: tx);
+        }
+        tx.Commit();
+    }
+}
