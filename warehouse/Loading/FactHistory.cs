@@ -12,10 +12,10 @@ namespace HoSoSucKhoe.Warehouse.Loading;
 /// <c>seq_to</c> NULL = still current), and read through the view <c>T</c> (Schema/001_schema.sql), which gives every
 /// snapshot its full copy back.
 /// <para>Invariants: <c>seq_from</c> and a non-NULL <c>seq_to</c> are seqs of loaded snapshots of the row's province;
-/// within the rows that hold one snapshot, <c>(row_hash, dup_no)</c> is unique (identical rows of a snapshot are told
-/// apart by <c>dup_no</c>, 1, 2, …). A snapshot is always appended after the province's latest (a new seq), so a load
+/// within the rows that hold one snapshot, a row's columns with <c>dup_no</c> are unique (identical rows of a snapshot
+/// are told apart by <c>dup_no</c>, 1, 2, …, numbered within equal row hashes). A snapshot is always appended after the province's latest (a new seq), so a load
 /// only closes the rows the new snapshot no longer holds and inserts the rows it adds; a row is taken as unchanged only
-/// when its hash and every column are equal.</para>
+/// when every column and <c>dup_no</c> are equal (no hash is stored: it would cost 8 incompressible bytes a row).</para>
 /// </summary>
 public static class FactHistory
 {
@@ -25,7 +25,7 @@ public static class FactHistory
     // A key unique within a snapshot (validated by the loader): no two identical rows, dup_no is always 1.
     static readonly HashSet<string> Keyed = ["fact_record", "person_identity", "fact_encounter"];
 
-    const int Bookkeeping = 5; // province_code, seq_from, seq_to, row_hash, dup_no
+    const int Bookkeeping = 4; // province_code, seq_from, seq_to, dup_no
     static readonly ConcurrentDictionary<string, IReadOnlyList<(string Name, string Type)>> columns = new();
 
     /// <summary>The data columns of <c>T_rows</c> (after the five bookkeeping ones), in stored order.</summary>
@@ -57,26 +57,26 @@ public static class FactHistory
         var cols = Columns(c, table);
         var names = string.Join(", ", cols.Select(x => x.Name));
         var casts = string.Join(", ", cols.Select(x => $"CAST({x.Name} AS {x.Type}) AS {x.Name}"));
-        var hashed = $"SELECT *, hash({names}) AS row_hash FROM (SELECT {casts} FROM ({select}) AS t({names}))";
+        var typed = $"SELECT {casts} FROM ({select}) AS t({names})";
         c.Execute(Keyed.Contains(table)
-            ? $"CREATE OR REPLACE TEMP TABLE fh_new AS SELECT *, 1 AS dup_no FROM ({hashed})"
+            ? $"CREATE OR REPLACE TEMP TABLE fh_new AS SELECT *, 1 AS dup_no FROM ({typed})"
             : $"""
-               CREATE OR REPLACE TEMP TABLE fh_hashed AS {hashed};
+               CREATE OR REPLACE TEMP TABLE fh_hashed AS SELECT *, hash({names}) AS row_hash FROM ({typed});
                CREATE OR REPLACE TEMP TABLE fh_new AS
                WITH twins AS (SELECT row_hash FROM fh_hashed GROUP BY 1 HAVING count(*) > 1)
-               SELECT *, 1 AS dup_no FROM fh_hashed WHERE row_hash NOT IN (SELECT row_hash FROM twins)
+               SELECT * EXCLUDE (row_hash), 1 AS dup_no FROM fh_hashed WHERE row_hash NOT IN (SELECT row_hash FROM twins)
                UNION ALL
-               SELECT *, row_number() OVER (PARTITION BY row_hash)::INTEGER FROM fh_hashed WHERE row_hash IN (SELECT row_hash FROM twins);
+               SELECT * EXCLUDE (row_hash), row_number() OVER (PARTITION BY row_hash)::INTEGER FROM fh_hashed WHERE row_hash IN (SELECT row_hash FROM twins);
                DROP TABLE fh_hashed;
                """, args, tx);
         var p = new { province, seq, previous };
         var same = string.Join(" AND ", cols.Select(x => $"r.{x.Name} IS NOT DISTINCT FROM n.{x.Name}"));
         c.Execute(previous is null || !share
-            ? "CREATE OR REPLACE TEMP TABLE fh_kept (rid BIGINT, row_hash UBIGINT, dup_no INTEGER, seq_to INTEGER)"
+            ? "CREATE OR REPLACE TEMP TABLE fh_kept (rid BIGINT, nid BIGINT, seq_to INTEGER)"
             : $"""
                CREATE OR REPLACE TEMP TABLE fh_kept AS
-               SELECT r.rowid AS rid, n.row_hash, n.dup_no, r.seq_to
-               FROM wh.main.{table}_rows r JOIN fh_new n ON r.row_hash = n.row_hash AND r.dup_no = n.dup_no AND {same}
+               SELECT r.rowid AS rid, n.rowid AS nid, r.seq_to
+               FROM wh.main.{table}_rows r JOIN fh_new n ON r.dup_no = n.dup_no AND {same}
                WHERE r.province_code = $province AND r.seq_from <= $previous AND coalesce(r.seq_to, 2147483647) >= $previous;
                -- rows that ended at the previous snapshot (its successor was removed) and come back go on
                UPDATE wh.main.{table}_rows SET seq_to = NULL WHERE rowid IN (SELECT rid FROM fh_kept WHERE seq_to IS NOT NULL);
@@ -89,8 +89,8 @@ public static class FactHistory
                 """, p, tx);
         var inserted = c.Execute($"""
             INSERT INTO wh.main.{table}_rows
-            SELECT $province, $seq, {(share ? "NULL" : "$seq")}, n.row_hash, n.dup_no, {string.Join(", ", cols.Select(x => "n." + x.Name))}
-            FROM fh_new n ANTI JOIN fh_kept k ON k.row_hash = n.row_hash AND k.dup_no = n.dup_no
+            SELECT $province, $seq, {(share ? "NULL" : "$seq")}, n.dup_no, {string.Join(", ", cols.Select(x => "n." + x.Name))}
+            FROM fh_new n WHERE n.rowid NOT IN (SELECT nid FROM fh_kept)
             """, p, tx);
         c.Execute("DROP TABLE fh_new; DROP TABLE fh_kept;", transaction: tx);
         return inserted;
@@ -154,7 +154,7 @@ public static class FactHistory
             var names = string.Join(", ", Columns(c, t).Select(x => "l." + x.Name));
             c.Execute($"""
                 INSERT INTO wh.main.{t}_rows
-                SELECT s.province_code, s.seq, s.seq, l.h, row_number() OVER (PARTITION BY l.snapshot_id, l.h)::INTEGER, {names}
+                SELECT s.province_code, s.seq, s.seq, row_number() OVER (PARTITION BY l.snapshot_id, l.h)::INTEGER, {names}
                 FROM (SELECT l.snapshot_id, {names}, hash({names}) AS h FROM wh.main.{t}_legacy l) l
                 JOIN wh.main.fact_snapshot s USING (snapshot_id);
                 DROP TABLE wh.main.{t}_legacy;

@@ -88,8 +88,8 @@ CREATE TABLE IF NOT EXISTS fact_record_rows (
   province_code VARCHAR NOT NULL,
   seq_from      INTEGER NOT NULL,   -- first snapshot (fact_snapshot.seq) of the province that holds the row
   seq_to        INTEGER,            -- last one; NULL = every later snapshot too (still current)
-  row_hash      UBIGINT NOT NULL,   -- hash of the row's columns: how a later snapshot finds it unchanged
-  dup_no        INTEGER NOT NULL,   -- 1, 2, … among identical rows of one snapshot
+  dup_no        INTEGER NOT NULL,   -- 1, 2, … among identical rows of one snapshot (a later one finds the row unchanged
+                                    -- when every column and dup_no are equal)
   record_id          VARCHAR NOT NULL,
   citizen_key        VARCHAR,         -- HMAC(citizen_id); NULL when missing
   insurance_key      VARCHAR,         -- HMAC(insurance_id)
@@ -127,8 +127,8 @@ CREATE TABLE IF NOT EXISTS person_identity_rows (
   province_code VARCHAR NOT NULL,
   seq_from      INTEGER NOT NULL,   -- first snapshot (fact_snapshot.seq) of the province that holds the row
   seq_to        INTEGER,            -- last one; NULL = every later snapshot too (still current)
-  row_hash      UBIGINT NOT NULL,   -- hash of the row's columns: how a later snapshot finds it unchanged
-  dup_no        INTEGER NOT NULL,   -- 1, 2, … among identical rows of one snapshot
+  dup_no        INTEGER NOT NULL,   -- 1, 2, … among identical rows of one snapshot (a later one finds the row unchanged
+                                    -- when every column and dup_no are equal)
   record_id   VARCHAR NOT NULL,
   full_name   VARCHAR,
   phone       VARCHAR
@@ -138,8 +138,8 @@ CREATE TABLE IF NOT EXISTS fact_encounter_rows (
   province_code VARCHAR NOT NULL,
   seq_from      INTEGER NOT NULL,   -- first snapshot (fact_snapshot.seq) of the province that holds the row
   seq_to        INTEGER,            -- last one; NULL = every later snapshot too (still current)
-  row_hash      UBIGINT NOT NULL,   -- hash of the row's columns: how a later snapshot finds it unchanged
-  dup_no        INTEGER NOT NULL,   -- 1, 2, … among identical rows of one snapshot
+  dup_no        INTEGER NOT NULL,   -- 1, 2, … among identical rows of one snapshot (a later one finds the row unchanged
+                                    -- when every column and dup_no are equal)
   encounter_id  VARCHAR NOT NULL,
   record_id     VARCHAR NOT NULL,
   facility_code VARCHAR NOT NULL,
@@ -164,8 +164,8 @@ CREATE TABLE IF NOT EXISTS fact_lab_rows (
   province_code VARCHAR NOT NULL,
   seq_from      INTEGER NOT NULL,   -- first snapshot (fact_snapshot.seq) of the province that holds the row
   seq_to        INTEGER,            -- last one; NULL = every later snapshot too (still current)
-  row_hash      UBIGINT NOT NULL,   -- hash of the row's columns: how a later snapshot finds it unchanged
-  dup_no        INTEGER NOT NULL,   -- 1, 2, … among identical rows of one snapshot
+  dup_no        INTEGER NOT NULL,   -- 1, 2, … among identical rows of one snapshot (a later one finds the row unchanged
+                                    -- when every column and dup_no are equal)
   encounter_id  VARCHAR NOT NULL,
   record_id     VARCHAR NOT NULL,
   result_time   TIMESTAMP NOT NULL,
@@ -183,8 +183,8 @@ CREATE TABLE IF NOT EXISTS fact_medication_rows (
   province_code VARCHAR NOT NULL,
   seq_from      INTEGER NOT NULL,   -- first snapshot (fact_snapshot.seq) of the province that holds the row
   seq_to        INTEGER,            -- last one; NULL = every later snapshot too (still current)
-  row_hash      UBIGINT NOT NULL,   -- hash of the row's columns: how a later snapshot finds it unchanged
-  dup_no        INTEGER NOT NULL,   -- 1, 2, … among identical rows of one snapshot
+  dup_no        INTEGER NOT NULL,   -- 1, 2, … among identical rows of one snapshot (a later one finds the row unchanged
+                                    -- when every column and dup_no are equal)
   encounter_id      VARCHAR NOT NULL,
   record_id         VARCHAR NOT NULL,
   dispensed_time    TIMESTAMP NOT NULL,
