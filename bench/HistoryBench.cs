@@ -49,8 +49,8 @@ static class HistoryBench
                 using (var c = db.Open())
                 {
                     c.Execute("CHECKPOINT");
-                    stored = FactHistory.Tables.Sum(t => c.ExecuteScalar<long>($"SELECT count(*) FROM {t}_rows"));
-                    read = FactHistory.Tables.Sum(t => c.ExecuteScalar<long>($"SELECT count(*) FROM {t}"));
+                    stored = FactHistory.Tables.Concat(FactHistory.Derived).Sum(t => c.ExecuteScalar<long>($"SELECT count(*) FROM {t}_rows"));
+                    read = FactHistory.Tables.Concat(FactHistory.Derived).Sum(t => c.ExecuteScalar<long>($"SELECT count(*) FROM {t}"));
                 }
                 var mb = new FileInfo(path).Length / 1048576.0;
                 sizes.Add(mb);
@@ -73,8 +73,15 @@ static class HistoryBench
             if (folders.Count > 2)
                 log.WriteLine($"load time: snapshot 2 {loads[1]:0.0} s, snapshot {folders.Count} {loads[last]:0.0} s (target: no longer)");
             using var c2 = db.Open();
-            foreach (var (t, stored, read) in FactHistory.Tables.Select(t => (t, c2.ExecuteScalar<long>($"SELECT count(*) FROM {t}_rows"), c2.ExecuteScalar<long>($"SELECT count(*) FROM {t}"))))
+            foreach (var (t, stored, read) in FactHistory.Tables.Concat(FactHistory.Derived).Select(t => (t, c2.ExecuteScalar<long>($"SELECT count(*) FROM {t}_rows"), c2.ExecuteScalar<long>($"SELECT count(*) FROM {t}"))))
                 log.WriteLine($"  {t,-16} stored {stored,12:N0}  as read {read,13:N0}  ({(double)read / stored:0.0}× fewer)");
+            log.WriteLine("  storage by table (256 KB blocks in use), largest first:");
+            var tables = c2.Query<string>("SELECT table_name FROM duckdb_tables() WHERE database_name = 'wh'").ToList();
+            foreach (var (t, mb) in tables.Select(t => (t, c2.ExecuteScalar<long>($"SELECT count(DISTINCT block_id) FROM pragma_storage_info('wh.main.{t}') WHERE block_id >= 0") / 4.0))
+                         .OrderByDescending(x => x.Item2).Take(12))
+                log.WriteLine($"    {t,-26} {mb,8:0.0} MB");
+            var blocks = c2.QuerySingle<(long Total, long Free)>("SELECT total_blocks, free_blocks FROM pragma_database_size() WHERE database_name = 'wh'");
+            log.WriteLine($"  file: {blocks.Total / 4.0:0} MB in blocks, of which {blocks.Free / 4.0:0} MB free (reused by later writes)");
         }
 
         log.WriteLine("\n== commune list /api/coverage/communes, the latest snapshot alone vs all, same run ==");

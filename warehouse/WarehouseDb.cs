@@ -45,7 +45,7 @@ public sealed class WarehouseDb : IDisposable
                      .Where(n => n.StartsWith("Schema.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
                      .Order(StringComparer.Ordinal))
             root.Execute(ReadResource(script));
-        if (legacy) Loading.FactHistory.MigrateLegacy(root);
+        Loading.FactHistory.MigrateLegacy(root, legacy);
         SeedReference();
     }
 

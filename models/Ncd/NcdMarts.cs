@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Dapper;
 using DuckDB.NET.Data;
 using HoSoSucKhoe.Warehouse;
+using HoSoSucKhoe.Warehouse.Loading;
 using HoSoSucKhoe.Warehouse.Snapshots;
 
 namespace HoSoSucKhoe.Models.Ncd;
@@ -27,7 +28,7 @@ public static class NcdMarts
             sid = snapshotId, asof = d, y1 = d.AddDays(-365), d90 = d.AddDays(-90), m3 = d.AddMonths(-3),
         };
         c.Execute(NcdSql.DeleteSnapshot, new { sid = snapshotId }, tx);
-        c.Execute(NcdSql.Persons, args, tx);
+        FactHistory.Put(c, tx, "ncd_person", NcdSql.Persons, args, snapshotId);
         c.Execute(NcdSql.Cells, new { sid = snapshotId }, tx);
         c.Execute(NcdSql.Done, new { sid = snapshotId, seconds = sw.Elapsed.TotalSeconds }, tx);
         ProgrammeMarts.Compute(c, snapshotId, asOf, tx);

@@ -10,14 +10,13 @@ namespace HoSoSucKhoe.Models.Ncd;
 static class NcdSql
 {
     public const string DeleteSnapshot = """
-        DELETE FROM wh.main.ncd_person WHERE snapshot_id = $sid;
         DELETE FROM wh.main.ncd_cell WHERE snapshot_id = $sid;
         DELETE FROM wh.main.ncd_risk_score WHERE snapshot_id = $sid;
         DELETE FROM wh.main.ncd_done WHERE snapshot_id = $sid;
         """;
 
+    /// <summary>The snapshot's ncd_person rows (stored by FactHistory.Put), columns in the order of ncd_person_rows.</summary>
     public static readonly string Persons = $"""
-        INSERT INTO wh.main.ncd_person
         WITH r AS (
             SELECT record_id, ward_code, age_years, sex, created_date,
                    coalesce(hx_hypertension, false) AS hx_htn, coalesce(hx_diabetes, false) AS hx_dm,
@@ -78,7 +77,7 @@ static class NcdSql
                    coalesce(m.ad_90d, false) AS ad_90d,
                    least(ea.htn_code_first, m.aht_first, CASE WHEN r.hx_htn THEN r.created_date END) AS htn_first
             FROM r LEFT JOIN ea USING (record_id) LEFT JOIN l USING (record_id) LEFT JOIN m USING (record_id))
-        SELECT $sid, record_id, ward_code, age_years,
+        SELECT record_id, ward_code, age_years,
                CASE WHEN age_years < 20 THEN 15 WHEN age_years >= 80 THEN 80 ELSE age_years // 5 * 5 END,
                sex,
                htn_screened, htn_raised, htn_diagnosed,

@@ -28,7 +28,7 @@ public sealed class ReadPathTests(WarehouseFixture fixture) : IDisposable
         using (var c = db.Open())
         {
             // A warehouse whose NCD and KPI marts were never built (loaded by an older version).
-            c.Execute("DELETE FROM ncd_done; DELETE FROM ncd_person; DELETE FROM ncd_cell; DELETE FROM mart_unit_kpi;");
+            c.Execute("DELETE FROM ncd_done; DELETE FROM ncd_person_rows; DELETE FROM ncd_cell; DELETE FROM mart_unit_kpi;");
         }
 
         var warehouse = api.Services.GetRequiredService<WarehouseDb>();   // the server opens (and catches up) here

@@ -1,4 +1,5 @@
 using Dapper;
+using HoSoSucKhoe.Models.Ncd;
 using HoSoSucKhoe.Models.Pipeline;
 using HoSoSucKhoe.Synthetic;
 using HoSoSucKhoe.Tests.Support;
@@ -67,16 +68,16 @@ public sealed class HistoryTests : IDisposable
         })];
     }
 
-    static long StoredRows(WarehouseDb db)
+    static long StoredRows(WarehouseDb db, IEnumerable<string>? tables = null)
     {
         using var c = db.Open();
-        return FactHistory.Tables.Sum(t => c.ExecuteScalar<long>($"SELECT count(*) FROM {t}_rows"));
+        return (tables ?? FactHistory.Tables.Concat(FactHistory.Derived)).Sum(t => c.ExecuteScalar<long>($"SELECT count(*) FROM {t}_rows"));
     }
 
-    static long RowsAsRead(WarehouseDb db)
+    static long RowsAsRead(WarehouseDb db, IEnumerable<string>? tables = null)
     {
         using var c = db.Open();
-        return FactHistory.Tables.Sum(t => c.ExecuteScalar<long>($"SELECT count(*) FROM {t}"));
+        return (tables ?? FactHistory.Tables.Concat(FactHistory.Derived)).Sum(t => c.ExecuteScalar<long>($"SELECT count(*) FROM {t}"));
     }
 
     static void AssertSame(WarehouseDb copies, WarehouseDb shared)
@@ -96,19 +97,22 @@ public sealed class HistoryTests : IDisposable
         using var shared = Build("shared", share: true);
         AssertSame(copies, shared);
 
-        // Full copies store every row as read; the shared store holds each unchanged row once.
-        Assert.Equal(RowsAsRead(copies), StoredRows(copies));
+        // Full copies store every fact row as read (the derived ncd_person is shared either way); the shared store holds
+        // each unchanged row once.
+        Assert.Equal(RowsAsRead(copies, FactHistory.Tables), StoredRows(copies, FactHistory.Tables));
         Assert.Equal(RowsAsRead(copies), RowsAsRead(shared));
         Assert.True(StoredRows(shared) * 3 < StoredRows(copies), $"{StoredRows(shared)} stored vs {StoredRows(copies)} as full copies");
+        using (var c = shared.Open())
+            Assert.True(c.ExecuteScalar<long>("SELECT count(*) FROM ncd_person_rows") * 2 < c.ExecuteScalar<long>("SELECT count(*) FROM ncd_person"));
 
-        // Every snapshot's facts equal those of the snapshot loaded alone into an empty warehouse.
+        // A snapshot's facts and case definitions equal those of the snapshot loaded alone into an empty warehouse.
         using var alone = new WarehouseDb(Path.Combine(root, "alone.duckdb"));
         PopulationLoader.Load(alone, population);
         Loader(alone, share: true).Load(folders[6]);
         var sid = Path.GetFileName(folders[6]);
         using (var a = alone.Open())
         using (var s = shared.Open())
-            foreach (var t in FactHistory.Tables)
+            foreach (var t in FactHistory.Tables.Concat(FactHistory.Derived))
             {
                 var query = $"SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(x)::HUGEINT), 0)::VARCHAR FROM (SELECT * EXCLUDE (snapshot_id) FROM {t} WHERE snapshot_id = $sid) x";
                 Assert.Equal(a.ExecuteScalar<string>(query, new { sid }), s.ExecuteScalar<string>(query, new { sid }));
@@ -143,6 +147,17 @@ public sealed class HistoryTests : IDisposable
         foreach (var db in new[] { copies, shared }) SnapshotPruner.Prune(db, keep: 5);
         AssertSame(copies, shared);
         foreach (var db in new[] { copies, shared }) Loader(db, db == shared).Load(folders[0]);
+        AssertSame(copies, shared);
+
+        // every snapshot's case definitions recomputed (in date order, so mostly in the middle of the load order:
+        // the shared ncd_person ranges are split around each): every table as before, both ways
+        var computed = AsRead(shared);
+        foreach (var db in new[] { copies, shared })
+        {
+            using (var c = db.Open()) c.Execute("DELETE FROM ncd_done");
+            Assert.Equal(6, NcdMarts.EnsureComputed(db));
+        }
+        Assert.Empty(WarehouseFingerprint.Differences(computed, AsRead(shared)));
         AssertSame(copies, shared);
     }
 

@@ -9,11 +9,15 @@ public sealed record LakeImported(string Lake, IReadOnlyList<string> Provinces, 
 /// <summary>
 /// <c>import-lake</c> (issue 15 §4): a national warehouse built from the lakes of many provinces. Each lake is checked
 /// against its manifest first (every file's size and SHA-256); then, in one transaction, its snapshots replace any of the
-/// same id: the snapshot rows and every mart and bookkeeping table (facts stay in the provinces — the national views
+/// same id: the snapshot rows and every mart and bookkeeping table but <see cref="NotImported"/> (facts stay in the provinces — the national views
 /// read marts only). A failure anywhere rolls everything back: the national warehouse is as it was.
 /// </summary>
 public static class LakeImport
 {
+    /// <summary>Marts a national warehouse leaves in the lake: <c>ncd_person</c>, one row per adult (90 % of a lake's
+    /// mart rows), which the national views never read — they read the cells.</summary>
+    public static readonly IReadOnlySet<string> NotImported = new HashSet<string>(StringComparer.Ordinal) { "ncd_person" };
+
     /// <exception cref="LakeException">A lake is missing, incomplete or changed, or a load is running.</exception>
     public static IReadOnlyList<LakeImported> Import(WarehouseDb db, IReadOnlyList<string> lakes)
     {
@@ -36,7 +40,7 @@ public static class LakeImport
                 {
                     var ids = manifest.Snapshots.Select(s => s.SnapshotId).ToList();
                     long rows = 0;
-                    foreach (var table in manifest.Tables.Where(t => t.Kind is "mart" or "bookkeeping" || t.Name == "fact_snapshot"))
+                    foreach (var table in manifest.Tables.Where(t => (t.Kind is "mart" or "bookkeeping" || t.Name == "fact_snapshot") && !NotImported.Contains(t.Name)))
                     {
                         c.Execute($"DELETE FROM {table.Name} WHERE snapshot_id IN $ids", new { ids });
                         if (table.Rows == 0) continue;

@@ -22,8 +22,14 @@ public static class FactHistory
     /// <summary>The fact tables stored this way, as read (the views).</summary>
     public static readonly IReadOnlyList<string> Tables = ["fact_record", "person_identity", "fact_encounter", "fact_lab", "fact_medication"];
 
+    /// <summary>Tables computed from a snapshot after it is loaded (and recomputed when their definitions change), stored
+    /// the same way but with every range closed: a snapshot not computed yet holds no rows (<see cref="Put"/>).</summary>
+    public static readonly IReadOnlyList<string> Derived = ["ncd_person"];
+
+    static IEnumerable<string> All => Tables.Concat(Derived);
+
     // A key unique within a snapshot (validated by the loader): no two identical rows, dup_no is always 1.
-    static readonly HashSet<string> Keyed = ["fact_record", "person_identity", "fact_encounter"];
+    static readonly HashSet<string> Keyed = ["fact_record", "person_identity", "fact_encounter", "ncd_person"];
 
     const int Bookkeeping = 4; // province_code, seq_from, seq_to, dup_no
     static readonly ConcurrentDictionary<string, IReadOnlyList<(string Name, string Type)>> columns = new();
@@ -43,18 +49,9 @@ public static class FactHistory
     public static int? LatestSeq(IDbConnection c, string province, IDbTransaction? tx = null) =>
         c.ExecuteScalar<int?>("SELECT max(seq) FROM wh.main.fact_snapshot WHERE province_code = $province", new { province }, tx);
 
-    /// <summary>
-    /// Stores the rows of a new snapshot (seq <paramref name="seq"/>, after <paramref name="previous"/>, the province's
-    /// latest so far) of one table: <paramref name="select"/> gives them, columns in the order of <c>T_rows</c> after
-    /// the bookkeeping ones. Rows of the previous snapshot it repeats stay as they are; those it lacks are closed at
-    /// the previous snapshot; the others are inserted. Returns the rows inserted. With <paramref name="share"/> false
-    /// every row is inserted as held by this snapshot alone: a full copy (and the previous snapshot's current rows end
-    /// there, so the two ways can follow each other in one warehouse).
-    /// </summary>
-    public static long Append(DuckDBConnection c, IDbTransaction tx, string table, string select, object args,
-        string province, int seq, int? previous, bool share = true)
+    /// <summary>The temp table fh_new: the rows <paramref name="select"/> gives, in the stored types, with dup_no.</summary>
+    static void NewRows(IDbConnection c, IDbTransaction? tx, string table, IReadOnlyList<(string Name, string Type)> cols, string select, object args)
     {
-        var cols = Columns(c, table);
         var names = string.Join(", ", cols.Select(x => x.Name));
         var casts = string.Join(", ", cols.Select(x => $"CAST({x.Name} AS {x.Type}) AS {x.Name}"));
         var typed = $"SELECT {casts} FROM ({select}) AS t({names})";
@@ -69,14 +66,85 @@ public static class FactHistory
                SELECT * EXCLUDE (row_hash), row_number() OVER (PARTITION BY row_hash)::INTEGER FROM fh_hashed WHERE row_hash IN (SELECT row_hash FROM twins);
                DROP TABLE fh_hashed;
                """, args, tx);
+    }
+
+    static string Same(IReadOnlyList<(string Name, string Type)> cols) =>
+        string.Join(" AND ", cols.Select(x => $"r.{x.Name} IS NOT DISTINCT FROM n.{x.Name}"));
+
+    /// <summary>
+    /// Stores the rows of a derived table for one loaded snapshot (<see cref="Derived"/>), replacing those it had:
+    /// rows it shared with its neighbours are split around it. For the province's latest snapshot, rows equal to the
+    /// previous snapshot's are extended to it; a snapshot in the middle (a recomputation) gets its own rows. Returns
+    /// the rows inserted.
+    /// </summary>
+    public static long Put(IDbConnection c, IDbTransaction? tx, string table, string select, object args, string snapshotId)
+    {
+        var at = Position(c, tx, snapshotId);
+        RemoveShare(c, tx, table, at);
+        var cols = Columns(c, table);
+        NewRows(c, tx, table, cols, select, args);
+        if (at.Next < 0 && at.Previous >= 0)
+            c.Execute($"""
+                CREATE OR REPLACE TEMP TABLE fh_kept AS
+                SELECT r.rowid AS rid, n.rowid AS nid
+                FROM wh.main.{table}_rows r JOIN fh_new n ON r.dup_no = n.dup_no AND {Same(cols)}
+                WHERE r.province_code = $Province AND r.seq_to = $Previous;
+                UPDATE wh.main.{table}_rows SET seq_to = $Seq WHERE rowid IN (SELECT rid FROM fh_kept);
+                """, at, tx);
+        else c.Execute("CREATE OR REPLACE TEMP TABLE fh_kept (rid BIGINT, nid BIGINT)", transaction: tx);
+        var inserted = c.Execute($"""
+            INSERT INTO wh.main.{table}_rows
+            SELECT $Province, $Seq, $Seq, n.dup_no, {string.Join(", ", cols.Select(x => "n." + x.Name))}
+            FROM fh_new n WHERE n.rowid NOT IN (SELECT nid FROM fh_kept)
+            """, at, tx);
+        c.Execute("DROP TABLE fh_new; DROP TABLE fh_kept;", transaction: tx);
+        return inserted;
+    }
+
+    /// <summary>A snapshot's province, seq and the seqs of the province's snapshots before and after it (-1: none).</summary>
+    sealed record Place(string Province, int Seq, int Previous, int Next);
+
+    static Place Position(IDbConnection c, IDbTransaction? tx, string snapshotId) => c.QuerySingle<Place>("""
+        SELECT s.province_code AS Province, s.seq AS Seq,
+               coalesce((SELECT max(o.seq) FROM wh.main.fact_snapshot o WHERE o.province_code = s.province_code AND o.seq < s.seq), -1) AS Previous,
+               coalesce((SELECT min(o.seq) FROM wh.main.fact_snapshot o WHERE o.province_code = s.province_code AND o.seq > s.seq), -1) AS Next
+        FROM wh.main.fact_snapshot s WHERE s.snapshot_id = $snapshotId
+        """, new { snapshotId }, tx);
+
+    /// <summary>Takes a snapshot out of a derived table's closed ranges: a row it held alone goes, a range around it is
+    /// split into the part before and the part after.</summary>
+    static void RemoveShare(IDbConnection c, IDbTransaction? tx, string table, Place at)
+    {
+        var cols = string.Join(", ", Columns(c, table).Select(x => x.Name));
+        c.Execute($"""
+            INSERT INTO wh.main.{table}_rows
+            SELECT province_code, $Next, seq_to, dup_no, {cols} FROM wh.main.{table}_rows
+            WHERE province_code = $Province AND seq_from <= $Seq AND seq_to > $Seq;
+            DELETE FROM wh.main.{table}_rows WHERE province_code = $Province AND seq_from = $Seq;
+            UPDATE wh.main.{table}_rows SET seq_to = $Previous WHERE province_code = $Province AND seq_from < $Seq AND seq_to >= $Seq;
+            """, at, tx);
+    }
+
+    /// <summary>
+    /// Stores the rows of a new snapshot (seq <paramref name="seq"/>, after <paramref name="previous"/>, the province's
+    /// latest so far) of one table: <paramref name="select"/> gives them, columns in the order of <c>T_rows</c> after
+    /// the bookkeeping ones. Rows of the previous snapshot it repeats stay as they are; those it lacks are closed at
+    /// the previous snapshot; the others are inserted. Returns the rows inserted. With <paramref name="share"/> false
+    /// every row is inserted as held by this snapshot alone: a full copy (and the previous snapshot's current rows end
+    /// there, so the two ways can follow each other in one warehouse).
+    /// </summary>
+    public static long Append(DuckDBConnection c, IDbTransaction tx, string table, string select, object args,
+        string province, int seq, int? previous, bool share = true)
+    {
+        var cols = Columns(c, table);
+        NewRows(c, tx, table, cols, select, args);
         var p = new { province, seq, previous };
-        var same = string.Join(" AND ", cols.Select(x => $"r.{x.Name} IS NOT DISTINCT FROM n.{x.Name}"));
         c.Execute(previous is null || !share
             ? "CREATE OR REPLACE TEMP TABLE fh_kept (rid BIGINT, nid BIGINT, seq_to INTEGER)"
             : $"""
                CREATE OR REPLACE TEMP TABLE fh_kept AS
                SELECT r.rowid AS rid, n.rowid AS nid, r.seq_to
-               FROM wh.main.{table}_rows r JOIN fh_new n ON r.dup_no = n.dup_no AND {same}
+               FROM wh.main.{table}_rows r JOIN fh_new n ON r.dup_no = n.dup_no AND {Same(cols)}
                WHERE r.province_code = $province AND r.seq_from <= $previous AND coalesce(r.seq_to, 2147483647) >= $previous;
                -- rows that ended at the previous snapshot (its successor was removed) and come back go on
                UPDATE wh.main.{table}_rows SET seq_to = NULL WHERE rowid IN (SELECT rid FROM fh_kept WHERE seq_to IS NOT NULL);
@@ -97,59 +165,55 @@ public static class FactHistory
     }
 
     /// <summary>
-    /// Removes a snapshot: its row in <c>fact_snapshot</c> and its share of every stored fact table. Rows held by it
+    /// Removes a snapshot: its row in <c>fact_snapshot</c> and its share of every stored fact and derived table. Rows held by it
     /// alone go; ranges that start or end at it move to the neighbouring snapshots of the province. Inside the
     /// caller's transaction. Returns the rows each table gave the snapshot as read (the views).
     /// </summary>
     public static IReadOnlyDictionary<string, long> Delete(DuckDBConnection c, IDbTransaction tx, string snapshotId)
     {
-        var rows = Tables.ToDictionary(t => t, t => c.ExecuteScalar<long>(
+        var rows = All.ToDictionary(t => t, t => c.ExecuteScalar<long>(
             $"SELECT count(*) FROM wh.main.{t} WHERE snapshot_id = $snapshotId", new { snapshotId }, tx), StringComparer.Ordinal);
-        var s = c.QuerySingleOrDefault<(string Province, int? Seq)?>(
-            "SELECT province_code, seq FROM wh.main.fact_snapshot WHERE snapshot_id = $snapshotId", new { snapshotId }, tx);
-        if (s is not { Seq: { } seq } snap) return rows;
-        var p = new
-        {
-            province = snap.Province, seq,
-            previous = c.ExecuteScalar<int?>("SELECT max(seq) FROM wh.main.fact_snapshot WHERE province_code = $province AND seq < $seq",
-                new { province = snap.Province, seq }, tx) ?? -1,
-            next = c.ExecuteScalar<int?>("SELECT min(seq) FROM wh.main.fact_snapshot WHERE province_code = $province AND seq > $seq",
-                new { province = snap.Province, seq }, tx) ?? -1,
-        };
+        if (c.ExecuteScalar<long>("SELECT count(*) FROM wh.main.fact_snapshot WHERE snapshot_id = $snapshotId", new { snapshotId }, tx) == 0)
+            return rows;
+        var at = Position(c, tx, snapshotId);
         foreach (var t in Tables)
             c.Execute($"""
                 DELETE FROM wh.main.{t}_rows
-                WHERE province_code = $province AND seq_from = $seq AND (seq_to = $seq OR $next < 0);
-                UPDATE wh.main.{t}_rows SET seq_from = $next WHERE province_code = $province AND seq_from = $seq;
-                UPDATE wh.main.{t}_rows SET seq_to = $previous WHERE province_code = $province AND seq_to = $seq;
-                """, p, tx);
+                WHERE province_code = $Province AND seq_from = $Seq AND (seq_to = $Seq OR $Next < 0);
+                UPDATE wh.main.{t}_rows SET seq_from = $Next WHERE province_code = $Province AND seq_from = $Seq;
+                UPDATE wh.main.{t}_rows SET seq_to = $Previous WHERE province_code = $Province AND seq_to = $Seq;
+                """, at, tx);
+        foreach (var t in Derived) RemoveShare(c, tx, t, at);
         c.Execute("DELETE FROM wh.main.fact_snapshot WHERE snapshot_id = $snapshotId", new { snapshotId }, tx);
         return rows;
     }
 
     /// <summary>A warehouse written before history was stored once holds the facts as tables of full copies: they are
     /// renamed out of the way before the schema scripts create the views (<see cref="MigrateLegacy"/> moves them).</summary>
-    internal static bool DetachLegacy(IDbConnection c)
+    internal static IReadOnlyList<string> DetachLegacy(IDbConnection c)
     {
         var legacy = c.Query<string>("""
             SELECT table_name FROM information_schema.tables
             WHERE table_catalog = 'wh' AND table_schema = 'main' AND table_type = 'BASE TABLE' AND table_name IN $tables
-            """, new { tables = Tables.ToArray() }).ToList();
+            """, new { tables = All.ToArray() }).ToList();
         foreach (var t in legacy) c.Execute($"ALTER TABLE wh.main.{t} RENAME TO {t}_legacy");
-        return legacy.Count > 0;
+        return legacy;
     }
 
     /// <summary>Numbers the snapshots in load order and moves the renamed full copies into the stored tables, each row
     /// held by its own snapshot alone (exact; the snapshots loaded from then on share their rows), in one transaction.</summary>
-    internal static void MigrateLegacy(DuckDBConnection c)
+    internal static void MigrateLegacy(DuckDBConnection c, IReadOnlyList<string> legacy)
     {
+        if (legacy.Count == 0) return;
         using var tx = c.BeginTransaction();
         c.Execute("""
             UPDATE wh.main.fact_snapshot SET seq = x.n
-            FROM (SELECT snapshot_id, row_number() OVER (ORDER BY loaded_at, snapshot_id)::INTEGER AS n FROM wh.main.fact_snapshot) x
+            FROM (SELECT snapshot_id, ((SELECT coalesce(max(seq), 0) FROM wh.main.fact_snapshot)
+                                       + row_number() OVER (ORDER BY loaded_at, snapshot_id))::INTEGER AS n
+                  FROM wh.main.fact_snapshot WHERE seq IS NULL) x
             WHERE fact_snapshot.snapshot_id = x.snapshot_id
             """, transaction: tx);
-        foreach (var t in Tables)
+        foreach (var t in legacy)
         {
             var names = string.Join(", ", Columns(c, t).Select(x => "l." + x.Name));
             c.Execute($"""

@@ -5,8 +5,13 @@
 
 -- One row per adult (18+) of records_linked in a known commune, per snapshot: the case definitions at as_of.
 -- Written by the after-load step inside the load transaction (models/Ncd/NcdMarts.cs).
-CREATE TABLE IF NOT EXISTS ncd_person (
-  snapshot_id      VARCHAR NOT NULL,
+-- Stored once for the snapshots that share a row (warehouse/Loading/FactHistory.cs, derived tables: every range closed,
+-- so a snapshot not computed yet holds no rows); read through the view ncd_person below.
+CREATE TABLE IF NOT EXISTS ncd_person_rows (
+  province_code    VARCHAR NOT NULL,
+  seq_from         INTEGER NOT NULL,   -- first and last snapshot (fact_snapshot.seq) of the province that hold the row
+  seq_to           INTEGER NOT NULL,
+  dup_no           INTEGER NOT NULL,   -- always 1 (record_id is unique in a snapshot)
   record_id        VARCHAR NOT NULL,
   ward_code        VARCHAR NOT NULL,
   age_years        SMALLINT NOT NULL,
@@ -33,6 +38,14 @@ CREATE TABLE IF NOT EXISTS ncd_person (
   htn_first_evidence DATE,             -- first code, first antihypertensive, or record creation when hx_hypertension
   prog_status      VARCHAR             -- programme patients only: controlled | uncontrolled | missed_visit | no_bp
 );
+
+CREATE OR REPLACE VIEW ncd_person AS
+SELECT s.snapshot_id, r.record_id, r.ward_code, r.age_years, r.band_lo, r.sex, r.htn_screened, r.htn_raised,
+       r.htn_diagnosed, r.htn_treated, r.htn_controlled, r.dm_screened, r.dm_raised, r.dm_diagnosed,
+       r.dm_treated, r.dm_controlled, r.bmi, r.last_systolic, r.last_diastolic, r.last_bp_date,
+       r.last_visit_date, r.visits_12m, r.last_fpg, r.last_hba1c, r.htn_first_evidence, r.prog_status
+FROM ncd_person_rows r
+JOIN fact_snapshot s ON s.province_code = r.province_code AND s.seq >= r.seq_from AND s.seq <= r.seq_to;
 
 -- Counts per snapshot × commune × sex × five-year band: every cascade, prevalence and programme figure is a sum of these.
 CREATE TABLE IF NOT EXISTS ncd_cell (
