@@ -54,7 +54,7 @@ public static class HttpBench
 
     /// <summary>Warm-up first (tiered JIT needs about a thousand calls before the cached path is at full speed; connections;
     /// the first cache fill), then <paramref name="requests"/> timed requests.</summary>
-    internal static async Task<LatencyStats> MeasureAsync(HttpClient client, string path, string mode, int warmUp, int requests, int concurrency,
+    static async Task<LatencyStats> MeasureAsync(HttpClient client, string path, string mode, int warmUp, int requests, int concurrency,
         CancellationToken ct)
     {
         for (var i = 0; i < warmUp; i++) await Send(client, path, ct);
@@ -85,7 +85,7 @@ public static class HttpBench
         return response.IsSuccessStatusCode;
     }
 
-    internal sealed class Server(WebApplication app, HttpClient client) : IAsyncDisposable
+    sealed class Server(WebApplication app, HttpClient client) : IAsyncDisposable
     {
         public HttpClient Client => client;
 
