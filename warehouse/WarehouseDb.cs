@@ -23,12 +23,46 @@ public sealed class WarehouseDb : IDisposable
     /// <summary>One load at a time on this warehouse (a second one is refused at once, not queued).</summary>
     internal SemaphoreSlim Writer { get; } = new(1, 1);
 
-    public WarehouseDb(string path)
+    /// <summary>The memory budget when none is given: <c>HSSK_MEMORY_BUDGET</c> if set, else 4 GB, which keeps a load of
+    /// any size under 8 GB of process memory (docs/performance.md "A full-size province").</summary>
+    public static string DefaultMemoryBudget =>
+        Environment.GetEnvironmentVariable(MemoryBudgetVariable) is { Length: > 0 } v ? v : "4GB";
+
+    /// <summary>The environment variable that sets <see cref="DefaultMemoryBudget"/>.</summary>
+    public const string MemoryBudgetVariable = "HSSK_MEMORY_BUDGET";
+
+    /// <summary>The DuckDB memory limit in force (e.g. "4GB"): what a load or query may hold in memory before
+    /// DuckDB spills to <see cref="TempFolder"/>.</summary>
+    public string MemoryBudget { get; }
+
+    /// <summary><see cref="MemoryBudget"/> in bytes, as DuckDB read it.</summary>
+    public long MemoryBudgetBytes { get; }
+
+    /// <summary>Where DuckDB spills what does not fit the budget: <c>&lt;warehouse&gt;.tmp/</c> beside the file.</summary>
+    public string TempFolder => Path + ".tmp";
+
+    /// <param name="path">The warehouse file (created if absent).</param>
+    /// <param name="memoryBudget">DuckDB's memory limit, as DuckDB spells sizes ("4GB", "800MB");
+    /// null = <see cref="DefaultMemoryBudget"/>.</param>
+    public WarehouseDb(string path, string? memoryBudget = null)
     {
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        MemoryBudget = memoryBudget ?? DefaultMemoryBudget;
         root = new DuckDBConnection("Data Source=:memory:");
         root.Open();
+        try
+        {
+            // Staging tables live in the in-memory catalog: with a limit and a folder to spill to, a snapshot of any
+            // size loads in bounded memory (without the folder DuckDB's in-memory catalog cannot spill).
+            root.Execute($"SET memory_limit = '{MemoryBudget.Replace("'", "''")}'; SET temp_directory = '{TempFolder.Replace("'", "''")}'");
+            MemoryBudgetBytes = Bytes(root.ExecuteScalar<string>("SELECT current_setting('memory_limit')")!);
+        }
+        catch (DuckDBException e)
+        {
+            root.Dispose();
+            throw new ArgumentException($"Giới hạn bộ nhớ '{MemoryBudget}' không hợp lệ (tham số --memory-budget hoặc {MemoryBudgetVariable}); viết như 4GB hoặc 800MB. ({e.Message})", e);
+        }
         try
         {
             root.Execute($"ATTACH '{Path.Replace("'", "''")}' AS wh");
@@ -87,6 +121,16 @@ public sealed class WarehouseDb : IDisposable
                 population.CreateRow().AppendValue(ReferenceData.System2025).AppendValue(p.WardCode).AppendValue((short)p.Year)
                     .AppendNullValue().AppendNullValue().AppendValue(p.Population).AppendNullValue().AppendValue("default-2025").EndRow();
         tx.Commit();
+    }
+
+    /// <summary>DuckDB's spelling of a size ("3.7 GiB", "800.0 MiB", "4GB") in bytes.</summary>
+    internal static long Bytes(string size)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(size.Trim(), @"^([0-9.]+)\s*([KMGT]?)(i?)B?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        if (!m.Success) return long.MaxValue;
+        var unit = m.Groups[3].Length > 0 ? 1024.0 : 1000.0;
+        var power = "KMGT".IndexOf(char.ToUpperInvariant(m.Groups[2].Value.FirstOrDefault('B'))) + 1;
+        return (long)(double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * Math.Pow(unit, power));
     }
 
     internal static string ReadResource(string name)

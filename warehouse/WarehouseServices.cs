@@ -27,6 +27,9 @@ public sealed class WarehouseOptions
         ? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) ?? ".", "import")
         : ImportRoot);
 
+    /// <summary>DuckDB's memory limit ("4GB", "800MB"); empty = <see cref="WarehouseDb.DefaultMemoryBudget"/>.</summary>
+    public string? MemoryBudget { get; set; }
+
     /// <summary>Share of unknown ward codes above which a snapshot is rejected (probable code-system error).</summary>
     public double UnknownWardTolerance { get; set; } = 0.02;
 }
@@ -42,7 +45,8 @@ public static class WarehouseServices
             .Validate(o => o.Path.Length > 0, "Warehouse:Path (--db) chưa được đặt.");
         services.AddSingleton(sp =>
         {
-            var db = new WarehouseDb(sp.GetRequiredService<IOptions<WarehouseOptions>>().Value.Path);
+            var options = sp.GetRequiredService<IOptions<WarehouseOptions>>().Value;
+            var db = new WarehouseDb(options.Path, string.IsNullOrWhiteSpace(options.MemoryBudget) ? null : options.MemoryBudget);
             opened?.Invoke(db);
             return db;
         });

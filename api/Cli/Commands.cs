@@ -146,6 +146,7 @@ public static class Commands
     {
         var db = a.Required("--db");
         var replace = a.Flag("--replace");
+        var budget = a.Optional("--memory-budget");
         a.NoOthers();
         if (a.Positional.Count == 0) throw new CliUsageException("Lệnh load: cần ít nhất một thư mục ảnh chụp.");
         var key = Environment.GetEnvironmentVariable(KeyVariable);
@@ -155,7 +156,7 @@ public static class Commands
         var folders = a.Positional.SelectMany(SnapshotFolders.In).Distinct().ToList();
         // Every manifest is checked before the warehouse is opened: a bad folder must not even create the file.
         foreach (var folder in folders) Manifest.Read(folder);
-        using var warehouse = new WarehouseDb(db);
+        using var warehouse = new WarehouseDb(db, budget);
         var loader = Pipeline.Loader(warehouse, new Pseudonymiser(key));
         IReadOnlyList<LoadResult> results;
         using (var progress = new LineProgress(output)) results = loader.LoadAll(folders, replace, progress);

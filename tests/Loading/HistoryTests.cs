@@ -6,6 +6,7 @@ using HoSoSucKhoe.Tests.Support;
 using HoSoSucKhoe.Warehouse;
 using HoSoSucKhoe.Warehouse.Backup;
 using HoSoSucKhoe.Warehouse.Loading;
+using HoSoSucKhoe.Warehouse.Snapshots;
 
 namespace HoSoSucKhoe.Tests.Loading;
 
@@ -159,6 +160,45 @@ public sealed class HistoryTests : IDisposable
         }
         Assert.Empty(WarehouseFingerprint.Differences(computed, AsRead(shared)));
         AssertSame(copies, shared);
+    }
+
+    /// <summary>Issue 15 §2: a snapshot staged in the scratch file beside the warehouse (what a snapshot larger than half
+    /// the memory budget gets) gives every table exactly what in-memory staging gives, under a small budget; the
+    /// scratch file is gone after a load and after a failed one, and a budget DuckDB cannot read is refused by name.</summary>
+    [Fact]
+    public void StagingOnDiskUnderASmallBudgetGivesTheSameWarehouse()
+    {
+        var few = folders.Take(3).ToList();
+        using var memory = new WarehouseDb(Path.Combine(root, "memory.duckdb"));
+        using var disk = new WarehouseDb(Path.Combine(root, "disk.duckdb"), "256MB");
+        Assert.InRange(disk.MemoryBudgetBytes, 255_000_000, 257_000_000); // DuckDB reads it back as "244.1 MiB"
+        foreach (var db in new[] { memory, disk }) PopulationLoader.Load(db, population);
+        Loader(memory, share: true).LoadAll(few, replace: false);
+        var onDisk = new SnapshotLoader(disk, new Pseudonymiser(WarehouseFixture.Key), Pipeline.AfterLoadSteps) { StageOnDiskAbove = 0 };
+        onDisk.LoadAll(few, replace: false);
+        AssertSame(memory, disk);
+        Assert.False(File.Exists(disk.Path + ".staging"));
+
+        // a damaged file: refused, warehouse as it was, no scratch file left
+        var damaged = Path.Combine(root, "damaged");
+        Directory.CreateDirectory(damaged);
+        foreach (var f in Directory.GetFiles(folders[3])) File.Copy(f, Path.Combine(damaged, Path.GetFileName(f)));
+        var labs = Path.Combine(damaged, "labs.arrow");
+        var bytes = File.ReadAllBytes(labs);
+        File.WriteAllBytes(labs, bytes[..(bytes.Length / 2)]);
+        // with its checksum updated, so that the load gets as far as staging it
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(damaged, "manifest.json")))!;
+        manifest["files"]!["labs.arrow"]!["sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes[..(bytes.Length / 2)]));
+        File.WriteAllText(Path.Combine(damaged, "manifest.json"), manifest.ToJsonString());
+        var before = AsRead(disk);
+        var e = Assert.Throws<SnapshotRejectedException>(() => onDisk.Load(damaged));
+        Assert.Contains("labs.arrow", e.Message);
+        Assert.Empty(WarehouseFingerprint.Differences(before, AsRead(disk)));
+        Assert.False(File.Exists(disk.Path + ".staging"));
+
+        var bad = Assert.Throws<ArgumentException>(() => new WarehouseDb(Path.Combine(root, "bad.duckdb"), "lots"));
+        Assert.Contains("'lots'", bad.Message);
+        Assert.Contains("--memory-budget", bad.Message);
     }
 
     public void Dispose()

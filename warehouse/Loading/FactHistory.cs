@@ -82,16 +82,16 @@ public static class FactHistory
         var at = Position(c, tx, snapshotId);
         RemoveShare(c, tx, table, at);
         var cols = Columns(c, table);
+        // Nothing to extend (no previous snapshot, or one in the middle): the rows go straight in, with no temp copy.
+        if (!(at.Next < 0 && at.Previous >= 0)) return Insert(c, tx, table, cols, select, args, at.Province, at.Seq, false, null);
         NewRows(c, tx, table, cols, select, args);
-        if (at.Next < 0 && at.Previous >= 0)
-            c.Execute($"""
-                CREATE OR REPLACE TEMP TABLE fh_kept AS
-                SELECT r.rowid AS rid, n.rowid AS nid
-                FROM wh.main.{table}_rows r JOIN fh_new n ON r.dup_no = n.dup_no AND {Same(cols)}
-                WHERE r.province_code = $Province AND r.seq_to = $Previous;
-                UPDATE wh.main.{table}_rows SET seq_to = $Seq WHERE rowid IN (SELECT rid FROM fh_kept);
-                """, at, tx);
-        else c.Execute("CREATE OR REPLACE TEMP TABLE fh_kept (rid BIGINT, nid BIGINT)", transaction: tx);
+        c.Execute($"""
+            CREATE OR REPLACE TEMP TABLE fh_kept AS
+            SELECT r.rowid AS rid, n.rowid AS nid
+            FROM wh.main.{table}_rows r JOIN fh_new n ON r.dup_no = n.dup_no AND {Same(cols)}
+            WHERE r.province_code = $Province AND r.seq_to = $Previous;
+            UPDATE wh.main.{table}_rows SET seq_to = $Seq WHERE rowid IN (SELECT rid FROM fh_kept);
+            """, at, tx);
         var inserted = c.Execute($"""
             INSERT INTO wh.main.{table}_rows
             SELECT $Province, $Seq, $Seq, n.dup_no, {string.Join(", ", cols.Select(x => "n." + x.Name))}
@@ -137,30 +137,58 @@ public static class FactHistory
         string province, int seq, int? previous, bool share = true)
     {
         var cols = Columns(c, table);
+        if (previous is null || !share) return Insert(c, tx, table, cols, select, args, province, seq, share, previous);
         NewRows(c, tx, table, cols, select, args);
         var p = new { province, seq, previous };
-        c.Execute(previous is null || !share
-            ? "CREATE OR REPLACE TEMP TABLE fh_kept (rid BIGINT, nid BIGINT, seq_to INTEGER)"
-            : $"""
-               CREATE OR REPLACE TEMP TABLE fh_kept AS
-               SELECT r.rowid AS rid, n.rowid AS nid, r.seq_to
-               FROM wh.main.{table}_rows r JOIN fh_new n ON r.dup_no = n.dup_no AND {Same(cols)}
-               WHERE r.province_code = $province AND r.seq_from <= $previous AND coalesce(r.seq_to, 2147483647) >= $previous;
-               -- rows that ended at the previous snapshot (its successor was removed) and come back go on
-               UPDATE wh.main.{table}_rows SET seq_to = NULL WHERE rowid IN (SELECT rid FROM fh_kept WHERE seq_to IS NOT NULL);
-               """, p, tx);
-        // rows of the previous snapshot the new one lacks end there
-        if (previous is not null)
-            c.Execute($"""
-                UPDATE wh.main.{table}_rows SET seq_to = $previous
-                WHERE province_code = $province AND seq_to IS NULL AND rowid NOT IN (SELECT rid FROM fh_kept)
-                """, p, tx);
+        c.Execute($"""
+            CREATE OR REPLACE TEMP TABLE fh_kept AS
+            SELECT r.rowid AS rid, n.rowid AS nid, r.seq_to
+            FROM wh.main.{table}_rows r JOIN fh_new n ON r.dup_no = n.dup_no AND {Same(cols)}
+            WHERE r.province_code = $province AND r.seq_from <= $previous AND coalesce(r.seq_to, 2147483647) >= $previous;
+            -- rows that ended at the previous snapshot (its successor was removed) and come back go on
+            UPDATE wh.main.{table}_rows SET seq_to = NULL WHERE rowid IN (SELECT rid FROM fh_kept WHERE seq_to IS NOT NULL);
+            -- rows of the previous snapshot the new one lacks end there
+            UPDATE wh.main.{table}_rows SET seq_to = $previous
+            WHERE province_code = $province AND seq_to IS NULL AND rowid NOT IN (SELECT rid FROM fh_kept);
+            """, p, tx);
         var inserted = c.Execute($"""
             INSERT INTO wh.main.{table}_rows
-            SELECT $province, $seq, {(share ? "NULL" : "$seq")}, n.dup_no, {string.Join(", ", cols.Select(x => "n." + x.Name))}
+            SELECT $province, $seq, NULL, n.dup_no, {string.Join(", ", cols.Select(x => "n." + x.Name))}
             FROM fh_new n WHERE n.rowid NOT IN (SELECT nid FROM fh_kept)
             """, p, tx);
         c.Execute("DROP TABLE fh_new; DROP TABLE fh_kept;", transaction: tx);
+        return inserted;
+    }
+
+    /// <summary>A snapshot with nothing to compare with (the province's first, a full copy, or a derived table's rows
+    /// of a snapshot that has no previous one or is not the latest): its rows go straight
+    /// into <c>T_rows</c>, with no temp copy (at 10M records the copy of every table was the larger part of the load).
+    /// Identical rows of a table without a key are numbered by <c>dup_no</c> as in <see cref="NewRows"/>: the few
+    /// hashes that occur more than once are found first, and only their rows go through the window.</summary>
+    static long Insert(IDbConnection c, IDbTransaction? tx, string table, IReadOnlyList<(string Name, string Type)> cols, string select,
+        object args, string province, int seq, bool share, int? previous)
+    {
+        if (!share && previous is not null)
+            c.Execute($"UPDATE wh.main.{table}_rows SET seq_to = $previous WHERE province_code = $province AND seq_to IS NULL",
+                new { province, previous }, tx);
+        var names = string.Join(", ", cols.Select(x => x.Name));
+        var casts = string.Join(", ", cols.Select(x => $"CAST({x.Name} AS {x.Type}) AS {x.Name}"));
+        var typed = $"SELECT {casts} FROM ({select}) AS t({names})";
+        var bind = new DynamicParameters(args);
+        bind.Add("fh_province", province);
+        bind.Add("fh_seq", seq);
+        var to = share ? "NULL" : "$fh_seq";
+        if (Keyed.Contains(table))
+            return c.Execute($"INSERT INTO wh.main.{table}_rows SELECT $fh_province, $fh_seq, {to}, 1, {names} FROM ({typed})", bind, tx);
+        c.Execute($"CREATE OR REPLACE TEMP TABLE fh_twins AS SELECT hash({names}) AS h FROM ({typed}) GROUP BY 1 HAVING count(*) > 1", bind, tx);
+        var inserted = c.Execute($"""
+            INSERT INTO wh.main.{table}_rows
+            SELECT $fh_province, $fh_seq, {to}, 1, {names} FROM ({typed}) WHERE hash({names}) NOT IN (SELECT h FROM fh_twins)
+            UNION ALL
+            SELECT $fh_province, $fh_seq, {to}, row_number() OVER (PARTITION BY hash({names}))::INTEGER, {names}
+            FROM ({typed}) WHERE hash({names}) IN (SELECT h FROM fh_twins)
+            """, bind, tx);
+        c.Execute("DROP TABLE fh_twins", transaction: tx);
         return inserted;
     }
 

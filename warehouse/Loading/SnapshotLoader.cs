@@ -35,6 +35,10 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
     /// both ways give the same figures.</summary>
     public bool ShareHistory { get; init; } = true;
 
+    /// <summary>Arrow bytes above which a snapshot is staged in a scratch database file beside the warehouse
+    /// (compressed as written) rather than in memory; null = half of <see cref="WarehouseDb.MemoryBudgetBytes"/>.</summary>
+    public long? StageOnDiskAbove { get; init; }
+
     /// <summary>Loads several folders in order of as_of; progress fractions count each snapshot as an equal share.</summary>
     public IReadOnlyList<LoadResult> LoadAll(IEnumerable<string> folders, bool replace, IProgress<ProgressUpdate>? progress = null)
     {
@@ -110,6 +114,16 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
                 "same snapshot_id with different checksums; use --replace") { Conflict = true };
         CheckProvince(conn, manifest);
 
+        // A snapshot whose files larger than half the memory budget is staged in a scratch database file
+        // beside the warehouse (compressed as it is written) rather than in memory, where it would spill uncompressed.
+        var arrowBytes = manifest.Files.Sum(f => new FileInfo(Path.Combine(folder, f.Name)).Length);
+        var scratch = arrowBytes > (StageOnDiskAbove ?? db.MemoryBudgetBytes / 2) ? db.Path + ".staging" : null;
+        if (scratch is not null)
+        {
+            foreach (var f in new[] { scratch, scratch + ".wal" }) File.Delete(f);
+            conn.Execute($"ATTACH '{scratch.Replace("'", "''")}' AS stage; SET search_path = 'memory.main,stage.main'");
+        }
+        stagingCatalog = scratch is null ? "memory" : "stage";
         var counts = new Dictionary<string, long>();
         try
         {
@@ -129,8 +143,13 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
         }
         finally
         {
-            conn.Execute("DROP TABLE IF EXISTS stage_persons; DROP TABLE IF EXISTS stage_encounters; " +
-                         "DROP TABLE IF EXISTS stage_labs; DROP TABLE IF EXISTS stage_medications; DROP TABLE IF EXISTS known_ward;");
+            conn.Execute("DROP TABLE IF EXISTS memory.main.stage_persons; DROP TABLE IF EXISTS memory.main.stage_encounters; " +
+                         "DROP TABLE IF EXISTS memory.main.stage_labs; DROP TABLE IF EXISTS memory.main.stage_medications; DROP TABLE IF EXISTS known_ward;");
+            if (scratch is not null)
+            {
+                conn.Execute("SET search_path = 'memory.main'; DETACH stage");
+                foreach (var f in new[] { scratch, scratch + ".wal" }) File.Delete(f);
+            }
         }
         var result = new LoadResult(manifest.SnapshotId, existing is null ? LoadOutcome.Loaded : LoadOutcome.Replaced,
             counts[SnapshotContract.Persons.Name], counts[SnapshotContract.Encounters.Name],
@@ -201,6 +220,9 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
                 $"không có tỉnh mã '{m.ProvinceCode}' trong hệ mã {m.AdminCodes}.", $"unknown province {m.ProvinceCode} in code system {m.AdminCodes}");
     }
 
+    // "memory" (the in-memory catalog) or "stage" (the scratch file) for the load in progress; one load at a time.
+    string stagingCatalog = "memory";
+
     long Stage(DuckDBConnection conn, string folder, ContractFile file, Manifest manifest)
     {
         var path = Path.Combine(folder, file.Name);
@@ -219,7 +241,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
         using var stream = new NumberedStream(reader, file, file == SnapshotContract.Persons ? pseudonymiser : null);
         try
         {
-            ArrowScan.Run(conn, stream, "src_" + file.StageTable, $"CREATE OR REPLACE TABLE {file.StageTable} AS SELECT * FROM src_{file.StageTable}");
+            ArrowScan.Run(conn, stream, "src_" + file.StageTable, $"CREATE OR REPLACE TABLE {stagingCatalog}.main.{file.StageTable} AS SELECT * FROM src_{file.StageTable}");
         }
         catch (Exception e) when (stream.Failure is not null && e is DuckDBException or InvalidOperationException)
         {
