@@ -20,7 +20,7 @@ public static class Commands
         Cách dùng (dotnet run --project api -- <lệnh> ...):
           (không tham số)                      tạo kho demo (nếu chưa có) rồi phục vụ nó
           generate --province <mã> --scale <tỉ lệ> --from <yyyy-MM> --to <yyyy-MM> --out <thư mục> [--seed <n>] [--xml130 <thư mục>]
-          load <thư mục ảnh chụp>... --db <tệp> [--replace]
+          load <thư mục ảnh chụp>... --db <tệp> [--replace] [--memory-budget <dung lượng, vd. 4GB>]
           population <tệp csv> --db <tệp>
           snapshots --db <tệp>
           coverage --db <tệp> --parent <mã đơn vị> [--snapshot <mã>] [--measure coverage|permanent_residents|visitors_complete|targets] [--format csv|json]

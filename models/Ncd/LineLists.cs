@@ -60,8 +60,10 @@ public static class LineLists
 
     static readonly string Priority = $"""
         WITH coded AS (
+            -- the commune's records only (the distinct of the whole province's coded records was half the request)
             SELECT DISTINCT record_id FROM fact_encounter
-            WHERE snapshot_id = $sid AND (has_htn_code OR has_dm_code) AND visit_date <= $asof::DATE),
+            WHERE snapshot_id = $sid AND (has_htn_code OR has_dm_code) AND visit_date <= $asof::DATE
+              AND record_id IN (SELECT record_id FROM fact_record WHERE snapshot_id = $sid AND ward_code = $ward)),
         r AS (
             SELECT r.record_id, r.age_years, r.sex, r.verified,
                    coalesce(r.first_exam_date <= $asof::DATE, false) AS examined,
