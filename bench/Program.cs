@@ -12,7 +12,7 @@ namespace HoSoSucKhoe.Bench;
 // dotnet run -c Release --project bench -- xml130 [--province 79] [--scale 0.065] [--dir /tmp/hssk-bench-xml130]
 // dotnet run -c Release --project bench -- programme [--scale 0.065]   |   programme-profile --db <warehouse>   (issue 16: programme step, its stages)
 // dotnet run -c Release --project bench -- history [--months 24] [--dir /tmp/hssk-bench-history24] [--keep-snapshots]   (issue 15 §1: history stored once)
-// dotnet run -c Release --project bench -- scale [--sizes 1,2,5,10] [--dir /tmp/hssk-scale] [--budget 4GB] [--plot docs/scale-load.png]   (issue 15 §2)
+// dotnet run -c Release --project bench -- scale [--sizes 1,2,5,10] [--dir /tmp/hssk-scale] [--budget 4GB] [--plot docs/scale-load.png] [--replot]   (issue 15 §2)
 // dotnet run -c Release --project bench -- ncd-endpoints [--db <warehouse>] [--runs 20]   (issue 15 §2: every NCD endpoint uncached)
 // dotnet run -c Release --project bench -- boundaries [--source ../shared/data/adminunits/vietnam-3d-map] [--out reports/Maps/communes-2025.bin.gz]
 // Generates the ~1M-person snapshot once (in a child process, so the peak memory printed is the load's own),
@@ -38,7 +38,7 @@ static class BenchProgram
         if (verb == "generate") { LoadBench.Generate(settings); return 0; }
         if (verb == "scale")
             return ScaleBench.Run(Opt("--dir", Path.Combine(Path.GetTempPath(), "hssk-scale")),
-                [.. Opt("--sizes", "1,2,5,10").Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture))],
+                args.Contains("--replot") ? [] : [.. Opt("--sizes", "1,2,5,10").Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture))],
                 args.Contains("--budget") ? Opt("--budget", "") : null, args.Contains("--plot") ? Opt("--plot", "") : null, Console.Out);
         if (verb == "scale-load") return ScaleBench.LoadOne(Opt("--folder", ""), Opt("--db", ""), args.Contains("--budget") ? Opt("--budget", "") : null);
         if (verb == "ncd-endpoints")

@@ -16,7 +16,8 @@ public sealed record ScalePoint(long Records, long Rows, double Seconds, double 
 /// Issue 15 §2: how loading grows with the province. <c>scale [--sizes 1,2,5,10] [--dir d] [--budget 4GB]</c> generates
 /// one snapshot of Hồ Chí Minh City (79) per size in millions of records (a child process, once; kept in the folder),
 /// loads each into a new warehouse in a child process of its own (so the peak printed is that load's alone), and prints
-/// a table of time, throughput, peak memory and stages, then draws <c>scale.png</c> (time and peak memory against size).
+/// a table of time, throughput, peak memory and stages, keeps the points in <c>scale.json</c> and draws the figure
+/// (<c>--plot</c>: time and peak memory against size; <c>--replot</c> draws it again from <c>scale.json</c>).
 /// </summary>
 public static class ScaleBench
 {
@@ -26,6 +27,13 @@ public static class ScaleBench
     public static int Run(string dir, IReadOnlyList<double> millions, string? budget, string? plot, TextWriter log)
     {
         Directory.CreateDirectory(dir);
+        var saved = Path.Combine(dir, "scale.json");
+        if (millions.Count == 0)
+        {
+            // --replot: the figure again from the points of the last run
+            if (plot is not null) Plot(JsonSerializer.Deserialize<List<ScalePoint>>(File.ReadAllText(saved))!, plot);
+            return 0;
+        }
         var self = typeof(ScaleBench).Assembly.Location;
         var points = new List<ScalePoint>();
         foreach (var m in millions)
@@ -50,6 +58,7 @@ public static class ScaleBench
             log.WriteLine(Describe(point));
             File.Delete(db); // 5-10 GB each: the next size needs the disk
         }
+        File.WriteAllText(saved, JsonSerializer.Serialize(points));
         log.WriteLine();
         log.WriteLine("| records | rows (4 tables) | load | rows/s | peak memory | budget | file |");
         log.WriteLine("|---:|---:|---:|---:|---:|---|---:|");
@@ -129,6 +138,12 @@ public static class ScaleBench
         var budget = plot.Add.HorizontalLine(8, 1, ScottPlot.Colors.Red, ScottPlot.LinePattern.Dashed);
         budget.Axes.YAxis = plot.Axes.Right;
         budget.LegendText = "giới hạn 8 GB";
+        var target = plot.Add.HorizontalLine(10, 1, ScottPlot.Colors.Gray, ScottPlot.LinePattern.Dotted);
+        target.LegendText = "mục tiêu 10 phút";
+        string Vn(double v) => v.ToString("0.#", Vi);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = Vn };
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = Vn };
+        plot.Axes.Right.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = Vn };
         plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         plot.SavePng(path, 900, 500);
     }

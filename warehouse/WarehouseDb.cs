@@ -61,7 +61,7 @@ public sealed class WarehouseDb : IDisposable
         catch (DuckDBException e)
         {
             root.Dispose();
-            throw new ArgumentException($"Giới hạn bộ nhớ '{MemoryBudget}' không hợp lệ (tham số --memory-budget hoặc {MemoryBudgetVariable}); viết như 4GB hoặc 800MB. ({e.Message})", e);
+            throw new ArgumentException($"Giới hạn bộ nhớ '{MemoryBudget}' không hợp lệ (tham số --memory-budget hoặc {MemoryBudgetVariable}); viết như 4GB hoặc 800MB. ({e.Message.Split('\n')[0].Trim()})", e);
         }
         try
         {

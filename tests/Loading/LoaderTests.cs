@@ -345,6 +345,14 @@ public sealed class LoaderTests : IDisposable
 
         Assert.Equal(2, Commands.Run(["load", folder, "--db", Path.Combine(dir, "cli.duckdb"), "--replce"], output, error));
         Assert.Contains("--replce", error.ToString());
+
+        // a memory budget DuckDB cannot read: refused by name, nothing written
+        var budget = new StringWriter();
+        Assert.Equal(2, Commands.Run(["load", folder, "--db", Path.Combine(dir, "budget.duckdb"), "--memory-budget", "lots"], output, budget));
+        Assert.Contains("--memory-budget", budget.ToString());
+        Assert.Contains("'lots'", budget.ToString());
+        Assert.Single(budget.ToString().Trim().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(dir, "budget.duckdb")));
     }
 
     [Fact]
