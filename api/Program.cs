@@ -28,9 +28,10 @@ if (arguments.Length > 0 && !arguments[0].StartsWith('-') && arguments[0] != "se
 string[] serve;
 try { serve = ServeArguments.Translate(arguments, callerDirectory); }
 catch (CliUsageException e) { Console.Error.WriteLine(e.Message); return 2; }
-var app = Program.Create(serve, Console.Out);
+WebApplication app;
 try
 {
+    app = Program.Create(serve, Console.Out);
     // Open the warehouse now, not at the first request: a locked or unreadable file is reported before serving,
     // and the server holds the lock while it runs.
     app.Services.GetRequiredService<WarehouseDb>();
@@ -39,6 +40,11 @@ catch (WarehouseBusyException e)
 {
     Console.Error.WriteLine(e.Message);
     return 1;
+}
+catch (MemoryBudgetException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
 }
 app.Run();
 return 0;

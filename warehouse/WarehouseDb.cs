@@ -61,7 +61,7 @@ public sealed class WarehouseDb : IDisposable
         catch (DuckDBException e)
         {
             root.Dispose();
-            throw new ArgumentException($"Giới hạn bộ nhớ '{MemoryBudget}' không hợp lệ (tham số --memory-budget hoặc {MemoryBudgetVariable}); viết như 4GB hoặc 800MB. ({e.Message.Split('\n')[0].Trim()})", e);
+            throw new MemoryBudgetException($"Giới hạn bộ nhớ '{MemoryBudget}' không hợp lệ (tham số --memory-budget, Warehouse:MemoryBudget hoặc {MemoryBudgetVariable}); viết như 4GB hoặc 800MB. ({e.Message.Split('\n')[0].Trim()})", e);
         }
         try
         {
@@ -150,3 +150,7 @@ public sealed class WarehouseDb : IDisposable
 /// <summary>The warehouse file is locked by another process (a running server or load).</summary>
 public sealed class WarehouseBusyException(string path, string detail)
     : Exception($"Kho dữ liệu {path} đang được một tiến trình khác sử dụng (máy chủ hoặc một lần nạp khác); hãy dừng tiến trình đó rồi thử lại. (database file is locked: {detail})");
+
+/// <summary>A memory budget DuckDB cannot read (from <c>--memory-budget</c>, <c>Warehouse:MemoryBudget</c> or
+/// <c>HSSK_MEMORY_BUDGET</c>): one message naming the parameter, nothing opened.</summary>
+public sealed class MemoryBudgetException(string message, Exception inner) : ArgumentException(message, inner);

@@ -196,7 +196,7 @@ public sealed class HistoryTests : IDisposable
         Assert.Empty(WarehouseFingerprint.Differences(before, AsRead(disk)));
         Assert.False(File.Exists(disk.Path + ".staging"));
 
-        var bad = Assert.Throws<ArgumentException>(() => new WarehouseDb(Path.Combine(root, "bad.duckdb"), "lots"));
+        var bad = Assert.Throws<MemoryBudgetException>(() => new WarehouseDb(Path.Combine(root, "bad.duckdb"), "lots"));
         Assert.Contains("'lots'", bad.Message);
         Assert.Contains("--memory-budget", bad.Message);
     }

@@ -114,7 +114,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
                 "same snapshot_id with different checksums; use --replace") { Conflict = true };
         CheckProvince(conn, manifest);
 
-        // A snapshot whose files larger than half the memory budget is staged in a scratch database file
+        // A snapshot whose files are larger than half the memory budget is staged in a scratch database file
         // beside the warehouse (compressed as it is written) rather than in memory, where it would spill uncompressed.
         var arrowBytes = manifest.Files.Sum(f => new FileInfo(Path.Combine(folder, f.Name)).Length);
         var scratch = arrowBytes > (StageOnDiskAbove ?? db.MemoryBudgetBytes / 2) ? db.Path + ".staging" : null;
@@ -123,7 +123,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
             foreach (var f in new[] { scratch, scratch + ".wal" }) File.Delete(f);
             conn.Execute($"ATTACH '{scratch.Replace("'", "''")}' AS stage; SET search_path = 'memory.main,stage.main'");
         }
-        stagingCatalog = scratch is null ? "memory" : "stage";
+        var catalog = scratch is null ? "memory" : "stage";
         var counts = new Dictionary<string, long>();
         try
         {
@@ -131,7 +131,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
             {
                 sw.Restart();
                 Report(string.Create(Vi, $"  đọc {file.Name} ({manifest.File(file.Name).Rows:N0} dòng)…"));
-                counts[file.Name] = Stage(conn, folder, file, manifest);
+                counts[file.Name] = Stage(conn, catalog, folder, file, manifest);
                 stages["stage " + file.Name] = sw.Elapsed.TotalSeconds;
             }
             sw.Restart();
@@ -220,10 +220,8 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
                 $"không có tỉnh mã '{m.ProvinceCode}' trong hệ mã {m.AdminCodes}.", $"unknown province {m.ProvinceCode} in code system {m.AdminCodes}");
     }
 
-    // "memory" (the in-memory catalog) or "stage" (the scratch file) for the load in progress; one load at a time.
-    string stagingCatalog = "memory";
-
-    long Stage(DuckDBConnection conn, string folder, ContractFile file, Manifest manifest)
+    /// <summary>Stages one file into <paramref name="catalog"/>: "memory" (the in-memory catalog) or "stage" (the scratch file).</summary>
+    long Stage(DuckDBConnection conn, string catalog, string folder, ContractFile file, Manifest manifest)
     {
         var path = Path.Combine(folder, file.Name);
         ArrowFileReader reader;
@@ -241,7 +239,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
         using var stream = new NumberedStream(reader, file, file == SnapshotContract.Persons ? pseudonymiser : null);
         try
         {
-            ArrowScan.Run(conn, stream, "src_" + file.StageTable, $"CREATE OR REPLACE TABLE {stagingCatalog}.main.{file.StageTable} AS SELECT * FROM src_{file.StageTable}");
+            ArrowScan.Run(conn, stream, "src_" + file.StageTable, $"CREATE OR REPLACE TABLE {catalog}.main.{file.StageTable} AS SELECT * FROM src_{file.StageTable}");
         }
         catch (Exception e) when (stream.Failure is not null && e is DuckDBException or InvalidOperationException)
         {
