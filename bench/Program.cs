@@ -13,6 +13,7 @@ namespace HoSoSucKhoe.Bench;
 // dotnet run -c Release --project bench -- programme [--scale 0.065]   |   programme-profile --db <warehouse>   (issue 16: programme step, its stages)
 // dotnet run -c Release --project bench -- history [--months 24] [--dir /tmp/hssk-bench-history24] [--keep-snapshots]   (issue 15 §1: history stored once)
 // dotnet run -c Release --project bench -- scale [--sizes 1,2,5,10] [--dir /tmp/hssk-scale] [--budget 4GB] [--plot docs/scale-load.png] [--replot]   (issue 15 §2)
+// dotnet run -c Release --project bench -- persons-stage --folder <snapshot> [--runs 3]   (issue 15 §2: the persons stage, part by part)
 // dotnet run -c Release --project bench -- ncd-endpoints [--db <warehouse>] [--runs 20]   (issue 15 §2: every NCD endpoint uncached)
 // dotnet run -c Release --project bench -- boundaries [--source ../shared/data/adminunits/vietnam-3d-map] [--out reports/Maps/communes-2025.bin.gz]
 // Generates the ~1M-person snapshot once (in a child process, so the peak memory printed is the load's own),
@@ -41,6 +42,7 @@ static class BenchProgram
                 args.Contains("--replot") ? [] : [.. Opt("--sizes", "1,2,5,10").Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture))],
                 args.Contains("--budget") ? Opt("--budget", "") : null, args.Contains("--plot") ? Opt("--plot", "") : null, Console.Out);
         if (verb == "scale-load") return ScaleBench.LoadOne(Opt("--folder", ""), Opt("--db", ""), args.Contains("--budget") ? Opt("--budget", "") : null);
+        if (verb == "persons-stage") return StageBench.Run(Opt("--folder", ""), int.Parse(Opt("--runs", "3"), CultureInfo.InvariantCulture), Console.Out);
         if (verb == "ncd-endpoints")
             return await NcdEndpointBench.RunAsync(Path.GetFullPath(Opt("--db", settings.Warehouse)), int.Parse(Opt("--runs", "20"), CultureInfo.InvariantCulture), Console.Out);
         if (verb == "history")
