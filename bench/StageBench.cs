@@ -18,6 +18,11 @@ public static class StageBench
     public static int Run(string folder, int runs, TextWriter log)
     {
         var path = Path.Combine(folder, SnapshotContract.Persons.Name);
+        if (!File.Exists(path))
+        {
+            log.WriteLine($"persons-stage: no {SnapshotContract.Persons.Name} in '{folder}' (--folder <snapshot folder>)");
+            return 2;
+        }
         var pseudonymiser = new Pseudonymiser("bench-key-0123456789");
         long rows = 0;
         void Measure(string what, Func<long> run)

@@ -83,6 +83,17 @@ public sealed class CommandLinePathTests : IDisposable
     }
 
     [Fact]
+    public void ServingWithABudgetDuckDbCannotReadIsRefusedInOneLine()
+    {
+        var serve = DotnetRun(dir, "serve", "--db", "budget.duckdb", "--create", "--urls", "http://127.0.0.1:0", "--Warehouse:MemoryBudget=lots");
+        Assert.Equal(2, serve.Code);
+        Assert.Contains("'lots'", serve.Err);
+        Assert.Contains(WarehouseDb.MemoryBudgetVariable, serve.Err);
+        Assert.Single(serve.Err.Trim().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(dir, "budget.duckdb")));
+    }
+
+    [Fact]
     public void ServeRefusesAMissingWarehouseUnlessAskedToCreateIt()
     {
         var e = Assert.Throws<CliUsageException>(() => ServeArguments.Translate(["serve", "--db", "new.duckdb"], dir));

@@ -375,27 +375,6 @@ public sealed class LoaderTests : IDisposable
         Assert.Equal(before, State());
     }
 
-    [Fact]
-    public void ServingWithABudgetDuckDbCannotReadIsRefusedInOneLine()
-    {
-        var dir = Folder("serve-budget");
-        var path = Path.Combine(dir, "serve.duckdb");
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet",
-            [typeof(Program).Assembly.Location, "serve", "--db", path, "--create", "--urls", "http://127.0.0.1:0"])
-        {
-            RedirectStandardError = true, RedirectStandardOutput = true,
-            Environment = { [Commands.KeyVariable] = "test-key-0123456789", ["HSSK_MEMORY_BUDGET"] = "lots" },
-        };
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEnd();
-        if (!process.WaitForExit(60_000)) process.Kill(true);
-        Assert.Equal(2, process.ExitCode);
-        Assert.Contains("'lots'", stderr);
-        Assert.Contains("HSSK_MEMORY_BUDGET", stderr);
-        Assert.Single(stderr.Trim().Split('\n'));
-        Assert.False(File.Exists(path));
-    }
-
     sealed class InlineProgress(Action<string> report) : IProgress<string>
     {
         public void Report(string value) => report(value);
