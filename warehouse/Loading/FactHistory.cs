@@ -19,6 +19,10 @@ namespace HoSoSucKhoe.Warehouse.Loading;
 /// </summary>
 public static class FactHistory
 {
+    /// <summary>A staging table and columns of it that a fact select gives unchanged, one output row per staging row:
+    /// two rows of the select alike are then two staging rows alike in these columns.</summary>
+    public sealed record Verbatim(string Table, string Columns);
+
     /// <summary>The fact tables stored this way, as read (the views).</summary>
     public static readonly IReadOnlyList<string> Tables = ["fact_record", "person_identity", "fact_encounter", "fact_lab", "fact_medication"];
 
@@ -49,23 +53,58 @@ public static class FactHistory
     public static int? LatestSeq(IDbConnection c, string province, IDbTransaction? tx = null) =>
         c.ExecuteScalar<int?>("SELECT max(seq) FROM wh.main.fact_snapshot WHERE province_code = $province", new { province }, tx);
 
+    /// <summary>
+    /// Finds the rows of <paramref name="typed"/> that may have a twin (an identical row in the same snapshot), which
+    /// <c>dup_no</c> must tell apart: the temp table fh_twins holds the row hashes seen more than once, and the
+    /// expression returned gives a row's hash; null when no row has a twin (always for a table with a key), so that
+    /// dup_no is 1 throughout. With <paramref name="distinct"/> the hashes are those of the staging rows, by the columns
+    /// the select gives unchanged (cast to their stored types, so the select's rows hash alike): two rows alike come from
+    /// two staging rows alike, and that count reads the staging table alone, without the select's joins. Equal hashes
+    /// of unequal rows are only numbered apart.
+    /// </summary>
+    static string? Twins(IDbConnection c, IDbTransaction? tx, string table, IReadOnlyList<(string Name, string Type)> cols, string typed,
+        object args, Verbatim? distinct)
+    {
+        if (Keyed.Contains(table)) return null;
+        string key, source;
+        if (distinct is { } d)
+        {
+            var verbatim = d.Columns.Split(',', StringSplitOptions.TrimEntries);
+            var types = cols.ToDictionary(x => x.Name, x => x.Type, StringComparer.Ordinal);
+            key = $"hash({string.Join(", ", verbatim)})";
+            source = $"SELECT hash({string.Join(", ", verbatim.Select(v => $"CAST({v} AS {types[v]})"))}) AS h FROM {d.Table}";
+        }
+        else
+        {
+            key = $"hash({string.Join(", ", cols.Select(x => x.Name))})";
+            source = $"SELECT {key} AS h FROM ({typed})";
+        }
+        c.Execute($"CREATE OR REPLACE TEMP TABLE fh_twins AS SELECT h FROM ({source}) GROUP BY 1 HAVING count(*) > 1", args, tx);
+        if (c.ExecuteScalar<long>("SELECT count(*) FROM fh_twins", transaction: tx) > 0) return key;
+        c.Execute("DROP TABLE fh_twins", transaction: tx);
+        return null;
+    }
+
+    /// <summary>The rows of <paramref name="typed"/> with dup_no, for the tail of an INSERT or CREATE: only the rows that
+    /// may have a twin go through the window (<see cref="Twins"/>; the caller drops fh_twins when a key was given).</summary>
+    static string WithDupNo(string typed, string? key) => key is null
+        ? $"SELECT *, 1 FROM ({typed})"
+        : $"""
+           SELECT *, 1 FROM ({typed}) WHERE {key} NOT IN (SELECT h FROM fh_twins)
+           UNION ALL
+           SELECT *, row_number() OVER (PARTITION BY {key})::INTEGER FROM ({typed}) WHERE {key} IN (SELECT h FROM fh_twins)
+           """;
+
     /// <summary>The temp table fh_new: the rows <paramref name="select"/> gives, in the stored types, with dup_no.</summary>
-    static void NewRows(IDbConnection c, IDbTransaction? tx, string table, IReadOnlyList<(string Name, string Type)> cols, string select, object args)
+    static void NewRows(IDbConnection c, IDbTransaction? tx, string table, IReadOnlyList<(string Name, string Type)> cols, string select,
+        object args, Verbatim? distinct)
     {
         var names = string.Join(", ", cols.Select(x => x.Name));
         var casts = string.Join(", ", cols.Select(x => $"CAST({x.Name} AS {x.Type}) AS {x.Name}"));
         var typed = $"SELECT {casts} FROM ({select}) AS t({names})";
-        c.Execute(Keyed.Contains(table)
-            ? $"CREATE OR REPLACE TEMP TABLE fh_new AS SELECT *, 1 AS dup_no FROM ({typed})"
-            : $"""
-               CREATE OR REPLACE TEMP TABLE fh_hashed AS SELECT *, hash({names}) AS row_hash FROM ({typed});
-               CREATE OR REPLACE TEMP TABLE fh_new AS
-               WITH twins AS (SELECT row_hash FROM fh_hashed GROUP BY 1 HAVING count(*) > 1)
-               SELECT * EXCLUDE (row_hash), 1 AS dup_no FROM fh_hashed WHERE row_hash NOT IN (SELECT row_hash FROM twins)
-               UNION ALL
-               SELECT * EXCLUDE (row_hash), row_number() OVER (PARTITION BY row_hash)::INTEGER FROM fh_hashed WHERE row_hash IN (SELECT row_hash FROM twins);
-               DROP TABLE fh_hashed;
-               """, args, tx);
+        var key = Twins(c, tx, table, cols, typed, args, distinct);
+        c.Execute($"CREATE OR REPLACE TEMP TABLE fh_new AS SELECT * FROM ({WithDupNo(typed, key)}) AS t({names}, dup_no)", args, tx);
+        if (key is not null) c.Execute("DROP TABLE fh_twins", transaction: tx);
     }
 
     static string Same(IReadOnlyList<(string Name, string Type)> cols) =>
@@ -83,8 +122,8 @@ public static class FactHistory
         RemoveShare(c, tx, table, at);
         var cols = Columns(c, table);
         // Nothing to extend (no previous snapshot, or one in the middle): the rows go straight in, with no temp copy.
-        if (!(at.Next < 0 && at.Previous >= 0)) return Insert(c, tx, table, cols, select, args, at.Province, at.Seq, false, null);
-        NewRows(c, tx, table, cols, select, args);
+        if (!(at.Next < 0 && at.Previous >= 0)) return Insert(c, tx, table, cols, select, args, at.Province, at.Seq, false, null, null);
+        NewRows(c, tx, table, cols, select, args, null);
         c.Execute($"""
             CREATE OR REPLACE TEMP TABLE fh_kept AS
             SELECT r.rowid AS rid, n.rowid AS nid
@@ -131,14 +170,15 @@ public static class FactHistory
     /// the bookkeeping ones. Rows of the previous snapshot it repeats stay as they are; those it lacks are closed at
     /// the previous snapshot; the others are inserted. Returns the rows inserted. With <paramref name="share"/> false
     /// every row is inserted as held by this snapshot alone: a full copy (and the previous snapshot's current rows end
-    /// there, so the two ways can follow each other in one warehouse).
+    /// there, so the two ways can follow each other in one warehouse). <paramref name="distinct"/>: for a table without
+    /// a key, the staging rows the select gives one row each, by the columns it gives unchanged (see <see cref="Verbatim"/>).
     /// </summary>
     public static long Append(DuckDBConnection c, IDbTransaction tx, string table, string select, object args,
-        string province, int seq, int? previous, bool share = true)
+        string province, int seq, int? previous, bool share = true, Verbatim? distinct = null)
     {
         var cols = Columns(c, table);
-        if (previous is null || !share) return Insert(c, tx, table, cols, select, args, province, seq, share, previous);
-        NewRows(c, tx, table, cols, select, args);
+        if (previous is null || !share) return Insert(c, tx, table, cols, select, args, province, seq, share, previous, distinct);
+        NewRows(c, tx, table, cols, select, args, distinct);
         var p = new { province, seq, previous };
         c.Execute($"""
             CREATE OR REPLACE TEMP TABLE fh_kept AS
@@ -166,7 +206,7 @@ public static class FactHistory
     /// Identical rows of a table without a key are numbered by <c>dup_no</c> as in <see cref="NewRows"/>: the few
     /// hashes that occur more than once are found first, and only their rows go through the window.</summary>
     static long Insert(IDbConnection c, IDbTransaction? tx, string table, IReadOnlyList<(string Name, string Type)> cols, string select,
-        object args, string province, int seq, bool share, int? previous)
+        object args, string province, int seq, bool share, int? previous, Verbatim? distinct)
     {
         if (!share && previous is not null)
             c.Execute($"UPDATE wh.main.{table}_rows SET seq_to = $previous WHERE province_code = $province AND seq_to IS NULL",
@@ -178,17 +218,12 @@ public static class FactHistory
         bind.Add("fh_province", province);
         bind.Add("fh_seq", seq);
         var to = share ? "NULL" : "$fh_seq";
-        if (Keyed.Contains(table))
-            return c.Execute($"INSERT INTO wh.main.{table}_rows SELECT $fh_province, $fh_seq, {to}, 1, {names} FROM ({typed})", bind, tx);
-        c.Execute($"CREATE OR REPLACE TEMP TABLE fh_twins AS SELECT hash({names}) AS h FROM ({typed}) GROUP BY 1 HAVING count(*) > 1", bind, tx);
+        var key = Twins(c, tx, table, cols, typed, bind, distinct);
         var inserted = c.Execute($"""
             INSERT INTO wh.main.{table}_rows
-            SELECT $fh_province, $fh_seq, {to}, 1, {names} FROM ({typed}) WHERE hash({names}) NOT IN (SELECT h FROM fh_twins)
-            UNION ALL
-            SELECT $fh_province, $fh_seq, {to}, row_number() OVER (PARTITION BY hash({names}))::INTEGER, {names}
-            FROM ({typed}) WHERE hash({names}) IN (SELECT h FROM fh_twins)
+            SELECT $fh_province, $fh_seq, {to}, dup_no, {names} FROM ({WithDupNo(typed, key)}) AS t({names}, dup_no)
             """, bind, tx);
-        c.Execute("DROP TABLE fh_twins", transaction: tx);
+        if (key is not null) c.Execute("DROP TABLE fh_twins", transaction: tx);
         return inserted;
     }
 

@@ -167,6 +167,13 @@ static class LoadSql
               AND c.atc_code IS NOT DISTINCT FROM s.atc_code
         """;
 
+    /// <summary>Each staging row gives one row of <see cref="Labs"/> holding these columns as they are.</summary>
+    public static readonly FactHistory.Verbatim LabsVerbatim = new("stage_labs", "encounter_id, record_id, result_time, test, value_text, unit");
+
+    /// <summary>Each staging row gives one row of <see cref="Medications"/> holding these columns as they are.</summary>
+    public static readonly FactHistory.Verbatim MedicationsVerbatim =
+        new("stage_medications", "encounter_id, record_id, dispensed_time, drug_name, active_ingredient, atc_code, days_supply");
+
     public const string Facilities = """
         INSERT INTO wh.main.dim_facility
         SELECT DISTINCT facility_code, left(facility_code, 2), $sid FROM stage_encounters

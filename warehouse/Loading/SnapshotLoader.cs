@@ -364,13 +364,13 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
         // A new seq after every snapshot loaded; the rows are compared with the province's latest snapshot.
         var seq = FactHistory.NextSeq(conn, tx);
         var previous = FactHistory.LatestSeq(conn, m.ProvinceCode, tx);
-        void Store(string stage, string table, string select) =>
-            Timed(stage, () => FactHistory.Append(conn, tx, table, select, args, m.ProvinceCode, seq, previous, ShareHistory));
+        void Store(string stage, string table, string select, FactHistory.Verbatim? distinct = null) =>
+            Timed(stage, () => FactHistory.Append(conn, tx, table, select, args, m.ProvinceCode, seq, previous, ShareHistory, distinct));
         Store("commit records", "fact_record", LoadSql.Records);
         Store("commit identities", "person_identity", LoadSql.Identities);
         Store("commit encounters", "fact_encounter", LoadSql.Encounters);
-        Store("commit labs", "fact_lab", LoadSql.Labs);
-        Store("commit medications", "fact_medication", LoadSql.Medications);
+        Store("commit labs", "fact_lab", LoadSql.Labs, LoadSql.LabsVerbatim);
+        Store("commit medications", "fact_medication", LoadSql.Medications, LoadSql.MedicationsVerbatim);
         conn.Execute(LoadSql.Facilities, args, tx);
         conn.Execute("INSERT OR IGNORE INTO wh.main.wh_meta VALUES ('pseudonym_key_fingerprint', $fp)", new { fp = pseudonymiser.Fingerprint }, tx);
         conn.Execute("""
