@@ -5,7 +5,10 @@ namespace HoSoSucKhoe.Models.Ncd;
 /// Case definitions of docs/definitions.md ("Hypertension and diabetes") as set-based SQL over one snapshot.
 /// Parameters: $sid, $asof (D), $y1 = D − 365 days, $d90 = D − 90 days, $m3 = D − 3 calendar months; windows are
 /// half-open (x, D]. Tables are qualified <c>wh.main</c> so the same text runs on the loader's staging connection
-/// (inside the load transaction) and on an ordinary warehouse connection (backfill).
+/// (inside the load transaction) and on an ordinary warehouse connection (backfill). Visits, labs and dispensings
+/// are aggregated per record without first being restricted to the adults counted (the LEFT JOINs onto them do that,
+/// more cheaply than a semi join), and a visit's blood pressure travels through arg_max as one integer
+/// (systolic × 1000 + diastolic; plausible values are 60–300 over 30–200), not as a list.
 /// </summary>
 static class NcdSql
 {
@@ -28,10 +31,10 @@ static class NcdSql
         e AS (
             SELECT record_id, visit_time, visit_date, has_htn_code, has_dm_code,
                    CASE WHEN dq_flags & {EncounterDq.ImplausibleSystolic | EncounterDq.ImplausibleDiastolic:D} = 0 AND systolic IS NOT NULL AND diastolic IS NOT NULL
-                        THEN [systolic, diastolic] END AS bp,
+                        THEN systolic::INTEGER * 1000 + diastolic END AS bp,
                    CASE WHEN dq_flags & {EncounterDq.ImplausibleHeight:D} = 0 AND height_cm >= 100 THEN height_cm END AS h,
                    CASE WHEN dq_flags & {EncounterDq.ImplausibleWeight:D} = 0 THEN weight_kg END AS w
-            FROM wh.main.fact_encounter SEMI JOIN r USING (record_id)
+            FROM wh.main.fact_encounter
             WHERE snapshot_id = $sid AND visit_date <= $asof::DATE),
         ea AS (
             SELECT record_id,
@@ -48,7 +51,7 @@ static class NcdSql
             SELECT record_id,
                    arg_max(value_num, result_time) FILTER (WHERE test = 'GLU_FASTING') AS fpg,
                    arg_max(value_num, result_time) FILTER (WHERE test = 'HBA1C') AS hba1c
-            FROM wh.main.fact_lab SEMI JOIN r USING (record_id)
+            FROM wh.main.fact_lab
             WHERE snapshot_id = $sid AND test IN ('GLU_FASTING', 'HBA1C') AND value_num IS NOT NULL AND dq_flags = {LabDq.None:D}
               AND result_time::DATE > $y1::DATE AND result_time::DATE <= $asof::DATE
             GROUP BY record_id),
@@ -61,14 +64,13 @@ static class NcdSql
                    bool_or(drug_group = 'antidiabetic' AND d > $d90::DATE) AS ad_90d
             FROM (SELECT record_id, drug_group, dispensed_time::DATE AS d FROM wh.main.fact_medication
                   WHERE snapshot_id = $sid AND drug_group IN ('antihypertensive', 'antidiabetic')) x
-            SEMI JOIN r USING (record_id)
             WHERE d <= $asof::DATE
             GROUP BY record_id),
         s AS (
             SELECT r.*, ea.last_visit, coalesce(ea.visits_12m, 0) AS visits_12m, ea.bp, ea.bp_date, l.fpg, l.hba1c,
                    coalesce(ea.h, r.height_cm) AS h, coalesce(ea.w, r.weight_kg) AS w,
                    ea.bp IS NOT NULL AS htn_screened,
-                   coalesce(ea.bp[1] >= 140 OR ea.bp[2] >= 90, false) AS htn_raised,
+                   coalesce(ea.bp // 1000 >= 140 OR ea.bp % 1000 >= 90, false) AS htn_raised,
                    ea.htn_code_first IS NOT NULL OR r.hx_htn OR coalesce(m.aht_12m, false) AS htn_diagnosed,
                    coalesce(m.aht_90d, false) AS aht_90d,
                    l.fpg IS NOT NULL OR l.hba1c IS NOT NULL AS dm_screened,
@@ -87,7 +89,7 @@ static class NcdSql
                dm_diagnosed AND ad_90d,
                dm_diagnosed AND ad_90d AND coalesce(CASE WHEN hba1c IS NOT NULL THEN hba1c < 7 ELSE fpg < 7.0 END, false),
                CASE WHEN h IS NOT NULL AND w IS NOT NULL THEN w / ((h / 100.0) * (h / 100.0)) END,
-               bp[1], bp[2], bp_date, last_visit, visits_12m, fpg, hba1c, htn_first,
+               bp // 1000, bp % 1000, bp_date, last_visit, visits_12m, fpg, hba1c, htn_first,
                CASE WHEN htn_diagnosed AND htn_first <= $m3::DATE AND visits_12m > 0 THEN
                    CASE WHEN last_visit <= $m3::DATE THEN 'missed_visit'
                         WHEN bp_date > $m3::DATE THEN CASE WHEN htn_raised THEN 'uncontrolled' ELSE 'controlled' END

@@ -92,11 +92,12 @@ static class ProgrammeSql
     /// the last measurement in (D' − 3 months, D'], else visited without a measurement. Running maxima over each
     /// patient's monthly rows (one window, partitioned by the integer pid) give the last visit and measurement at every
     /// month; each row then stands for the months up to the patient's next row (a patient's months before the first
-    /// row have nothing yet).</summary>
+    /// row have nothing yet). Both diseases' statuses (1 controlled, 2 uncontrolled, 3 no measurement, 4 missed, 5 lost;
+    /// null: not counted that month) come from the same patient-months, counted per commune and month in one pass.</summary>
     public const string MonthRows = """
         INSERT INTO wh.main.ncd_prog_month
         WITH months AS (
-            SELECT k::INTEGER AS k, month, d, (d - INTERVAL 3 MONTH)::DATE AS m3
+            SELECT k::INTEGER AS k, month, d, (d - INTERVAL 3 MONTH)::DATE AS m3, d - 365 AS y1
             FROM (SELECT k, (date_trunc('month', $asof::DATE) - to_months(17 - k::INTEGER))::DATE AS month,
                          CASE WHEN k = 17 THEN $asof::DATE
                               ELSE last_day((date_trunc('month', $asof::DATE) - to_months(17 - k::INTEGER))::DATE) END AS d
@@ -106,29 +107,32 @@ static class ProgrammeSql
             FROM (SELECT pid, k, v, bpk, lbk FROM prog_b UNION ALL SELECT pid, 0, NULL, NULL, NULL FROM prog_g)
             WINDOW p AS (PARTITION BY pid ORDER BY k, v NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)),
         run AS (
-            SELECT pid, unnest(range(k, k_next))::INTEGER AS k, v, bpk, lbk FROM w WHERE k_next > k),
-        pd AS (
-            SELECT 'htn' AS disease, g.ward_code, g.htn_first AS first, g.death_date, r.k, r.v AS last_visit, r.bpk AS mk
-            FROM prog_g g JOIN run r USING (pid) WHERE g.htn_first IS NOT NULL
-            UNION ALL
-            SELECT 'dm', g.ward_code, g.dm_first, g.death_date, r.k, r.v, r.lbk
-            FROM prog_g g JOIN run r USING (pid) WHERE g.dm_first IS NOT NULL),
+            SELECT g.ward_code, g.htn_first, g.dm_first, g.death_date, unnest(range(w.k, w.k_next))::INTEGER AS k, w.v, w.bpk, w.lbk
+            FROM w JOIN prog_g g USING (pid) WHERE w.k_next > w.k),
+        a AS (
+            SELECT r.*, m.d, m.m3,
+                   CASE WHEN r.v IS NULL OR r.v <= m.y1 THEN 5 WHEN r.v <= m.m3 THEN 4 ELSE 0 END AS vs,
+                   r.death_date IS NULL OR r.death_date > m.d AS alive
+            FROM run r JOIN months m USING (k)),
         s AS (
-            SELECT disease, ward_code, m.month, m.d,
-                   CASE WHEN last_visit IS NULL OR last_visit <= m.d - 365 THEN 'lost'
-                        WHEN last_visit <= m.m3 THEN 'missed'
-                        WHEN make_timestamp(mk // 2)::DATE > m.m3 THEN CASE WHEN mk % 2 = 1 THEN 'uncontrolled' ELSE 'controlled' END
-                        ELSE 'no_measure' END AS status
-            FROM pd JOIN months m USING (k)
-            WHERE first <= m.m3 AND (death_date IS NULL OR death_date > m.d))
-        SELECT $sid, disease, month, d, ward_code,
-               count(*) FILTER (WHERE status <> 'lost')::INTEGER,
-               count(*) FILTER (WHERE status = 'controlled')::INTEGER,
-               count(*) FILTER (WHERE status = 'uncontrolled')::INTEGER,
-               count(*) FILTER (WHERE status = 'missed')::INTEGER,
-               count(*) FILTER (WHERE status = 'no_measure')::INTEGER,
-               count(*) FILTER (WHERE status = 'lost')::INTEGER
-        FROM s GROUP BY ALL
+            SELECT ward_code, k,
+                   CASE WHEN alive AND htn_first <= m3 THEN
+                        CASE WHEN vs > 0 THEN vs WHEN make_timestamp(bpk // 2)::DATE > m3 THEN CASE WHEN bpk % 2 = 1 THEN 2 ELSE 1 END ELSE 3 END END AS h,
+                   CASE WHEN alive AND dm_first <= m3 THEN
+                        CASE WHEN vs > 0 THEN vs WHEN make_timestamp(lbk // 2)::DATE > m3 THEN CASE WHEN lbk % 2 = 1 THEN 2 ELSE 1 END ELSE 3 END END AS g
+            FROM a),
+        c AS (
+            SELECT ward_code, k,
+                   count(h) AS h_all, count(*) FILTER (WHERE h = 1) AS h1, count(*) FILTER (WHERE h = 2) AS h2, count(*) FILTER (WHERE h = 3) AS h3,
+                   count(*) FILTER (WHERE h = 4) AS h4, count(*) FILTER (WHERE h = 5) AS h5,
+                   count(g) AS g_all, count(*) FILTER (WHERE g = 1) AS g1, count(*) FILTER (WHERE g = 2) AS g2, count(*) FILTER (WHERE g = 3) AS g3,
+                   count(*) FILTER (WHERE g = 4) AS g4, count(*) FILTER (WHERE g = 5) AS g5
+            FROM s WHERE h IS NOT NULL OR g IS NOT NULL GROUP BY ward_code, k)
+        SELECT $sid, 'htn', m.month, m.d, c.ward_code, (h_all - h5)::INTEGER, h1::INTEGER, h2::INTEGER, h4::INTEGER, h3::INTEGER, h5::INTEGER
+        FROM c JOIN months m USING (k) WHERE h_all > 0
+        UNION ALL
+        SELECT $sid, 'dm', m.month, m.d, c.ward_code, (g_all - g5)::INTEGER, g1::INTEGER, g2::INTEGER, g4::INTEGER, g3::INTEGER, g5::INTEGER
+        FROM c JOIN months m USING (k) WHERE g_all > 0
         """;
 
     /// <summary>Registration cohorts: quarters Q with Q + 1 ended by D and Q starting no earlier than D's month − 17;
