@@ -148,6 +148,6 @@ static class Memory
     public static double PeakGb()
     {
         var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:"));
-        return line is null ? Process.GetCurrentProcess().PeakWorkingSet64 / 1e9 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024 / 1e9;
+        return line is null ? Process.GetCurrentProcess().PeakWorkingSet64 / 1e9 : long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1]) * 1024 / 1e9;
     }
 }
