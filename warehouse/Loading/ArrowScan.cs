@@ -144,34 +144,26 @@ sealed class NumberedStream(ArrowFileReader reader, ContractFile file, Pseudonym
     IEnumerable<IArrowArray> Pseudonymise(RecordBatch batch, int n)
     {
         var citizen = (StringArray)batch.Column("citizen_id");
-        var insurance = (StringArray)batch.Column("insurance_id");
-        var name = (StringArray)batch.Column("full_name");
-        var ck = new string?[n];
-        var ik = new string?[n];
-        var nk = new string?[n];
-        var kind = new sbyte?[n];
-        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        yield return pseudonymiser!.Keys(citizen, fold: false);
+        yield return pseudonymiser.Keys((StringArray)batch.Column("insurance_id"), fold: false);
+        yield return pseudonymiser.Keys((StringArray)batch.Column("full_name"), fold: true);
+        var kinds = new Int8Array.Builder().Reserve(n);
+        for (var i = 0; i < n; i++)
         {
-            var c = citizen.GetString(i);
-            ck[i] = pseudonymiser!.Hash(c);
-            kind[i] = c is null ? null : c.Trim() is { } t && t.All(char.IsAsciiDigit) && t.Length is 12 or 9 ? (sbyte)t.Length : (sbyte)0;
-            ik[i] = pseudonymiser.Hash(insurance.GetString(i));
-            var folded = Text.Fold(name.GetString(i));
-            nk[i] = folded.Length == 0 ? null : pseudonymiser.Hash(folded);
-        });
-        yield return Strings(ck);
-        yield return Strings(ik);
-        yield return Strings(nk);
-        var kb = new Int8Array.Builder().Reserve(n);
-        foreach (var k in kind) kb.Append(k);
-        yield return kb.Build();
+            var bytes = citizen.GetBytes(i, out var isNull);
+            if (isNull) kinds.AppendNull();
+            else if (Pseudonymiser.Trimmed(bytes)) kinds.Append(Kind(bytes));
+            else kinds.Append(citizen.GetString(i).Trim() is { } t && t.All(char.IsAsciiDigit) && t.Length is 12 or 9 ? (sbyte)t.Length : (sbyte)0);
+        }
+        yield return kinds.Build();
     }
 
-    static StringArray Strings(string?[] values)
+    // 12 = CCCD, 9 = CMND, 0 = anything else (the value is trimmed already).
+    static sbyte Kind(ReadOnlySpan<byte> id)
     {
-        var b = new StringArray.Builder();
-        foreach (var v in values) b.Append(v);
-        return b.Build();
+        if (id.Length is not (12 or 9)) return 0;
+        foreach (var b in id) if (b is < (byte)'0' or > (byte)'9') return 0;
+        return (sbyte)id.Length;
     }
 
     public void Dispose()
