@@ -143,17 +143,13 @@ sealed class HmacLanes
             Compress(s, w);
             Span<uint> words = stackalloc uint[4 * Lanes];
             for (var j = 0; j < 4; j++) s[j].CopyTo(words[(j * Lanes)..]);
+            Span<byte> digest = stackalloc byte[16];
             for (var l = 0; l < count; l++)
             {
-                var o = hex.AsSpan(slots[l] * 32, 32);
-                for (var j = 0; j < 4; j++) Hex(words[j * Lanes + l], o[(j * 8)..]);
+                for (var j = 0; j < 4; j++) BinaryPrimitives.WriteUInt32BigEndian(digest[(j * 4)..], words[j * Lanes + l]);
+                Convert.TryToHexStringLower(digest, hex.AsSpan(slots[l] * 32, 32), out _);
             }
             count = 0;
-        }
-
-        static void Hex(uint v, Span<byte> o)
-        {
-            for (var i = 7; i >= 0; i--, v >>= 4) o[i] = (byte)"0123456789abcdef"[(int)(v & 15)];
         }
     }
 }

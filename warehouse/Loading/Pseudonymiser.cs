@@ -69,30 +69,20 @@ public sealed class Pseudonymiser
         Parallel.For(0, (n + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, part =>
         {
             var batch = lanes is null ? null : new HmacLanes.Batch(lanes, hex);
-            Span<byte> utf8 = stackalloc byte[3 * HmacLanes.MaxMessage];
+            var buffer = new byte[3 * HmacLanes.MaxMessage];
             var missing = 0;
             for (int i = part * chunk, end = Math.Min(n, i + chunk); i < end; i++)
             {
-                var bytes = values.GetBytes(i, out var isNull);
-                scoped ReadOnlySpan<byte> message;
+                var message = values.GetBytes(i, out var isNull);
                 if (isNull) { missing++; continue; }
-                if (fold)
+                if (fold || !Trimmed(message))
                 {
-                    var folded = Text.Fold(values.GetString(i));
-                    if (string.IsNullOrWhiteSpace(folded)) { missing++; continue; }
-                    var text = folded.AsSpan().Trim();
-                    if (text.Length > HmacLanes.MaxMessage) { HashText(folded, hex.AsSpan(i * 32, 32)); valid[i >> 3] |= (byte)(1 << (i & 7)); continue; }
-                    message = utf8[..Encoding.UTF8.GetBytes(text, utf8)];
-                }
-                else if (Trimmed(bytes)) message = bytes;
-                else
-                {
-                    // Blank, or white space (perhaps not ASCII) at an end: as Hash does it.
-                    var s = values.GetString(i);
-                    if (string.IsNullOrWhiteSpace(s)) { missing++; continue; }
-                    HashText(s, hex.AsSpan(i * 32, 32));
-                    valid[i >> 3] |= (byte)(1 << (i & 7));
-                    continue;
+                    // A name is folded first; any other value with white space (perhaps not ASCII) at an end, or blank,
+                    // is trimmed as Hash trims it.
+                    var text = (fold ? Text.Fold(values.GetString(i)) : values.GetString(i)).AsSpan().Trim();
+                    if (text.IsEmpty) { missing++; continue; }
+                    if (buffer.Length < text.Length * 3) buffer = new byte[text.Length * 3];
+                    message = buffer.AsSpan(0, Encoding.UTF8.GetBytes(text, buffer));
                 }
                 valid[i >> 3] |= (byte)(1 << (i & 7));
                 if (batch is null || message.Length > HmacLanes.MaxMessage) HashBytes(message, hex.AsSpan(i * 32, 32));
@@ -101,10 +91,9 @@ public sealed class Pseudonymiser
             batch?.Flush();
             Interlocked.Add(ref nulls, missing);
         });
-        var offsets = new int[n + 1];
-        for (var i = 0; i <= n; i++) offsets[i] = i * 32;   // a missing key's slot holds 32 unused bytes
-        return new StringArray(n, new ArrowBuffer.Builder<int>(n + 1).AppendRange(offsets).Build(), new ArrowBuffer(hex),
-            new ArrowBuffer(valid), nulls, 0);
+        var offsets = new ArrowBuffer.Builder<int>(n + 1);
+        for (var i = 0; i <= n; i++) offsets.Append(i * 32);   // a missing key's slot holds 32 unused bytes
+        return new StringArray(n, offsets.Build(), new ArrowBuffer(hex), new ArrowBuffer(valid), nulls, 0);
     }
 
     /// <summary>Whether UTF-8 text starts and ends with a printable ASCII character, so trimming it changes nothing.</summary>
