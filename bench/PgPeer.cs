@@ -33,9 +33,9 @@ static class PgPeer
     /// <summary>The columns of each fact table the cell statement reads.</summary>
     static readonly (string Table, string[] Columns)[] Tables =
     [
-        ("fact_record", ["snapshot_id", "record_id", "insurance_key", "citizen_id_kind", "birth_date", "age_years", "sex", "ward_code",
+        ("fact_record", ["snapshot_id", "record_id", "citizen_id_kind", "birth_date", "age_years", "sex", "ward_code",
             "residence", "created_date", "updated_date", "death_date", "dq_flags", "verified", "first_exam_date", "has_phone",
-            "vaccination_recorded", "history_recorded", "hx_hypertension", "hx_diabetes", "hx_cardiovascular", "pregnant", "name_key",
+            "vaccination_recorded", "history_recorded", "hx_hypertension", "hx_diabetes", "hx_cardiovascular", "pregnant", "has_name",
             "height_cm", "weight_kg", "abo_group", "rh"]),
         ("fact_encounter", ["snapshot_id", "record_id", "dq_flags", "has_htn_code", "has_dm_code", "kind", "visit_date"]),
         ("fact_lab", ["snapshot_id", "record_id", "dq_flags", "parse_status"]),

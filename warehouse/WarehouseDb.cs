@@ -74,12 +74,14 @@ public sealed class WarehouseDb : IDisposable
         }
         root.Execute("USE wh");
         var legacy = Loading.FactHistory.DetachLegacy(root);
+        Loading.FactHistory.DetachKeyed(root);
         // Every embedded Schema/*.sql, in file-name order; each is idempotent.
         foreach (var script in typeof(WarehouseDb).Assembly.GetManifestResourceNames()
                      .Where(n => n.StartsWith("Schema.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
                      .Order(StringComparer.Ordinal))
             root.Execute(ReadResource(script));
         Loading.FactHistory.MigrateLegacy(root, legacy);
+        Loading.FactHistory.MigrateKeyed(root);
         SeedReference();
     }
 

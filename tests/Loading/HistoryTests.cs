@@ -162,6 +162,56 @@ public sealed class HistoryTests : IDisposable
         AssertSame(copies, shared);
     }
 
+    /// <summary>A warehouse written when <c>fact_record_rows</c> held the record's three keys in every version (before
+    /// they were kept apart in <c>record_key_rows</c>) is migrated on opening: every table as read the same, and the keys
+    /// stored once per record again (a record's consecutive versions merged, across the gap a <c>--replace</c> leaves in
+    /// the seqs).</summary>
+    [Fact]
+    public void AWarehouseWithTheKeysInEveryVersionIsMigratedOnOpening()
+    {
+        var path = Path.Combine(root, "keyed.duckdb");
+        IReadOnlyList<TableFingerprint> expected;
+        long keyRows;
+        using (var db = new WarehouseDb(path))
+        {
+            PopulationLoader.Load(db, population);
+            Loader(db, share: true).LoadAll(folders.Take(6).ToList(), replace: false);
+            using (var c = db.Open()) c.Execute("UPDATE fact_snapshot SET checksums = 'changed' WHERE snapshot_id = $sid", new { sid = Path.GetFileName(folders[2]) });
+            Loader(db, share: true).Load(folders[2], replace: true);
+            expected = AsRead(db);
+            using var k = db.Open();
+            keyRows = k.ExecuteScalar<long>("SELECT count(*) FROM record_key_rows");
+            Assert.True(k.ExecuteScalar<long>("SELECT count(*) FROM fact_record_rows") > keyRows);
+            // the layout of before: the keys in every version, between record_id and citizen_id_kind, name_key before dq_flags
+            var cols = k.Query<string>("""
+                SELECT column_name FROM information_schema.columns WHERE table_name = 'fact_record_rows' ORDER BY ordinal_position
+                """).ToList();
+            var select = string.Join(", ", cols.Where(x => x != "has_name").SelectMany(x => x switch
+            {
+                "record_id" => new[] { "r.record_id", "k.citizen_key", "k.insurance_key" },
+                "dq_flags" => ["k.name_key", "r.dq_flags"],
+                _ => ["r." + x],
+            }));
+            k.Execute($"""
+                CREATE TABLE keyed AS SELECT {select} FROM fact_record_rows r JOIN record_key_rows k
+                    ON k.province_code = r.province_code AND k.record_id = r.record_id
+                   AND k.seq_from <= r.seq_from AND r.seq_from <= coalesce(k.seq_to, 2147483647);
+                DROP TABLE fact_record_rows; DROP TABLE record_key_rows; DROP VIEW record_key;
+                ALTER TABLE keyed RENAME TO fact_record_rows;
+                """);
+        }
+        using (var db = new WarehouseDb(path))
+        {
+            Assert.Empty(WarehouseFingerprint.Differences(expected, AsRead(db)));
+            using var c = db.Open();
+            Assert.Equal(keyRows, c.ExecuteScalar<long>("SELECT count(*) FROM record_key_rows"));
+            Assert.Equal(0, c.ExecuteScalar<long>("SELECT count(*) FROM information_schema.tables WHERE table_name = 'fact_record_rows_keyed'"));
+            // and it loads on: the next snapshot shares the migrated rows
+            Loader(db, share: true).Load(folders[6]);
+            Assert.Equal(6, c.ExecuteScalar<long>("SELECT count(DISTINCT snapshot_id) FROM record_key WHERE snapshot_id <> $sid", new { sid = Path.GetFileName(folders[6]) }));
+        }
+    }
+
     /// <summary>Issue 15 §2: a snapshot staged in the scratch file beside the warehouse (what a snapshot larger than half
     /// the memory budget gets) gives every table exactly what in-memory staging gives, under a small budget; the
     /// scratch file is gone after a load and after a failed one, and a budget DuckDB cannot read is refused by name.</summary>

@@ -56,8 +56,8 @@ public sealed class LoaderTests : IDisposable
         Assert.Equal(LoadOutcome.Loaded, r.Outcome);
         Assert.Equal((6, 6, 6, 4), (r.Persons, r.Encounters, r.Labs, r.Medications));
         using var c = db.Open();
-        Assert.Equal(0, c.ExecuteScalar<long>("SELECT count(*) FROM fact_record WHERE citizen_key LIKE '0011900%'"));
-        Assert.Equal(6, c.ExecuteScalar<long>("SELECT count(DISTINCT citizen_key) FROM fact_record"));
+        Assert.Equal(0, c.ExecuteScalar<long>("SELECT count(*) FROM record_key WHERE citizen_key LIKE '0011900%'"));
+        Assert.Equal(6, c.ExecuteScalar<long>("SELECT count(DISTINCT citizen_key) FROM record_key"));
         Assert.Equal(6, c.ExecuteScalar<long>("SELECT count(*) FROM person_identity WHERE full_name LIKE 'Nguyễn Văn %'"));
         var labs = c.Query<(string Text, double? Value, string Status)>("SELECT value_text, value_num, parse_status FROM fact_lab ORDER BY encounter_id, test")
             .ToDictionary(l => l.Text);

@@ -59,7 +59,7 @@ public static class LakeExport
     /// <summary>Snapshot-keyed tables exported under <c>province=/snapshot=/</c>, with their kind.</summary>
     public static readonly IReadOnlyList<(string Table, string Kind)> SnapshotTables =
     [
-        ("fact_record", "fact"), ("fact_encounter", "fact"), ("fact_lab", "fact"), ("fact_medication", "fact"),
+        ("fact_record", "fact"), ("record_key", "fact"), ("fact_encounter", "fact"), ("fact_lab", "fact"), ("fact_medication", "fact"),
         ("fact_unrecorded_visitor", "fact"),
         ("mart_unit_kpi", "mart"), ("mart_unit_agesex", "mart"), ("mart_bridged_kpi", "mart"),
         ("mart_unit_denominator", "mart"), ("mart_bridged_denominator", "mart"),

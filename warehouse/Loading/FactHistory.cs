@@ -24,7 +24,7 @@ public static class FactHistory
     public sealed record Verbatim(string Table, string Columns);
 
     /// <summary>The fact tables stored this way, as read (the views).</summary>
-    public static readonly IReadOnlyList<string> Tables = ["fact_record", "person_identity", "fact_encounter", "fact_lab", "fact_medication"];
+    public static readonly IReadOnlyList<string> Tables = ["fact_record", "record_key", "person_identity", "fact_encounter", "fact_lab", "fact_medication"];
 
     /// <summary>Tables computed from a snapshot after it is loaded (and recomputed when their definitions change), stored
     /// the same way but with every range closed: a snapshot not computed yet holds no rows (<see cref="Put"/>).</summary>
@@ -33,7 +33,7 @@ public static class FactHistory
     static IEnumerable<string> All => Tables.Concat(Derived);
 
     // A key unique within a snapshot (validated by the loader): no two identical rows, dup_no is always 1.
-    static readonly HashSet<string> Keyed = ["fact_record", "person_identity", "fact_encounter", "ncd_person"];
+    static readonly HashSet<string> Keyed = ["fact_record", "record_key", "person_identity", "fact_encounter", "ncd_person"];
 
     const int Bookkeeping = 4; // province_code, seq_from, seq_to, dup_no
     static readonly ConcurrentDictionary<string, IReadOnlyList<(string Name, string Type)>> columns = new();
@@ -276,17 +276,74 @@ public static class FactHistory
                   FROM wh.main.fact_snapshot WHERE seq IS NULL) x
             WHERE fact_snapshot.snapshot_id = x.snapshot_id
             """, transaction: tx);
-        foreach (var t in legacy)
+        // The full copies of fact_record held the record's keys too: record_key is taken from them.
+        var sources = legacy.ToDictionary(t => t, t => $"wh.main.{t}_legacy");
+        if (legacy.Contains("fact_record"))
+        {
+            sources["fact_record"] = "(SELECT *, name_key IS NOT NULL AS has_name FROM wh.main.fact_record_legacy)";
+            sources["record_key"] = "wh.main.fact_record_legacy";
+        }
+        foreach (var (t, source) in sources)
         {
             var names = string.Join(", ", Columns(c, t).Select(x => "l." + x.Name));
             c.Execute($"""
                 INSERT INTO wh.main.{t}_rows
                 SELECT s.province_code, s.seq, s.seq, row_number() OVER (PARTITION BY l.snapshot_id, l.h)::INTEGER, {names}
-                FROM (SELECT l.snapshot_id, {names}, hash({names}) AS h FROM wh.main.{t}_legacy l) l
+                FROM (SELECT l.snapshot_id, {names}, hash({names}) AS h FROM {source} l) l
                 JOIN wh.main.fact_snapshot s USING (snapshot_id);
-                DROP TABLE wh.main.{t}_legacy;
                 """, transaction: tx);
         }
+        foreach (var t in legacy) c.Execute($"DROP TABLE wh.main.{t}_legacy", transaction: tx);
+        tx.Commit();
+    }
+
+    /// <summary>A warehouse written before the record keys were kept apart stores them in <c>fact_record_rows</c>, once
+    /// per version of the record: that table is renamed out of the way before the schema scripts create the new one
+    /// (<see cref="MigrateKeyed"/> moves its rows).</summary>
+    internal static void DetachKeyed(IDbConnection c)
+    {
+        if (c.ExecuteScalar<long>("""
+                SELECT count(*) FROM information_schema.columns
+                WHERE table_catalog = 'wh' AND table_schema = 'main' AND table_name = 'fact_record_rows' AND column_name = 'name_key'
+                """) > 0)
+            c.Execute("ALTER TABLE wh.main.fact_record_rows RENAME TO fact_record_rows_keyed");
+    }
+
+    /// <summary>
+    /// Moves the rows of a renamed <c>fact_record_rows_keyed</c> (<see cref="DetachKeyed"/>) into <c>fact_record_rows</c>,
+    /// unchanged but for <c>has_name</c> in place of the keys, and the keys into <c>record_key_rows</c>: consecutive
+    /// versions of a record with the same keys (the one kept ending at the province's snapshot just before the next
+    /// begins) become one row, so every snapshot reads the same keys as before. One transaction.
+    /// </summary>
+    internal static void MigrateKeyed(DuckDBConnection c)
+    {
+        if (c.ExecuteScalar<long>("""
+                SELECT count(*) FROM information_schema.tables
+                WHERE table_catalog = 'wh' AND table_schema = 'main' AND table_name = 'fact_record_rows_keyed'
+                """) == 0) return;
+        using var tx = c.BeginTransaction();
+        var names = string.Join(", ", Columns(c, "fact_record").Select(x => x.Name == "has_name" ? "name_key IS NOT NULL" : x.Name));
+        c.Execute($"""
+            INSERT INTO wh.main.fact_record_rows SELECT province_code, seq_from, seq_to, dup_no, {names} FROM wh.main.fact_record_rows_keyed;
+            INSERT INTO wh.main.record_key_rows
+            WITH after AS (
+                SELECT province_code, seq, lead(seq) OVER (PARTITION BY province_code ORDER BY seq) AS next FROM wh.main.fact_snapshot),
+            v AS (
+                SELECT r.province_code, r.seq_from, r.seq_to, r.record_id, r.citizen_key, r.insurance_key, r.name_key,
+                       coalesce(lag(a.next) OVER k <> r.seq_from, true) AS starts
+                FROM wh.main.fact_record_rows_keyed r
+                LEFT JOIN after a ON a.province_code = r.province_code AND a.seq = r.seq_to
+                WINDOW k AS (PARTITION BY r.province_code, r.record_id, r.citizen_key, r.insurance_key, r.name_key ORDER BY r.seq_from)),
+            islands AS (
+                SELECT *, sum(starts::INTEGER) OVER (PARTITION BY province_code, record_id, citizen_key, insurance_key, name_key
+                                                     ORDER BY seq_from ROWS UNBOUNDED PRECEDING) AS island
+                FROM v)
+            SELECT province_code, min(seq_from), CASE WHEN bool_or(seq_to IS NULL) THEN NULL ELSE max(seq_to) END, 1,
+                   record_id, citizen_key, insurance_key, name_key
+            FROM islands GROUP BY province_code, record_id, citizen_key, insurance_key, name_key, island
+            ORDER BY province_code, 2, record_id;
+            DROP TABLE wh.main.fact_record_rows_keyed;
+            """, transaction: tx);
         tx.Commit();
     }
 }

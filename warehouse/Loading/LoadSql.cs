@@ -32,11 +32,11 @@ static class LoadSql
         after_death AS (
             SELECT DISTINCT e.record_id FROM stage_encounters e JOIN p USING (record_id)
             WHERE p.death_date IS NOT NULL AND e.visit_time::DATE > p.death_date)
-        SELECT p.record_id, p.citizen_key, p.insurance_key, p.citizen_id_kind, p.birth_year, p.birth_date,
+        SELECT p.record_id, p.citizen_id_kind, p.birth_year, p.birth_date,
                p.sex, p.ward_code, p.residence, p.created_date, p.updated_date, p.first_exam_date, p.verified, p.death_date,
                p.abo_group, p.rh, p.height_cm, p.weight_kg, p.hx_hypertension, p.hx_diabetes, p.hx_cardiovascular,
                p.smoking, p.alcohol, p.inactive, p.history_recorded, p.vaccination_recorded, p.pregnant,
-               p.phone IS NOT NULL AND trim(p.phone) <> '', p.name_key,
+               p.phone IS NOT NULL AND trim(p.phone) <> '',
                (CASE WHEN dup.citizen_key IS NOT NULL THEN {RecordDq.DuplicateCitizenId:D} ELSE 0 END)
              | (CASE WHEN p.citizen_key IS NULL AND p.age >= 18 THEN {RecordDq.MissingCitizenIdAdult:D} ELSE 0 END)
              | (CASE WHEN p.insurance_key IS NULL THEN {RecordDq.MissingInsurance:D} ELSE 0 END)
@@ -46,12 +46,17 @@ static class LoadSql
              | (CASE WHEN p.age < 0 OR p.age > 120 OR coalesce(p.birth_date > $asof::DATE, false) THEN {RecordDq.ImplausibleBirth:D} ELSE 0 END)
              | (CASE WHEN ad.record_id IS NOT NULL THEN {RecordDq.VisitAfterDeath:D} ELSE 0 END)
              | (CASE WHEN prob.name_key IS NOT NULL THEN {RecordDq.ProbableDuplicate:D} ELSE 0 END)
-             | (CASE WHEN p.citizen_id_kind = 0 THEN {RecordDq.MalformedCitizenId:D} ELSE 0 END)
+             | (CASE WHEN p.citizen_id_kind = 0 THEN {RecordDq.MalformedCitizenId:D} ELSE 0 END),
+               p.name_key IS NOT NULL
         FROM p
         LEFT JOIN dup USING (citizen_key)
         LEFT JOIN known_ward kw ON kw.code = p.ward_code
         LEFT JOIN after_death ad USING (record_id)
         LEFT JOIN prob ON prob.name_key = p.name_key AND prob.birth_date = p.birth_date AND prob.ward_code = p.ward_code
+        """;
+
+    public const string Keys = """
+        SELECT record_id, citizen_key, insurance_key, name_key FROM stage_persons
         """;
 
     public const string Identities = """

@@ -367,6 +367,7 @@ public sealed class SnapshotLoader(WarehouseDb db, Pseudonymiser pseudonymiser, 
         void Store(string stage, string table, string select, FactHistory.Verbatim? distinct = null) =>
             Timed(stage, () => FactHistory.Append(conn, tx, table, select, args, m.ProvinceCode, seq, previous, ShareHistory, distinct));
         Store("commit records", "fact_record", LoadSql.Records);
+        Store("commit keys", "record_key", LoadSql.Keys);
         Store("commit identities", "person_identity", LoadSql.Identities);
         Store("commit encounters", "fact_encounter", LoadSql.Encounters);
         Store("commit labs", "fact_lab", LoadSql.Labs, LoadSql.LabsVerbatim);

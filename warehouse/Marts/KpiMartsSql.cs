@@ -109,8 +109,8 @@ static class KpiMartsSql
                    r.death_date IS NULL OR r.death_date > $asof AS linked,
                    {PriorityGroups.Group1("coalesce(enc.ncd_code, false)")} AS g1,
                    NOT g1 AND {PriorityGroups.Group2Core} AS g2,
-                   r.citizen_id_kind IN (9, 12) AND r.name_key IS NOT NULL AND r.birth_date IS NOT NULL
-                       AND r.dq_flags & {RecordDq.UnknownWard:D} = 0 AND (r.insurance_key IS NOT NULL OR r.has_phone) AS c_admin,
+                   r.citizen_id_kind IN (9, 12) AND r.has_name AND r.birth_date IS NOT NULL
+                       AND r.dq_flags & {RecordDq.UnknownWard:D} = 0 AND (r.dq_flags & {RecordDq.MissingInsurance:D} = 0 OR r.has_phone) AS c_admin,
                    r.height_cm IS NOT NULL AND r.weight_kg IS NOT NULL AND r.dq_flags & {RecordDq.ImplausibleHeight | RecordDq.ImplausibleWeight:D} = 0 AS c_anthro,
                    nullif(trim(r.abo_group), '') IS NOT NULL AND nullif(trim(r.rh), '') IS NOT NULL AS c_blood,
                    r.hx_hypertension IS NOT NULL AND r.hx_diabetes IS NOT NULL AND r.hx_cardiovascular IS NOT NULL AS c_under,

@@ -83,7 +83,9 @@ ALTER TABLE fact_snapshot ADD COLUMN IF NOT EXISTS seq INTEGER;
 
 -- ───────────── facts ─────────────
 
--- One row per health record per snapshot (as read through the view fact_record, which adds age_years). Identifiers are pseudonymised (keyed HMAC-SHA256, hex).
+-- One row per health record per snapshot (as read through the view fact_record, which adds age_years). The record's
+-- pseudonymised identifiers are kept apart in record_key_rows: they do not change when the record does, so each is
+-- stored once per record instead of once per version (three keys were 224 of 304 MB at 24 monthly snapshots).
 CREATE TABLE IF NOT EXISTS fact_record_rows (
   province_code VARCHAR NOT NULL,
   seq_from      INTEGER NOT NULL,   -- first snapshot (fact_snapshot.seq) of the province that holds the row
@@ -91,8 +93,6 @@ CREATE TABLE IF NOT EXISTS fact_record_rows (
   dup_no        INTEGER NOT NULL,   -- 1, 2, … among identical rows of one snapshot (a later one finds the row unchanged
                                     -- when every column and dup_no are equal)
   record_id          VARCHAR NOT NULL,
-  citizen_key        VARCHAR,         -- HMAC(citizen_id); NULL when missing
-  insurance_key      VARCHAR,         -- HMAC(insurance_id)
   citizen_id_kind    TINYINT,         -- 12 = CCCD, 9 = CMND, 0 = malformed, NULL = missing
   birth_year         SMALLINT NOT NULL,
   birth_date         DATE,
@@ -118,8 +118,20 @@ CREATE TABLE IF NOT EXISTS fact_record_rows (
   vaccination_recorded BOOLEAN NOT NULL,
   pregnant           BOOLEAN,
   has_phone          BOOLEAN NOT NULL,
-  name_key           VARCHAR,         -- HMAC(normalised full name): probable-duplicate matching without names
-  dq_flags           INTEGER NOT NULL
+  dq_flags           INTEGER NOT NULL,
+  has_name           BOOLEAN NOT NULL  -- a name was delivered (record_key.name_key IS NOT NULL)
+);
+
+-- The pseudonymised identifiers of a record (keyed HMAC-SHA256, hex): linkage and duplicate finding, no names.
+CREATE TABLE IF NOT EXISTS record_key_rows (
+  province_code VARCHAR NOT NULL,
+  seq_from      INTEGER NOT NULL,   -- first snapshot (fact_snapshot.seq) of the province that holds the row
+  seq_to        INTEGER,            -- last one; NULL = every later snapshot too (still current)
+  dup_no        INTEGER NOT NULL,   -- always 1 (record_id is unique within a snapshot)
+  record_id     VARCHAR NOT NULL,
+  citizen_key   VARCHAR,            -- HMAC(citizen_id); NULL when missing
+  insurance_key VARCHAR,            -- HMAC(insurance_id)
+  name_key      VARCHAR             -- HMAC(normalised full name): probable-duplicate matching without names
 );
 
 -- Names and phones: restricted (line lists for the commune's own officers only).
@@ -213,7 +225,7 @@ CREATE TABLE IF NOT EXISTS fact_population (
 -- Every query reads these views, never the *_rows tables; only FactHistory (warehouse/Loading) writes those.
 
 CREATE OR REPLACE VIEW fact_record AS
-SELECT s.snapshot_id, r.record_id, r.citizen_key, r.insurance_key, r.citizen_id_kind, r.birth_year, r.birth_date,
+SELECT s.snapshot_id, r.record_id, r.citizen_id_kind, r.birth_year, r.birth_date,
        -- completed years at the snapshot's as_of (docs/definitions.md): computed here, so a birthday is no new row
        (CASE WHEN r.birth_date IS NOT NULL
              THEN year(s.as_of) - year(r.birth_date)
@@ -221,8 +233,13 @@ SELECT s.snapshot_id, r.record_id, r.citizen_key, r.insurance_key, r.citizen_id_
              ELSE year(s.as_of) - r.birth_year END)::SMALLINT AS age_years,
        r.sex, r.ward_code, r.residence, r.created_date, r.updated_date, r.first_exam_date, r.verified, r.death_date,
        r.abo_group, r.rh, r.height_cm, r.weight_kg, r.hx_hypertension, r.hx_diabetes, r.hx_cardiovascular, r.smoking,
-       r.alcohol, r.inactive, r.history_recorded, r.vaccination_recorded, r.pregnant, r.has_phone, r.name_key, r.dq_flags
+       r.alcohol, r.inactive, r.history_recorded, r.vaccination_recorded, r.pregnant, r.has_phone, r.has_name, r.dq_flags
 FROM fact_record_rows r
+JOIN fact_snapshot s ON s.province_code = r.province_code AND s.seq >= r.seq_from AND s.seq <= coalesce(r.seq_to, 2147483647);
+
+CREATE OR REPLACE VIEW record_key AS
+SELECT s.snapshot_id, r.record_id, r.citizen_key, r.insurance_key, r.name_key
+FROM record_key_rows r
 JOIN fact_snapshot s ON s.province_code = r.province_code AND s.seq >= r.seq_from AND s.seq <= coalesce(r.seq_to, 2147483647);
 
 CREATE OR REPLACE VIEW person_identity AS
